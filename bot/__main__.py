@@ -1,0 +1,175 @@
+"""The `kriya` command line (also `python -m bot`): chat, understand, serve, worker, poll, db, seed, trainings."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import csv
+import json
+import logging
+import sys
+from collections.abc import Sequence
+from datetime import date
+from pathlib import Path
+
+from sqlalchemy import func, select
+
+from bot.app import open_app
+from bot.config import ConfigError, Settings, load_settings
+from bot.dispatch import utc_clock
+
+logger = logging.getLogger(__name__)
+
+
+class CommandError(Exception):
+    """Bad input to a command: printed as one line, exit status 2."""
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="kriya", description="Kriya, a chatbot for Indonesian artisans.")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    chat = commands.add_parser("chat", help="chat in the terminal (or one message per line on stdin)")
+    chat.add_argument("--user", default="console", help="who you are, like a phone number (default: console)")
+    chat.add_argument("--name", help="your display name")
+    chat.add_argument("--lang", choices=("id", "en"), help="language of the conversation")
+    chat.add_argument("--json", action="store_true", help="print each reply as one JSON line")
+
+    understand = commands.add_parser("understand", help="show what the bot understood, as JSON lines")
+    understand.add_argument("--today", type=date.fromisoformat, help="reference date (YYYY-MM-DD)")
+    understand.add_argument("text", nargs="*")
+
+    db = commands.add_parser("db", help="database")
+    db.add_argument("action", choices=("upgrade",))
+
+    seed = commands.add_parser("seed", help="load data")
+    seed.add_argument("--demo", action="store_true", required=True, help="the demo catalogue")
+
+    trainings = commands.add_parser("trainings", help="the training catalogue")
+    actions = trainings.add_subparsers(dest="action", required=True)
+    importing = actions.add_parser("import", help="import trainings from CSV or YAML (upsert by code)")
+    importing.add_argument("file", type=Path)
+    actions.add_parser("list", help="the catalogue as a table")
+
+    registrations = commands.add_parser("registrations", help="registrants, for organizers")
+    reg_actions = registrations.add_subparsers(dest="action", required=True)
+    export = reg_actions.add_parser("export", help="registrants as CSV on stdout")
+    export.add_argument("--training", help="only this training code")
+    export.add_argument("--format", choices=("csv",), default="csv")
+    return parser
+
+
+async def _chat(settings: Settings, args: argparse.Namespace) -> None:
+    from bot.channels.console import Console
+
+    async with open_app(settings) as app:
+        console = Console(app.dispatcher, args.user, name=args.name, language=args.lang, as_json=args.json)
+        if sys.stdin.isatty():
+            await console.run_terminal()
+        else:
+            await console.run_lines(sys.stdin)
+
+
+def _understand(args: argparse.Namespace) -> None:
+    from bot import nlu
+
+    today = args.today or utc_clock().date()
+    lines = [" ".join(args.text)] if args.text else (line.rstrip("\n") for line in sys.stdin)
+    for line in lines:
+        print(json.dumps(nlu.understand(line, today=today).as_dict(), ensure_ascii=False), flush=True)
+
+
+async def _db_upgrade(settings: Settings) -> None:
+    async with open_app(settings, migrate=True):
+        print("database is up to date")
+
+
+async def _seed(settings: Settings) -> None:
+    from db.seed import seed_demo
+
+    async with open_app(settings) as app, app.sessionmaker() as session, session.begin():
+        report = await seed_demo(session, app.clock())
+    print(f"demo catalogue loaded: {len(report.created)} new, {len(report.updated)} refreshed (demo data, not real schedules)")
+
+
+async def _import(settings: Settings, path: Path) -> int:
+    from bot.services.catalogue import ImportFileError, import_rows, read_rows
+
+    try:
+        rows = read_rows(path)
+    except ImportFileError as error:
+        raise CommandError(str(error)) from error
+    async with open_app(settings) as app, app.sessionmaker() as session, session.begin():
+        report = await import_rows(session, rows)
+    for error in report.errors:
+        print(f"{path.name}:{error.line}: {error.code or '-'}: {error.reason}", file=sys.stderr)
+    print(f"imported {len(report.created)} new, {len(report.updated)} updated, {len(report.errors)} rejected")
+    return 1 if report.errors else 0
+
+
+async def _list(settings: Settings) -> None:
+    from bot.services.registry import Services
+    from bot.services.trainings import TrainingFilter
+
+    async with open_app(settings) as app, app.sessionmaker() as session:
+        found = await Services.bind(session, app.clock()).trainings.search(TrainingFilter())
+    rows = [("code", "starts (local)", "craft", "province", "mode", "seats", "fee", "title")]
+    for t in found:
+        local = t.starts_at.astimezone(t.zone.zone).strftime("%Y-%m-%d %H:%M ") + t.zone.name
+        seats = "-" if t.quota is None else f"{t.taken}/{t.quota}"
+        rows.append((t.code, local, t.craft, t.province, t.mode, seats, str(t.fee), t.title))
+    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]) - 1)]
+    for r in rows:
+        print("  ".join(c.ljust(w) for c, w in zip(r, widths, strict=False)) + "  " + r[-1])
+    print(f"{len(found)} upcoming training(s)")
+
+
+async def _export(settings: Settings, training: str | None) -> None:
+    from bot.services.exports import registrants
+
+    async with open_app(settings) as app, app.sessionmaker() as session:
+        if training:
+            from db.models import Training
+
+            exists = await session.scalar(select(func.count()).where(func.upper(Training.code) == training.upper()))
+            if not exists:
+                raise CommandError(f"no training with code {training}")
+        rows = await registrants(session, training)
+    writer = csv.writer(sys.stdout)
+    for row in rows:
+        writer.writerow(row)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    logging.basicConfig(
+        level=logging.WARNING if args.command in ("chat", "understand") else logging.INFO,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        stream=sys.stderr,
+    )
+    try:
+        settings = load_settings()
+        if args.command == "chat":
+            asyncio.run(_chat(settings, args))
+        elif args.command == "understand":
+            _understand(args)
+        elif args.command == "db":
+            asyncio.run(_db_upgrade(settings))
+        elif args.command == "seed":
+            asyncio.run(_seed(settings))
+        elif args.command == "trainings" and args.action == "import":
+            return asyncio.run(_import(settings, args.file))
+        elif args.command == "trainings":
+            asyncio.run(_list(settings))
+        elif args.command == "registrations":
+            asyncio.run(_export(settings, args.training))
+    except (CommandError, ConfigError) as error:
+        print(f"kriya: {error}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,82 @@
+"""The console channel: the same dispatcher as Telegram and WhatsApp, in a terminal or on stdin/stdout."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import sys
+import uuid
+from typing import TextIO
+
+from bot.core import IncomingMessage, Reply
+from bot.dispatch import Dispatcher
+
+logger = logging.getLogger(__name__)
+
+
+def render_text(reply: Reply) -> str:
+    """A reply as plain text, its options numbered (type the number or the title to choose)."""
+    lines = [reply.text]
+    if reply.buttons:
+        lines.append("")
+        lines += [f"  {i}. {button.title}" for i, button in enumerate(reply.buttons, 1)]
+    return "\n".join(lines)
+
+
+def render_json(reply: Reply) -> str:
+    return json.dumps(reply.as_dict(), ensure_ascii=False)
+
+
+class Console:
+    """One person chatting from a terminal (or a pipe)."""
+
+    def __init__(
+        self, dispatcher: Dispatcher, user: str, name: str | None = None, language: str | None = None,
+        as_json: bool = False, out: TextIO = sys.stdout,
+    ) -> None:
+        self.dispatcher = dispatcher
+        self.user = user
+        self.name = name
+        self.language = language
+        self.as_json = as_json
+        self.out = out
+        self._first = True
+
+    async def send(self, text: str) -> list[Reply]:
+        """Hand one line to the dispatcher and print its replies."""
+        meta = {"set_language": True} if self._first and self.language else {}
+        self._first = False
+        msg = IncomingMessage(
+            channel="console", user_id=self.user, message_id=uuid.uuid4().hex, text=text,
+            name=self.name, language=self.language, meta=meta,
+        )
+        replies = await self.dispatcher.handle(msg)
+        for reply in replies:
+            if self.as_json:
+                print(render_json(reply), file=self.out)
+            else:
+                print(render_text(reply) + "\n", file=self.out)
+        self.out.flush()
+        return replies
+
+    async def run_lines(self, source: TextIO) -> None:
+        """One message per line (stdin not a terminal); empty lines are skipped."""
+        for line in source:
+            if line.strip():
+                await self.send(line.rstrip("\n"))
+
+    async def run_terminal(self) -> None:
+        """An interactive chat until end of input, 'keluar' or 'exit'."""
+        print("Kriya — ketik pesan Anda (keluar: Ctrl-D atau 'keluar').\n", file=self.out)
+        await self.send("/start")
+        while True:
+            try:
+                line = await asyncio.to_thread(input, "> ")
+            except (EOFError, KeyboardInterrupt):
+                print(file=self.out)
+                return
+            if line.strip().casefold() in ("keluar", "exit", "quit"):
+                return
+            if line.strip():
+                await self.send(line)

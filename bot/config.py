@@ -1,0 +1,104 @@
+"""Settings read from the environment (and a .env file): the only module that reads os.environ."""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+from dataclasses import dataclass, field
+from datetime import timedelta
+from pathlib import Path
+
+from dotenv import load_dotenv
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///kriya.db"
+_OFFSET_RE = re.compile(r"^\s*(\d+)\s*([mhd])\s*$")
+_UNITS = {"m": "minutes", "h": "hours", "d": "days"}
+
+
+class ConfigError(ValueError):
+    """A setting has a value Kriya cannot use."""
+
+
+def parse_offsets(value: str) -> tuple[timedelta, ...]:
+    """Parse reminder offsets such as '3d,1d,2h' into timedeltas, largest first."""
+    offsets = []
+    for part in filter(None, (p.strip() for p in value.split(","))):
+        match = _OFFSET_RE.match(part)
+        if not match or int(match.group(1)) == 0:
+            raise ConfigError(f"KRIYA_REMINDER_OFFSETS: '{part}' is not like 3d, 1d or 2h")
+        offsets.append(timedelta(**{_UNITS[match.group(2)]: int(match.group(1))}))
+    return tuple(sorted(set(offsets), reverse=True))
+
+
+def parse_quiet_hours(value: str) -> tuple[int, int] | None:
+    """Parse '21-07' into (21, 7); empty means no quiet hours."""
+    value = value.strip()
+    if not value:
+        return None
+    match = re.fullmatch(r"(\d{1,2})\s*-\s*(\d{1,2})", value)
+    if not match or not all(0 <= int(g) <= 23 for g in match.groups()) or match.group(1) == match.group(2):
+        raise ConfigError(f"KRIYA_QUIET_HOURS: '{value}' is not like 21-07")
+    return int(match.group(1)), int(match.group(2))
+
+
+def _positive_float(name: str, value: str) -> float:
+    try:
+        number = float(value)
+    except ValueError:
+        number = -1.0
+    if number <= 0:
+        raise ConfigError(f"{name}: '{value}' is not a positive number")
+    return number
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything Kriya reads from its environment, with the defaults of contracts.md."""
+
+    database_url: str = DEFAULT_DATABASE_URL
+    telegram_bot_token: str | None = None
+    telegram_api_base_url: str | None = None
+    telegram_webhook_secret: str | None = None
+    whatsapp_token: str | None = None
+    whatsapp_phone_number_id: str | None = None
+    whatsapp_app_secret: str | None = None
+    whatsapp_verify_token: str | None = None
+    whatsapp_api_base_url: str = "https://graph.facebook.com/v21.0"
+    reminder_offsets: tuple[timedelta, ...] = field(
+        default_factory=lambda: (timedelta(days=3), timedelta(days=1), timedelta(hours=2))
+    )
+    scheduler_interval: float = 30.0
+    quiet_hours: tuple[int, int] | None = (21, 7)
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+
+def load_settings(env: dict[str, str] | None = None, dotenv_path: Path | None = None) -> Settings:
+    """Build Settings from `env` (default: os.environ after loading .env)."""
+    if env is None:
+        load_dotenv(dotenv_path or Path.cwd() / ".env", override=False)
+        env = dict(os.environ)
+
+    def get(name: str) -> str | None:
+        value = env.get(name, "").strip()
+        return value or None
+
+    return Settings(
+        database_url=get("DATABASE_URL") or DEFAULT_DATABASE_URL,
+        telegram_bot_token=get("TELEGRAM_BOT_TOKEN"),
+        telegram_api_base_url=get("TELEGRAM_API_BASE_URL"),
+        telegram_webhook_secret=get("TELEGRAM_WEBHOOK_SECRET"),
+        whatsapp_token=get("WHATSAPP_TOKEN"),
+        whatsapp_phone_number_id=get("WHATSAPP_PHONE_NUMBER_ID"),
+        whatsapp_app_secret=get("WHATSAPP_APP_SECRET"),
+        whatsapp_verify_token=get("WHATSAPP_VERIFY_TOKEN"),
+        whatsapp_api_base_url=(get("WHATSAPP_API_BASE_URL") or Settings.whatsapp_api_base_url).rstrip("/"),
+        reminder_offsets=parse_offsets(env.get("KRIYA_REMINDER_OFFSETS", "3d,1d,2h")),
+        scheduler_interval=_positive_float("KRIYA_SCHEDULER_INTERVAL", env.get("KRIYA_SCHEDULER_INTERVAL", "30")),
+        quiet_hours=parse_quiet_hours(env.get("KRIYA_QUIET_HOURS", "21-07")),
+    )

@@ -1,0 +1,68 @@
+"""Channel-neutral message types: what comes in (IncomingMessage) and what goes out (Reply, Button)."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Literal
+
+logger = logging.getLogger(__name__)
+
+ButtonKind = Literal["payload", "contact", "location", "url"]
+
+
+@dataclass(frozen=True, slots=True)
+class Button:
+    """One option offered to the person; `payload` comes back when it is chosen."""
+
+    title: str
+    payload: str
+    description: str | None = None
+    kind: ButtonKind = "payload"
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"title": self.title, "payload": self.payload}
+
+
+@dataclass(frozen=True, slots=True)
+class Reply:
+    """One message to show. `replace` asks channels that can edit (Telegram paging) to edit in place."""
+
+    text: str
+    buttons: tuple[Button, ...] = ()
+    replace: bool = False
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"text": self.text, "buttons": [b.as_dict() for b in self.buttons]}
+
+
+@dataclass(frozen=True, slots=True)
+class SharedContact:
+    phone: str
+    name: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Location:
+    latitude: float
+    longitude: float
+
+
+@dataclass(frozen=True, slots=True)
+class IncomingMessage:
+    """One message from a person, whatever the channel."""
+
+    channel: str  # console, telegram, whatsapp
+    user_id: str  # the person's id on that channel (chat id, phone number, console user)
+    message_id: str  # unique per channel, for de-duplication
+    text: str | None = None
+    payload: str | None = None  # a button's payload when a button was chosen
+    contact: SharedContact | None = None
+    location: Location | None = None
+    media: str | None = None  # image, audio, sticker, ... (not read, acknowledged)
+    name: str | None = None  # the display name the channel gives
+    language: str | None = None  # the channel's language hint (Telegram's language_code)
+    phone: str | None = None  # known phone number (WhatsApp gives it)
+    received_at: datetime | None = None
+    meta: dict[str, Any] = field(default_factory=dict)

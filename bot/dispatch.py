@@ -1,0 +1,158 @@
+"""The dispatcher: one message in, replies out, inside one transaction with the person's state."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import weakref
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot import nlu
+from bot.context import ConversationState, HandlerContext
+from bot.core import IncomingMessage, Reply
+from bot.i18n import _, normalize_language, use_language
+from bot.router import Route, Router
+from bot.services.people import conversation_for, identify
+from bot.services.registry import Services
+from db.models import InboundMessage
+
+logger = logging.getLogger(__name__)
+
+Clock = Callable[[], datetime]
+MAX_TEXT = 4096  # longer messages are cut before they are read
+
+
+def utc_clock() -> datetime:
+    return datetime.now(UTC)
+
+
+def match_option(text: str, options: list[list[str]]) -> str | None:
+    """The payload of the option the person typed, by its number or its title."""
+    wanted = text.strip().rstrip(".").casefold()
+    if wanted.isdigit() and 1 <= int(wanted) <= len(options):
+        return options[int(wanted) - 1][1]
+    for title, payload in options:
+        if title.casefold() == wanted:
+            return payload
+    return None
+
+
+class Dispatcher:
+    """Drops duplicates, serialises each person's messages, routes, and keeps state in the database."""
+
+    def __init__(
+        self,
+        sessionmaker: async_sessionmaker[AsyncSession],
+        router: Router,
+        clock: Clock = utc_clock,
+        row_locks: bool = False,
+    ) -> None:
+        self.sessionmaker = sessionmaker
+        self.router = router
+        self.clock = clock
+        self.row_locks = row_locks  # SELECT ... FOR UPDATE on the conversation (PostgreSQL)
+        self._locks: weakref.WeakValueDictionary[tuple[str, str], asyncio.Lock] = weakref.WeakValueDictionary()
+
+    def _lock(self, msg: IncomingMessage) -> asyncio.Lock:
+        key = (msg.channel, msg.user_id)
+        lock = self._locks.get(key)
+        if lock is None:
+            lock = self._locks[key] = asyncio.Lock()
+        return lock
+
+    async def handle(self, msg: IncomingMessage) -> list[Reply]:
+        """Replies to `msg`; [] for a duplicate; a short apology if anything fails."""
+        language = normalize_language(msg.language)
+        async with self._lock(msg):
+            try:
+                return await self._handle(msg)
+            except IntegrityError as error:
+                if "inbound_messages" in str(error):
+                    logger.info("duplicate %s message %s (raced)", msg.channel, msg.message_id)
+                    return []
+                logger.exception("failed on %s message %s", msg.channel, msg.message_id)
+            except Exception:
+                logger.exception("failed on %s message %s", msg.channel, msg.message_id)
+            language = await self._language_of(msg) or language
+            with use_language(language):
+                return [Reply(_("Maaf, ada gangguan di sistem kami. Silakan coba lagi sebentar lagi."))]
+
+    async def _language_of(self, msg: IncomingMessage) -> str | None:
+        try:
+            async with self.sessionmaker() as session:
+                from db.models import Artisan, ChannelIdentity
+
+                row = await session.execute(
+                    select(Artisan.language)
+                    .join(ChannelIdentity)
+                    .where(ChannelIdentity.channel == msg.channel, ChannelIdentity.external_id == msg.user_id)
+                )
+                return row.scalar_one_or_none()
+        except Exception:  # the apology must go out even when the database is down
+            logger.warning("could not read the language of %s:%s", msg.channel, msg.user_id)
+            return None
+
+    async def _handle(self, msg: IncomingMessage) -> list[Reply]:
+        now = self.clock()
+        async with self.sessionmaker() as session, session.begin():
+            seen = await session.execute(
+                select(InboundMessage.id).where(
+                    InboundMessage.channel == msg.channel, InboundMessage.message_id == msg.message_id
+                )
+            )
+            if seen.first() is not None:
+                logger.info("duplicate %s message %s", msg.channel, msg.message_id)
+                return []
+            session.add(InboundMessage(channel=msg.channel, message_id=msg.message_id, received_at=now))
+            person, _identity = await identify(session, msg, now)
+            conversation = await conversation_for(session, person.id, lock=self.row_locks)
+            state = ConversationState.load(conversation.state, conversation.data)
+            ctx = HandlerContext(person=person, state=state, services=Services.bind(session, now), now=now)
+            with use_language(person.language):
+                route = self._route(msg, ctx)
+                ctx.args = route.args
+                replies = await route.handler(msg, ctx)
+            options = [[b.title, b.payload] for b in replies[-1].buttons if b.kind == "payload"] if replies else []
+            state.memory["options"] = options
+            conversation.state = state.name
+            conversation.data = state.dump()
+        return replies
+
+    def _route(self, msg: IncomingMessage, ctx: HandlerContext) -> Route:
+        router = self.router
+        if msg.payload:
+            route = router.by_payload(msg.payload)
+            if route:
+                return route
+        text = (msg.text or "").strip()[:MAX_TEXT]
+        if not text:
+            in_form = router.by_state(ctx.state.name)
+            if msg.contact and in_form:
+                return in_form
+            return router.by_intent("location" if msg.location else "media" if msg.media or msg.contact else "unknown")
+        keyword = router.by_keyword(text)
+        if keyword:
+            return keyword
+        command = router.by_command(text)
+        if command:
+            return command
+        chosen = match_option(text, ctx.state.memory.get("options") or [])
+        if chosen:
+            route = router.by_payload(chosen)
+            if route:
+                return route
+        ctx.understanding = nlu.understand(text[:1000], today=ctx.today)
+        in_form = router.by_state(ctx.state.name)
+        if in_form:
+            if ctx.understanding.intent == "help" and ctx.understanding.confidence >= 0.8:
+                return router.by_intent("help")
+            return in_form
+        code = nlu.find_training_code(text)
+        if code:
+            return Route(router.intents["training_code"], [code])
+        return router.by_intent(ctx.understanding.intent)

@@ -1,0 +1,117 @@
+"""Translations (gettext catalogs read with Babel) and locale-aware dates, times and money."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from datetime import date, datetime, timedelta
+from functools import cache
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from babel.dates import format_date, format_datetime, format_timedelta
+from babel.messages.pofile import read_po
+from babel.numbers import format_decimal
+
+logger = logging.getLogger(__name__)
+
+LOCALES_DIR = Path(__file__).resolve().parent.parent / "locales"
+DEFAULT_LANGUAGE = "id"
+LANGUAGES = ("id", "en")
+DOMAIN = "messages"
+
+_current: ContextVar[str] = ContextVar("kriya_language", default=DEFAULT_LANGUAGE)
+
+
+def normalize_language(value: str | None) -> str:
+    """Map a language tag such as 'en-US' or 'id' to a supported language, Indonesian by default."""
+    tag = (value or "").strip().lower().replace("_", "-").split("-")[0]
+    return tag if tag in LANGUAGES else DEFAULT_LANGUAGE
+
+
+@cache
+def catalog(language: str) -> dict[str, str]:
+    """The translations of one language, msgid to msgstr, without fuzzy or empty entries."""
+    if language == DEFAULT_LANGUAGE:
+        return {}
+    path = LOCALES_DIR / language / "LC_MESSAGES" / f"{DOMAIN}.po"
+    with path.open("rb") as handle:
+        po = read_po(handle, locale=language)
+    return {
+        str(message.id): str(message.string)
+        for message in po
+        if message.id and message.string and not message.fuzzy and isinstance(message.id, str)
+    }
+
+
+def current_language() -> str:
+    return _current.get()
+
+
+@contextmanager
+def use_language(language: str) -> Iterator[None]:
+    """Make `language` the one `_()` translates into, inside the block."""
+    token = _current.set(normalize_language(language))
+    try:
+        yield
+    finally:
+        _current.reset(token)
+
+
+def gettext(msgid: str) -> str:
+    """Translate an Indonesian msgid into the current language (the msgid itself when missing)."""
+    language = _current.get()
+    if language == DEFAULT_LANGUAGE:
+        return msgid
+    return catalog(language).get(msgid, msgid)
+
+
+_ = gettext
+
+# --- dates, times, money -------------------------------------------------------------------------
+
+_DATETIME_PATTERNS = {"id": "EEEE, d MMMM y 'pukul' HH.mm", "en": "EEEE, d MMMM y 'at' HH:mm"}
+_TIME_PATTERNS = {"id": "HH.mm", "en": "HH:mm"}
+
+
+def format_when(moment: datetime, zone: ZoneInfo, zone_name: str) -> str:
+    """'Sabtu, 5 Desember 2026 pukul 09.00 WITA' in the current language."""
+    language = _current.get()
+    local = moment.astimezone(zone)
+    return f"{format_datetime(local, _DATETIME_PATTERNS[language], locale=language)} {zone_name}"
+
+
+def format_time(moment: datetime, zone: ZoneInfo, zone_name: str) -> str:
+    """'16.00 WITA'."""
+    language = _current.get()
+    return f"{format_datetime(moment.astimezone(zone), _TIME_PATTERNS[language], locale=language)} {zone_name}"
+
+
+def format_day(day: date) -> str:
+    """'Sabtu, 5 Desember 2026'."""
+    language = _current.get()
+    return format_date(day, "EEEE, d MMMM y", locale=language)
+
+
+def format_short_day(day: date) -> str:
+    """'5 Des' / '5 Dec'."""
+    language = _current.get()
+    return format_date(day, "d MMM", locale=language)
+
+
+def format_month(day: date) -> str:
+    """'Desember 2026'."""
+    language = _current.get()
+    return format_date(day, "MMMM y", locale=language)
+
+
+def format_money(amount: int) -> str:
+    """'Rp150.000' (id) or 'Rp150,000' (en)."""
+    return f"Rp{format_decimal(amount, format='#,##0', locale=_current.get())}"
+
+
+def format_relative(delta: timedelta) -> str:
+    """'dalam 3 hari' / 'in 3 days'."""
+    return format_timedelta(delta, locale=_current.get(), add_direction=True, threshold=1.0)

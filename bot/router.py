@@ -1,0 +1,78 @@
+"""Chooses the handler for a message: global words, button payloads, commands, form states, intents."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+
+from bot.context import HandlerContext
+from bot.core import IncomingMessage, Reply
+
+logger = logging.getLogger(__name__)
+
+Handler = Callable[[IncomingMessage, HandlerContext], Awaitable[list[Reply]]]
+
+
+@dataclass
+class Route:
+    handler: Handler
+    args: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Router:
+    """Ordered tables of handlers; `resolve` picks one for a message."""
+
+    payloads: dict[str, Handler] = field(default_factory=dict)
+    commands: dict[str, Handler] = field(default_factory=dict)
+    states: dict[str, Handler] = field(default_factory=dict)  # by state prefix before ':'
+    intents: dict[str, Handler] = field(default_factory=dict)
+    keywords: dict[str, Handler] = field(default_factory=dict)  # exact words that beat any state (STOP)
+    fallback: Handler | None = None
+
+    def payload(self, route: str, handler: Handler) -> None:
+        self.payloads[route] = handler
+
+    def command(self, names: str, handler: Handler) -> None:
+        for name in names.split():
+            self.commands[name] = handler
+
+    def state(self, prefix: str, handler: Handler) -> None:
+        self.states[prefix] = handler
+
+    def intent(self, names: str, handler: Handler) -> None:
+        for name in names.split():
+            self.intents[name] = handler
+
+    def keyword(self, words: str, handler: Handler) -> None:
+        for word in words.split():
+            self.keywords[word.casefold()] = handler
+
+    def by_payload(self, payload: str) -> Route | None:
+        route, *args = payload.split(":")
+        handler = self.payloads.get(route)
+        return Route(handler, args) if handler else None
+
+    def by_command(self, text: str) -> Route | None:
+        if not text.startswith("/"):
+            return None
+        name, *rest = text[1:].split(maxsplit=1)
+        handler = self.commands.get(name.split("@")[0].casefold())
+        return Route(handler, rest[0].split() if rest else []) if handler else None
+
+    def by_keyword(self, text: str) -> Route | None:
+        handler = self.keywords.get(text.strip().strip(".!").casefold())
+        return Route(handler) if handler else None
+
+    def by_state(self, state: str | None) -> Route | None:
+        if not state:
+            return None
+        handler = self.states.get(state.split(":")[0])
+        return Route(handler) if handler else None
+
+    def by_intent(self, intent: str) -> Route:
+        handler = self.intents.get(intent) or self.fallback
+        if handler is None:
+            raise LookupError("router has no fallback")
+        return Route(handler)

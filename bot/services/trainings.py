@@ -1,0 +1,166 @@
+"""The training catalogue: search upcoming trainings, count seats, look a training up by code."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from sqlalchemy import Select, func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.regions import TimeZone, zone_of
+from db.models import Organizer, Registration, Training
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class TrainingView:
+    """What handlers need to show a training, with seats already counted."""
+
+    id: int
+    code: str
+    title: str
+    craft: str
+    organizer: str
+    organizer_website: str | None
+    province: str
+    regency: str | None
+    venue: str
+    mode: str
+    starts_at: datetime
+    ends_at: datetime
+    registration_deadline: datetime | None
+    quota: int | None
+    taken: int
+    fee: int
+    contact: str
+    description: str
+    requirements: str | None
+    language: str
+    status: str
+    is_demo: bool
+
+    @property
+    def zone(self) -> TimeZone:
+        return zone_of(self.regency or self.province)
+
+    @property
+    def seats_left(self) -> int | None:
+        return None if self.quota is None else max(self.quota - self.taken, 0)
+
+    @property
+    def is_full(self) -> bool:
+        return self.seats_left == 0
+
+    def local_start_date(self) -> date:
+        return self.starts_at.astimezone(self.zone.zone).date()
+
+    def registration_open(self, now: datetime) -> bool:
+        closes = self.registration_deadline or self.starts_at
+        return self.status == "published" and now < closes and now < self.starts_at
+
+
+@dataclass(frozen=True)
+class TrainingFilter:
+    craft: str | None = None
+    province: str | None = None
+    regency: str | None = None
+    date_from: date | None = None
+    date_to: date | None = None
+
+
+@dataclass(frozen=True)
+class Page:
+    items: list[TrainingView]
+    total: int
+    offset: int
+    size: int
+
+
+def _taken_subquery() -> Select[tuple[int, int]]:
+    return (
+        select(Registration.training_id, func.count().label("taken"))
+        .where(Registration.status == "registered")
+        .group_by(Registration.training_id)
+    )
+
+
+def _view(training: Training, taken: int | None) -> TrainingView:
+    return TrainingView(
+        id=training.id, code=training.code, title=training.title, craft=training.craft,
+        organizer=training.organizer.name, organizer_website=training.organizer.website,
+        province=training.province, regency=training.regency, venue=training.venue, mode=training.mode,
+        starts_at=training.starts_at, ends_at=training.ends_at,
+        registration_deadline=training.registration_deadline, quota=training.quota, taken=taken or 0,
+        fee=training.fee, contact=training.contact, description=training.description,
+        requirements=training.requirements, language=training.language, status=training.status,
+        is_demo=training.is_demo,
+    )
+
+
+def _local_bounds(day: date, end: bool) -> datetime:
+    """A UTC instant wide enough for every Indonesian zone: days are compared in local time later."""
+    moment = datetime.combine(day, time.max if end else time.min).replace(tzinfo=zone_of("91").zone)
+    return moment + timedelta(hours=2) if end else moment
+
+
+class TrainingCatalogue:
+    """Reads trainings for the conversation (one session, owned by the dispatcher)."""
+
+    def __init__(self, session: AsyncSession, now: datetime) -> None:
+        self.session = session
+        self.now = now
+
+    def _upcoming(self, wanted: TrainingFilter) -> Select[tuple[Training, int]]:
+        taken = _taken_subquery().subquery()
+        query = (
+            select(Training, taken.c.taken)
+            .join(Organizer)
+            .outerjoin(taken, taken.c.training_id == Training.id)
+            .where(Training.status == "published", Training.starts_at > self.now)
+        )
+        if wanted.craft:
+            query = query.where(Training.craft == wanted.craft)
+        if wanted.regency:
+            query = query.where(Training.regency == wanted.regency)
+        elif wanted.province:
+            query = query.where(Training.province == wanted.province)
+        if wanted.date_from:
+            query = query.where(Training.starts_at >= _local_bounds(wanted.date_from, end=False))
+        if wanted.date_to:
+            query = query.where(Training.starts_at <= _local_bounds(wanted.date_to, end=True))
+        return query.order_by(Training.starts_at, Training.code)
+
+    async def search(self, wanted: TrainingFilter) -> list[TrainingView]:
+        """Every upcoming training matching `wanted`, soonest first (dates compared in local time)."""
+        rows = (await self.session.execute(self._upcoming(wanted))).all()
+        views = [_view(training, taken) for training, taken in rows]
+        return [
+            v for v in views
+            if (wanted.date_from is None or v.local_start_date() >= wanted.date_from)
+            and (wanted.date_to is None or v.local_start_date() <= wanted.date_to)
+        ]
+
+    async def page(self, wanted: TrainingFilter, offset: int, size: int) -> Page:
+        found = await self.search(wanted)
+        offset = max(0, min(offset, max(len(found) - 1, 0)))
+        return Page(items=found[offset : offset + size], total=len(found), offset=offset, size=size)
+
+    async def by_code(self, code: str) -> TrainingView | None:
+        """Any training (past, cancelled or upcoming) by its code, case-insensitive."""
+        taken = _taken_subquery().subquery()
+        row = (
+            await self.session.execute(
+                select(Training, taken.c.taken)
+                .join(Organizer)
+                .outerjoin(taken, taken.c.training_id == Training.id)
+                .where(func.upper(Training.code) == code.strip().upper())
+            )
+        ).first()
+        return _view(row[0], row[1]) if row else None
+
+    async def by_id(self, training_id: int) -> TrainingView | None:
+        training = await self.session.get(Training, training_id)
+        return await self.by_code(training.code) if training else None

@@ -1,0 +1,126 @@
+"""Certification guides step by step, and market tips page by page, from locales/<lang>/content."""
+
+from __future__ import annotations
+
+import logging
+from datetime import date
+from typing import Any
+
+from bot import content, payloads
+from bot.context import HandlerContext
+from bot.core import Button, IncomingMessage, Reply
+from bot.i18n import _, format_day
+
+logger = logging.getLogger(__name__)
+
+
+def _index_reply(text: str, items: dict[str, dict[str, Any]], route: str) -> Reply:
+    buttons = tuple(
+        Button(item["title"], payloads.make(route, key), description=item.get("summary")) for key, item in items.items()
+    )
+    return Reply(text, buttons + (Button(_("Menu"), payloads.make("menu")),))
+
+
+def _as_of(value: object) -> str:
+    if isinstance(value, date):
+        return format_day(value)
+    try:
+        return format_day(date.fromisoformat(str(value)))
+    except ValueError:
+        return str(value)
+
+
+def _position(args: list[str], count: int) -> int:
+    """The step or page asked for (1-based), 0 for the overview; clamped to what exists."""
+    if len(args) < 2 or not args[1].isdigit():
+        return 0
+    return max(0, min(int(args[1]), count))
+
+
+# --- certification ------------------------------------------------------------------------------
+
+def _guide_overview(topic: str, guide: dict[str, Any]) -> Reply:
+    steps = guide.get("steps") or []
+    lines = [guide["title"], "", guide["intro"].strip(), ""]
+    lines.append(_("Yang perlu disiapkan:"))
+    lines += [f"• {doc}" for doc in guide.get("documents") or []]
+    lines += [
+        "",
+        _("Biaya: {cost} (per {day})").format(cost=guide["cost"], day=_as_of(guide.get("cost_as_of"))),
+    ]
+    if guide.get("duration"):
+        lines.append(_("Lama proses: {duration}").format(duration=guide["duration"]))
+    lines.append(_("Informasi resmi: {link}").format(link=guide["link"]))
+    lines += ["", _("Ada {n} langkah. Mau saya pandu satu per satu?").format(n=len(steps))]
+    buttons = (
+        Button(_("Mulai langkah 1"), payloads.make("cert", topic, 1)),
+        Button(_("Panduan lain"), payloads.make("cert")),
+        Button(_("Menu"), payloads.make("menu")),
+    )
+    return Reply("\n".join(lines), buttons)
+
+
+def _guide_step(topic: str, guide: dict[str, Any], number: int) -> Reply:
+    steps = guide["steps"]
+    step = steps[number - 1]
+    lines = [
+        _("{guide}: langkah {n} dari {total}").format(guide=guide["title"], n=number, total=len(steps)),
+        "",
+        step["title"],
+        step["body"].strip(),
+    ]
+    buttons = []
+    if number < len(steps):
+        buttons.append(Button(_("Langkah berikutnya"), payloads.make("cert", topic, number + 1)))
+    else:
+        lines += ["", _("Selesai! Itu langkah terakhir.")]
+        if guide.get("help"):
+            lines.append(_("Butuh bantuan? {help}").format(help=guide["help"].strip()))
+        if guide.get("notes"):
+            lines.append(_("Catatan: {notes}").format(notes=guide["notes"].strip()))
+        lines.append(_("Informasi resmi: {link}").format(link=guide["link"]))
+    if number > 1:
+        buttons.append(Button(_("Sebelumnya"), payloads.make("cert", topic, number - 1)))
+    buttons += [Button(_("Panduan lain"), payloads.make("cert")), Button(_("Menu"), payloads.make("menu"))]
+    return Reply("\n".join(lines), tuple(buttons))
+
+
+async def show_guide(msg: IncomingMessage, ctx: HandlerContext) -> list[Reply]:
+    """Show the list of certification guides, a guide's overview, or one of its steps."""
+    guides = content.guides()
+    topic = ctx.args[0] if ctx.args else (ctx.understanding.topic if ctx.understanding else None)
+    guide = guides.get(topic or "")
+    if guide is None:
+        text = _("Panduan sertifikasi dan perizinan. Mulailah dari NIB bila belum punya. Pilih topik:")
+        return [_index_reply(text, guides, "cert")]
+    number = _position(ctx.args, len(guide["steps"]))
+    assert topic is not None
+    return [_guide_step(topic, guide, number) if number else _guide_overview(topic, guide)]
+
+
+# --- market tips --------------------------------------------------------------------------------
+
+async def show_tip(msg: IncomingMessage, ctx: HandlerContext) -> list[Reply]:
+    """Show the list of market tips, or one page of a tip."""
+    tips = content.tips()
+    topic = ctx.args[0] if ctx.args else (ctx.understanding.topic if ctx.understanding else None)
+    tip = tips.get(topic or "")
+    if tip is None:
+        return [_index_reply(_("Tips pasar untuk perajin. Pilih topik:"), tips, "tip")]
+    assert topic is not None
+    pages = tip["pages"]
+    number = _position(ctx.args, len(pages)) or 1
+    page = pages[number - 1]
+    lines = [f"{tip['title']} ({number}/{len(pages)})", "", page["title"], page["body"].strip()]
+    buttons = []
+    if number < len(pages):
+        buttons.append(Button(_("Lanjut"), payloads.make("tip", topic, number + 1)))
+    else:
+        if tip.get("link"):
+            lines += ["", _("Informasi lebih lanjut: {link}").format(link=tip["link"])]
+        if tip.get("as_of"):
+            lines.append(_("Angka per {day}; periksa lagi sumber resminya.").format(day=_as_of(tip["as_of"])))
+    if number > 1:
+        buttons.append(Button(_("Sebelumnya"), payloads.make("tip", topic, number - 1)))
+    buttons += [Button(_("Tips lain"), payloads.make("tip")), Button(_("Menu"), payloads.make("menu"))]
+    return [Reply("\n".join(lines), tuple(buttons), replace=bool(msg.payload))]
