@@ -18,7 +18,7 @@ def _index_reply(text: str, items: dict[str, dict[str, Any]], route: str) -> Rep
     buttons = tuple(
         Button(item["title"], payloads.make(route, key), description=item.get("summary")) for key, item in items.items()
     )
-    return Reply(text, buttons + (Button(_("Menu"), payloads.make("menu")),))
+    return Reply(text, (*buttons, Button(_("Menu"), payloads.make("menu"))))
 
 
 def _as_of(value: object) -> str:

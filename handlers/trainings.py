@@ -10,7 +10,7 @@ from bot import payloads
 from bot.context import HandlerContext
 from bot.core import Button, IncomingMessage, Reply
 from bot.crafts import CRAFTS, craft_name
-from bot.i18n import _, format_day, format_money, format_month, format_short_day, format_when
+from bot.i18n import _, format_money, format_month, format_short_day, format_when
 from bot.regions import region_name
 from bot.services.trainings import TrainingFilter, TrainingView
 

@@ -59,15 +59,17 @@ async def seed_demo(session: AsyncSession, now: datetime, path: Path = DEMO_FILE
         raise ValueError(f"demo data has errors: {report.errors}")
     # Demo seats: placeholder registrations by demo people, so that some trainings show as full.
     await session.execute(delete(Artisan).where(Artisan.is_demo.is_(True)))
-    for item in spec["trainings"]:
-        taken = int(item.get("seats_taken") or 0)
-        training = (await session.execute(select(Training).where(Training.code == item["code"]))).scalar_one()
-        for seat in range(taken):
-            person = Artisan(display_name=f"Peserta demo {seat + 1}", is_demo=True, crafts=[])
-            session.add(person)
-            await session.flush()
-            session.add(Registration(code=f"D{secrets.token_hex(4).upper()}", training_id=training.id,
-                                     artisan_id=person.id, status="registered", created_at=now))
+    codes = {item["code"]: int(item.get("seats_taken") or 0) for item in spec["trainings"]}
+    ids = dict((await session.execute(select(Training.code, Training.id).where(Training.code.in_(codes)))).all())
+    seats = [(ids[code], seat) for code, taken in codes.items() for seat in range(taken)]
+    people = [Artisan(display_name=f"Peserta demo {seat + 1}", is_demo=True, crafts=[]) for _, seat in seats]
+    session.add_all(people)
+    await session.flush()
+    session.add_all(
+        Registration(code=f"D{secrets.token_hex(5).upper()}", training_id=training_id, artisan_id=person.id,
+                     status="registered", created_at=now)
+        for (training_id, _), person in zip(seats, people, strict=True)
+    )
     await session.flush()
     logger.info("demo catalogue: %d new, %d refreshed", len(report.created), len(report.updated))
     return report

@@ -1,0 +1,137 @@
+"""`kriya trainings import`: CSV and YAML, upsert by code, bad rows reported, nothing half-written."""
+
+from __future__ import annotations
+
+import textwrap
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from bot.app import App
+from bot.services.catalogue import ImportFileError, import_rows, read_rows
+from db.models import Organizer, Training
+
+HEADER = ("code,title,craft,organizer,province,regency,venue,mode,starts_at,ends_at,registration_deadline,"
+          "quota,fee,contact,description,requirements\n")
+
+
+def good(code: str = "BTK-2612-YK", **changes: str) -> str:
+    row = {
+        "code": code, "title": "Pewarnaan batik", "craft": "batik", "organizer": "BBSPJIKB", "province": "34",
+        "regency": "34.71", "venue": "Jl. Kusumanegara 7", "mode": "offline", "starts_at": "2026-12-05T09:00",
+        "ends_at": "2026-12-09T16:00", "registration_deadline": "2026-12-01", "quota": "20", "fee": "150.000",
+        "contact": "0274-546111", "description": "Kelas pewarnaan alam.", "requirements": "",
+    }
+    row.update(changes)
+    return ",".join(f'"{v}"' for v in row.values()) + "\n"
+
+
+async def run(app: App, path: Path):
+    async with app.sessionmaker() as session, session.begin():
+        return await import_rows(session, read_rows(path))
+
+
+async def trainings(app: App) -> dict[str, Training]:
+    async with app.sessionmaker() as session:
+        return {t.code: t for t in (await session.execute(select(Training))).scalars()}
+
+
+async def test_csv_rows_go_in_with_local_times_and_bad_rows_are_reported(app: App, tmp_path: Path) -> None:
+    path = tmp_path / "t.csv"
+    path.write_text(
+        HEADER
+        + good()
+        + good("PRK-2612-GNR", province="51", regency="51.04", starts_at="2026-12-05T09:00", fee="0")
+        + good("BAD-1", craft="lukisan")
+        + good("BAD-2", province="34", regency="51.04")
+        + good("BAD-3", starts_at="besok")
+        + good("BAD-4", ends_at="2026-12-01T10:00")
+        + good("BAD-5", quota="-3")
+        + good("BTK-2612-YK", title="duplicate in the same file")
+    )
+    report = await run(app, path)
+    assert sorted(report.created) == ["BTK-2612-YK", "PRK-2612-GNR"]
+    reasons = {(e.line, e.code): e.reason for e in report.errors}
+    assert "craft 'lukisan'" in reasons[(4, "BAD-1")]
+    assert "regency '51.04'" in reasons[(5, "BAD-2")]
+    assert "starts_at 'besok'" in reasons[(6, "BAD-3")]
+    assert "not after starts_at" in reasons[(7, "BAD-4")]
+    assert "quota" in reasons[(8, "BAD-5")]
+    assert "already appears on line 2" in reasons[(9, "BTK-2612-YK")]
+    found = await trainings(app)
+    assert set(found) == {"BTK-2612-YK", "PRK-2612-GNR"}
+    # 09:00 local: WIB is UTC+7 in Yogyakarta, WITA UTC+8 in Gianyar.
+    assert found["BTK-2612-YK"].starts_at == datetime(2026, 12, 5, 2, 0, tzinfo=UTC)
+    assert found["PRK-2612-GNR"].starts_at == datetime(2026, 12, 5, 1, 0, tzinfo=UTC)
+    assert found["BTK-2612-YK"].fee == 150000 and found["BTK-2612-YK"].quota == 20
+    assert found["BTK-2612-YK"].registration_deadline == datetime(2026, 12, 1, 16, 59, tzinfo=UTC)
+
+
+async def test_reimporting_a_code_updates_it(app: App, tmp_path: Path) -> None:
+    path = tmp_path / "t.csv"
+    path.write_text(HEADER + good())
+    await run(app, path)
+    path.write_text(HEADER + good(title="Pewarnaan batik alam", starts_at="2026-12-06T09:00+07:00"))
+    report = await run(app, path)
+    assert report.updated == ["BTK-2612-YK"] and report.created == [] and len(report.moved) == 1
+    found = await trainings(app)
+    assert len(found) == 1 and found["BTK-2612-YK"].title == "Pewarnaan batik alam"
+    async with app.sessionmaker() as session:
+        assert len((await session.execute(select(Organizer))).scalars().all()) == 1
+
+
+async def test_yaml_rows_report_their_line(app: App, tmp_path: Path) -> None:
+    path = tmp_path / "t.yaml"
+    path.write_text(textwrap.dedent("""\
+        trainings:
+          - code: TNN-2701-NTT
+            title: Tenun ikat
+            craft: tenun
+            organizer: Disperindag NTT
+            province: "53"
+            venue: Kupang
+            mode: offline
+            starts_at: 2027-01-10T08:00:00
+            ends_at: 2027-01-12T16:00:00
+            fee: 0
+            contact: kantor
+            description: Tenun ikat Sikka.
+          - code: TNN-2701-X
+            title: tanpa tanggal
+            craft: tenun
+            organizer: X
+            province: "53"
+            venue: Kupang
+            fee: 0
+            contact: kantor
+            description: x
+        """))
+    report = await run(app, path)
+    assert report.created == ["TNN-2701-NTT"]
+    assert [(e.line, e.code) for e in report.errors] == [(14, "TNN-2701-X")]
+    assert "starts_at and ends_at are required" in report.errors[0].reason
+    found = await trainings(app)
+    assert found["TNN-2701-NTT"].starts_at == datetime(2027, 1, 10, 0, 0, tzinfo=UTC)  # 08.00 WITA
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("t.txt", "x", "use a .csv, .yaml or .yml file"),
+        ("t.csv", "code,title\nA-1,x\n", "missing column(s)"),
+        ("t.yaml", "trainings: [a, [b", "not valid YAML"),
+        ("t.yaml", "just: text", "expected a list of trainings"),
+    ],
+)
+def test_unreadable_files_are_refused_as_a_whole(tmp_path: Path, name: str, content: str, message: str) -> None:
+    path = tmp_path / name
+    path.write_text(content)
+    with pytest.raises(ImportFileError, match=message.replace("(", r"\(").replace(")", r"\)")):
+        read_rows(path)
+
+
+def test_a_missing_file_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(ImportFileError, match="file not found"):
+        read_rows(tmp_path / "nope.csv")
