@@ -39,6 +39,13 @@ def _parser() -> argparse.ArgumentParser:
     understand.add_argument("--today", type=date.fromisoformat, help="reference date (YYYY-MM-DD)")
     understand.add_argument("text", nargs="*")
 
+    serve = commands.add_parser("serve", help="the web process: webhooks, /healthz, scheduler and outbox")
+    serve.add_argument("--port", type=int, help="port (default $PORT or 8000)")
+    serve.add_argument("--host", default="0.0.0.0")
+    serve.add_argument("--no-background", action="store_true", help="leave scheduler and outbox to `kriya worker`")
+    commands.add_parser("worker", help="scheduler and outbox sender alone")
+    commands.add_parser("poll", help="Telegram long polling with scheduler and outbox in-process")
+
     db = commands.add_parser("db", help="database")
     db.add_argument("action", choices=("upgrade",))
 
@@ -77,6 +84,36 @@ def _understand(args: argparse.Namespace) -> None:
     lines = [" ".join(args.text)] if args.text else (line.rstrip("\n") for line in sys.stdin)
     for line in lines:
         print(json.dumps(nlu.understand(line, today=today).as_dict(), ensure_ascii=False), flush=True)
+
+
+async def _serve(settings: Settings, args: argparse.Namespace) -> None:
+    import uvicorn
+
+    from bot.web import create_web_app
+
+    async with open_app(settings, with_channels=True) as app:
+        web = create_web_app(app, run_background=not args.no_background)
+        config = uvicorn.Config(web, host=args.host, port=args.port or settings.port, log_level="info")
+        await uvicorn.Server(config).serve()
+
+
+async def _worker(settings: Settings) -> None:
+    from bot.worker import background, wait_for_signal
+
+    async with open_app(settings, with_channels=True) as app, background(app):
+        logger.info("worker running: outbox for %s", ", ".join(c.name for c in app.channels) or "no channel")
+        await wait_for_signal()
+
+
+async def _poll(settings: Settings) -> None:
+    from bot.worker import background
+
+    if not settings.telegram_bot_token:
+        raise CommandError("TELEGRAM_BOT_TOKEN is not set: get a token from @BotFather first")
+    async with open_app(settings, with_channels=True) as app, background(app):
+        telegram = app.channel("telegram")
+        assert telegram is not None
+        await telegram.poll()  # type: ignore[attr-defined]
 
 
 async def _db_upgrade(settings: Settings) -> None:
@@ -153,6 +190,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             asyncio.run(_chat(settings, args))
         elif args.command == "understand":
             _understand(args)
+        elif args.command == "serve":
+            asyncio.run(_serve(settings, args))
+        elif args.command == "worker":
+            asyncio.run(_worker(settings))
+        elif args.command == "poll":
+            asyncio.run(_poll(settings))
         elif args.command == "db":
             asyncio.run(_db_upgrade(settings))
         elif args.command == "seed":

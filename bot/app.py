@@ -1,16 +1,19 @@
-"""The composition root: builds the engine, dispatcher and channels from Settings, in one lifespan."""
+"""The composition root: builds the engine, dispatcher, channels and outbox from Settings, in one lifespan."""
 
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
-from dataclasses import dataclass
+from collections.abc import AsyncIterator, Sequence
+from contextlib import AsyncExitStack, asynccontextmanager
+from dataclasses import dataclass, field
 
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from bot.channels import Channel, build_channels
 from bot.config import DEFAULT_DATABASE_URL, Settings
+from bot.delivery import Outgoing
 from bot.dispatch import Clock, Dispatcher, utc_clock
+from bot.outbox import Outbox
 from db.session import create_engine, create_sessionmaker, upgrade
 from handlers import build_router
 
@@ -24,6 +27,11 @@ class App:
     sessionmaker: async_sessionmaker[AsyncSession]
     dispatcher: Dispatcher
     clock: Clock
+    outbox: Outbox
+    channels: list[Channel] = field(default_factory=list)
+
+    def channel(self, name: str) -> Channel | None:
+        return next((c for c in self.channels if c.name == name), None)
 
 
 def migrates_itself(settings: Settings) -> bool:
@@ -32,14 +40,27 @@ def migrates_itself(settings: Settings) -> bool:
 
 
 @asynccontextmanager
-async def open_app(settings: Settings, clock: Clock = utc_clock, migrate: bool | None = None) -> AsyncIterator[App]:
-    """Everything a command needs, opened here and closed on exit."""
+async def open_app(
+    settings: Settings, clock: Clock = utc_clock, migrate: bool | None = None, with_channels: bool = False
+) -> AsyncIterator[App]:
+    """Everything a command needs, opened here and closed on exit (channels only when asked)."""
     engine = create_engine(settings.database_url)
-    try:
+    async with AsyncExitStack() as stack:
+        stack.push_async_callback(engine.dispose)
         if migrate if migrate is not None else migrates_itself(settings):
             await upgrade(engine)
         sessionmaker = create_sessionmaker(engine)
         dispatcher = Dispatcher(sessionmaker, build_router(), clock=clock, row_locks=not settings.is_sqlite)
-        yield App(settings=settings, engine=engine, sessionmaker=sessionmaker, dispatcher=dispatcher, clock=clock)
-    finally:
-        await engine.dispose()
+        outbox = Outbox(sessionmaker, {}, {}, clock, skip_locked=not settings.is_sqlite)
+
+        async def deliver(items: Sequence[Outgoing]) -> None:
+            await outbox.deliver(items)
+
+        channels = build_channels(settings, dispatcher, deliver) if with_channels else []
+        outbox.senders.update({c.name: c.sender for c in channels})
+        outbox.limiters.update({c.name: c.limiter for c in channels})
+        app = App(settings, engine, sessionmaker, dispatcher, clock, outbox, channels)
+        for channel in channels:
+            await channel.start()
+            stack.push_async_callback(channel.stop)
+        yield app

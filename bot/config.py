@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import re
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 from dotenv import load_dotenv
 
@@ -54,6 +56,18 @@ def _positive_float(name: str, value: str) -> float:
     return number
 
 
+def _json_object(name: str, value: str) -> dict[str, Any]:
+    if not value.strip():
+        return {}
+    try:
+        parsed = json.loads(value)
+    except json.JSONDecodeError as error:
+        raise ConfigError(f"{name}: not valid JSON ({error.msg})") from None
+    if not isinstance(parsed, dict):
+        raise ConfigError(f"{name}: expected a JSON object")
+    return parsed
+
+
 @dataclass(frozen=True)
 class Settings:
     """Everything Kriya reads from its environment, with the defaults of contracts.md."""
@@ -72,6 +86,13 @@ class Settings:
     )
     scheduler_interval: float = 30.0
     quiet_hours: tuple[int, int] | None = (21, 7)
+    port: int = 8000
+    telegram_rate: float = 30.0  # messages per second overall (Telegram's broadcast limit)
+    telegram_chat_rate: float = 1.0  # messages per second in one chat
+    whatsapp_rate: float = 60.0  # messages per second for the phone number
+    # Approved WhatsApp templates for proactive messages outside the 24-hour window, by message kind:
+    # {"reminder": {"name": "kriya_reminder", "language": {"id": "id", "en": "en_US"}}, ...}
+    whatsapp_templates: dict[str, Any] = field(default_factory=dict)
 
     @property
     def is_sqlite(self) -> bool:
@@ -101,4 +122,9 @@ def load_settings(env: dict[str, str] | None = None, dotenv_path: Path | None = 
         reminder_offsets=parse_offsets(env.get("KRIYA_REMINDER_OFFSETS", "3d,1d,2h")),
         scheduler_interval=_positive_float("KRIYA_SCHEDULER_INTERVAL", env.get("KRIYA_SCHEDULER_INTERVAL", "30")),
         quiet_hours=parse_quiet_hours(env.get("KRIYA_QUIET_HOURS", "21-07")),
+        port=int(_positive_float("PORT", env.get("PORT", "8000"))),
+        telegram_rate=_positive_float("KRIYA_TELEGRAM_RATE", env.get("KRIYA_TELEGRAM_RATE", "30")),
+        telegram_chat_rate=_positive_float("KRIYA_TELEGRAM_CHAT_RATE", env.get("KRIYA_TELEGRAM_CHAT_RATE", "1")),
+        whatsapp_rate=_positive_float("KRIYA_WHATSAPP_RATE", env.get("KRIYA_WHATSAPP_RATE", "60")),
+        whatsapp_templates=_json_object("WHATSAPP_TEMPLATES", env.get("WHATSAPP_TEMPLATES", "")),
     )

@@ -15,7 +15,9 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot import nlu
 from bot.context import ConversationState, HandlerContext
 from bot.core import IncomingMessage, Reply
+from bot.delivery import Outgoing, reply_to_body
 from bot.i18n import _, normalize_language, use_language
+from bot.outbox import enqueue
 from bot.router import Route, Router
 from bot.services.people import conversation_for, identify
 from bot.services.registry import Services
@@ -67,10 +69,17 @@ class Dispatcher:
 
     async def handle(self, msg: IncomingMessage) -> list[Reply]:
         """Replies to `msg`; [] for a duplicate; a short apology if anything fails."""
+        return [item.reply for item in await self._process(msg, queue=False)]
+
+    async def handle_queued(self, msg: IncomingMessage) -> list[Outgoing]:
+        """Like handle, but the replies are outbox rows (claimed by the caller) written in the same transaction."""
+        return await self._process(msg, queue=True)
+
+    async def _process(self, msg: IncomingMessage, queue: bool) -> list[Outgoing]:
         language = normalize_language(msg.language)
         async with self._lock(msg):
             try:
-                return await self._handle(msg)
+                return await self._handle(msg, queue)
             except IntegrityError as error:
                 if "inbound_messages" in str(error):
                     logger.info("duplicate %s message %s (raced)", msg.channel, msg.message_id)
@@ -80,7 +89,23 @@ class Dispatcher:
                 logger.exception("failed on %s message %s", msg.channel, msg.message_id)
             language = await self._language_of(msg) or language
             with use_language(language):
-                return [Reply(_("Maaf, ada gangguan di sistem kami. Silakan coba lagi sebentar lagi."))]
+                apology = Reply(_("Maaf, ada gangguan di sistem kami. Silakan coba lagi sebentar lagi."))
+            return [await self._apology(msg, apology, queue)]
+
+    async def _apology(self, msg: IncomingMessage, apology: Reply, queue: bool) -> Outgoing:
+        """The apology goes out even when nothing else could be written (queued when the database allows)."""
+        body = reply_to_body(apology, msg.meta.get("reply_context"))
+        if queue:
+            try:
+                async with self.sessionmaker() as session, session.begin():
+                    row = await enqueue(session, artisan_id=None, channel=msg.channel, external_id=msg.user_id,
+                                        kind="reply", body=body, dedupe_key=f"error:{msg.channel}:{msg.message_id}",
+                                        now=self.clock(), claimed=True)
+                    if row is not None:
+                        return Outgoing(row.id, msg.channel, msg.user_id, body)
+            except Exception:
+                logger.warning("could not queue the apology for %s:%s", msg.channel, msg.user_id)
+        return Outgoing(0, msg.channel, msg.user_id, body)
 
     async def _language_of(self, msg: IncomingMessage) -> str | None:
         try:
@@ -97,7 +122,7 @@ class Dispatcher:
             logger.warning("could not read the language of %s:%s", msg.channel, msg.user_id)
             return None
 
-    async def _handle(self, msg: IncomingMessage) -> list[Reply]:
+    async def _handle(self, msg: IncomingMessage, queue: bool) -> list[Outgoing]:
         now = self.clock()
         async with self.sessionmaker() as session, session.begin():
             seen = await session.execute(
@@ -121,7 +146,17 @@ class Dispatcher:
             state.memory["options"] = options
             conversation.state = state.name
             conversation.data = state.dump()
-        return replies
+            outgoing = []
+            for number, reply in enumerate(replies):
+                body = reply_to_body(reply, msg.meta.get("reply_context"))
+                row_id = 0
+                if queue:
+                    row = await enqueue(session, artisan_id=person.id, channel=msg.channel, external_id=msg.user_id,
+                                        kind="reply", body=body, dedupe_key=f"reply:{msg.channel}:{msg.message_id}:{number}",
+                                        now=now, claimed=True)
+                    row_id = row.id if row else 0
+                outgoing.append(Outgoing(row_id, msg.channel, msg.user_id, body, last_inbound_at=now))
+        return outgoing
 
     def _route(self, msg: IncomingMessage, ctx: HandlerContext) -> Route:
         router = self.router

@@ -1,0 +1,101 @@
+"""Sending to a platform: the sender interface every channel implements and its typed outcomes."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Protocol
+
+from bot.core import Button, Reply
+
+logger = logging.getLogger(__name__)
+
+
+class DeliveryError(Exception):
+    """A platform refused or failed a send; subclasses say what to do next."""
+
+    def __init__(self, reason: str, code: str | int | None = None) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.code = code
+
+
+class RateLimited(DeliveryError):
+    """Too many messages: try again after `retry_after` seconds (Telegram 429, WhatsApp 130429/131056/80007)."""
+
+    def __init__(self, reason: str, retry_after: float, code: str | int | None = None) -> None:
+        super().__init__(reason, code)
+        self.retry_after = retry_after
+
+
+class Retryable(DeliveryError):
+    """A transient failure (network, 5xx): try again later with backoff."""
+
+
+class Unreachable(DeliveryError):
+    """The person blocked the bot or their account is gone (Telegram 403): stop until they write again."""
+
+
+class WindowClosed(DeliveryError):
+    """WhatsApp's 24-hour window is closed (131047): only an approved template may go."""
+
+
+class FinalError(DeliveryError):
+    """The platform will never accept this message: record it and move on."""
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    """One message for one person on one channel, as the outbox holds it."""
+
+    outbox_id: int
+    channel: str
+    external_id: str
+    body: dict[str, Any]
+    kind: str = "reply"  # reply, reminder, announcement, broadcast, notice
+    last_inbound_at: datetime | None = None
+    attempts: int = 0
+
+    @property
+    def reply(self) -> Reply:
+        return reply_from_body(self.body)
+
+    @property
+    def proactive(self) -> bool:
+        return self.kind != "reply"
+
+
+@dataclass
+class SendResult:
+    provider_message_ids: list[str] = field(default_factory=list)
+
+
+class ChannelSender(Protocol):
+    """Turns an Outgoing into platform calls; raises a DeliveryError subclass when it cannot."""
+
+    channel: str
+
+    async def send(self, item: Outgoing) -> SendResult: ...
+
+
+def reply_to_body(reply: Reply, context: dict[str, Any] | None = None) -> dict[str, Any]:
+    body: dict[str, Any] = {
+        "text": reply.text,
+        "buttons": [
+            {"title": b.title, "payload": b.payload, "description": b.description, "kind": b.kind}
+            for b in reply.buttons
+        ],
+        "replace": reply.replace,
+    }
+    if context:
+        body["context"] = context
+    return body
+
+
+def reply_from_body(body: dict[str, Any]) -> Reply:
+    buttons = tuple(
+        Button(b["title"], b["payload"], description=b.get("description"), kind=b.get("kind", "payload"))
+        for b in body.get("buttons") or []
+    )
+    return Reply(body.get("text", ""), buttons, replace=bool(body.get("replace")))

@@ -1,0 +1,51 @@
+"""Background work: the outbox sender loop (and the scheduler's jobs), started and stopped together."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from bot.app import App
+
+logger = logging.getLogger(__name__)
+
+OUTBOX_IDLE_SECONDS = 1.0
+
+
+async def outbox_loop(app: App, stop: asyncio.Event) -> None:
+    """Send due outbox rows until `stop` is set; a failing pass is logged and retried."""
+    while not stop.is_set():
+        try:
+            handled = await app.outbox.run_once()
+        except Exception:
+            logger.exception("outbox pass failed")
+            handled = 0
+        if not handled:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), OUTBOX_IDLE_SECONDS)
+
+
+async def wait_for_signal() -> None:
+    """Block until SIGINT or SIGTERM."""
+    import signal
+
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for number in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(number, stop.set)
+    await stop.wait()
+
+
+@asynccontextmanager
+async def background(app: App) -> AsyncIterator[None]:
+    """Run the outbox loop while the block runs."""
+    stop = asyncio.Event()
+    task = asyncio.create_task(outbox_loop(app, stop), name="outbox")
+    try:
+        yield
+    finally:
+        stop.set()
+        await task
