@@ -18,7 +18,7 @@ from bot.core import IncomingMessage, Reply
 from bot.delivery import Outgoing, reply_to_body
 from bot.i18n import _, normalize_language, use_language
 from bot.outbox import enqueue
-from bot.router import Route, Router
+from bot.router import Form, Route, Router
 from bot.services.people import conversation_for, identify
 from bot.services.registry import Services
 from db.models import InboundMessage
@@ -27,6 +27,7 @@ logger = logging.getLogger(__name__)
 
 Clock = Callable[[], datetime]
 MAX_TEXT = 4096  # longer messages are cut before they are read
+INTERRUPTION_CONFIDENCE = 0.75  # how sure the NLU must be that a message in a form is another question
 
 
 def utc_clock() -> datetime:
@@ -137,11 +138,14 @@ class Dispatcher:
             person, _identity = await identify(session, msg, now)
             conversation = await conversation_for(session, person.id, lock=self.row_locks)
             state = ConversationState.load(conversation.state, conversation.data)
-            ctx = HandlerContext(person=person, state=state, services=Services.bind(session, now), now=now)
+            ctx = HandlerContext(person=person, state=state, services=Services.bind(session, now, msg.channel), now=now)
             with use_language(person.language):
-                route = self._route(msg, ctx)
+                route, form = self._route(msg, ctx)
                 ctx.args = route.args
+                before = ctx.state.name
                 replies = await route.handler(msg, ctx)
+                if form and ctx.state.name == before:  # an interruption: come back to the question
+                    replies.append(form.prompt(ctx))
             options = [[b.title, b.payload] for b in replies[-1].buttons if b.kind == "payload"] if replies else []
             state.memory["options"] = options
             conversation.state = state.name
@@ -158,36 +162,43 @@ class Dispatcher:
                 outgoing.append(Outgoing(row_id, msg.channel, msg.user_id, body, last_inbound_at=now))
         return outgoing
 
-    def _route(self, msg: IncomingMessage, ctx: HandlerContext) -> Route:
+    def _route(self, msg: IncomingMessage, ctx: HandlerContext) -> tuple[Route, Form | None]:
+        """The handler for `msg`, and the form to ask again afterwards when the message interrupted one."""
         router = self.router
+        form = router.by_state(ctx.state.name)
         if msg.payload:
             route = router.by_payload(msg.payload)
             if route:
-                return route
+                return route, form
         text = (msg.text or "").strip()[:MAX_TEXT]
         if not text:
-            in_form = router.by_state(ctx.state.name)
-            if msg.contact and in_form:
-                return in_form
-            return router.by_intent("location" if msg.location else "media" if msg.media or msg.contact else "unknown")
+            if msg.contact and form:
+                return Route(form.handle), None
+            kind = "location" if msg.location else "media" if msg.media or msg.contact else "unknown"
+            return router.by_intent(kind), form
         keyword = router.by_keyword(text)
         if keyword:
-            return keyword
+            return keyword, form
         command = router.by_command(text)
         if command:
-            return command
+            return command, form
         chosen = match_option(text, ctx.state.memory.get("options") or [])
         if chosen:
             route = router.by_payload(chosen)
             if route:
-                return route
+                return route, form
         ctx.understanding = nlu.understand(text[:1000], today=ctx.today)
-        in_form = router.by_state(ctx.state.name)
-        if in_form:
-            if ctx.understanding.intent == "help" and ctx.understanding.confidence >= 0.8:
-                return router.by_intent("help")
-            return in_form
         code = nlu.find_training_code(text)
+        if form:
+            # A form being filled takes precedence over intent guessing, except for a clear other question.
+            if form.looks_like_answer(msg, ctx):
+                return Route(form.handle), None
+            understood = ctx.understanding
+            if code and understood.intent in ("training_detail", "training_search", "unknown"):
+                return Route(router.intents["training_code"], [code]), form
+            if understood.intent != "unknown" and understood.confidence >= INTERRUPTION_CONFIDENCE:
+                return router.by_intent(understood.intent), form
+            return Route(form.handle), None
         if code:
-            return Route(router.intents["training_code"], [code])
-        return router.by_intent(ctx.understanding.intent)
+            return Route(router.intents["training_code"], [code]), None
+        return router.by_intent(ctx.understanding.intent), None

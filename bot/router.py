@@ -15,6 +15,16 @@ Handler = Callable[[IncomingMessage, HandlerContext], Awaitable[list[Reply]]]
 
 
 @dataclass
+class Form:
+    """A conversation state that asks questions: its answer handler, how to tell an answer from another
+    question, and how to ask the current question again after an interruption."""
+
+    handle: Handler
+    looks_like_answer: Callable[[IncomingMessage, HandlerContext], bool]
+    prompt: Callable[[HandlerContext], Reply]
+
+
+@dataclass
 class Route:
     handler: Handler
     args: list[str] = field(default_factory=list)
@@ -26,7 +36,7 @@ class Router:
 
     payloads: dict[str, Handler] = field(default_factory=dict)
     commands: dict[str, Handler] = field(default_factory=dict)
-    states: dict[str, Handler] = field(default_factory=dict)  # by state prefix before ':'
+    forms: dict[str, Form] = field(default_factory=dict)  # by state prefix before ':'
     intents: dict[str, Handler] = field(default_factory=dict)
     keywords: dict[str, Handler] = field(default_factory=dict)  # exact words that beat any state (STOP)
     fallback: Handler | None = None
@@ -38,8 +48,8 @@ class Router:
         for name in names.split():
             self.commands[name] = handler
 
-    def state(self, prefix: str, handler: Handler) -> None:
-        self.states[prefix] = handler
+    def form(self, prefix: str, form: Form) -> None:
+        self.forms[prefix] = form
 
     def intent(self, names: str, handler: Handler) -> None:
         for name in names.split():
@@ -65,11 +75,8 @@ class Router:
         handler = self.keywords.get(text.strip().strip(".!").casefold())
         return Route(handler) if handler else None
 
-    def by_state(self, state: str | None) -> Route | None:
-        if not state:
-            return None
-        handler = self.states.get(state.split(":")[0])
-        return Route(handler) if handler else None
+    def by_state(self, state: str | None) -> Form | None:
+        return self.forms.get(state.split(":")[0]) if state else None
 
     def by_intent(self, intent: str) -> Route:
         handler = self.intents.get(intent) or self.fallback

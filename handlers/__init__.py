@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 
 from bot.router import Router
-from handlers import guides, language, menu, trainings
+from handlers import guides, language, menu, profile, registration, subscriptions, trainings
 
 logger = logging.getLogger(__name__)
 
@@ -14,7 +14,7 @@ def build_router() -> Router:
     """The router with every handler of Kriya."""
     router = Router()
     # start, menu, help
-    router.command("start mulai", menu.show_start)
+    router.command("start", menu.show_start)
     router.command("menu", menu.show_menu)
     router.command("help bantuan", menu.show_help)
     router.keyword("menu", menu.show_menu)
@@ -44,6 +44,37 @@ def build_router() -> Router:
     router.command("bahasa language", language.change_language)
     router.payload("lang", language.change_language)
     router.intent("language", language.change_language)
+    # registration
+    router.form(registration.STATE, registration.FORM)
+    router.command("daftar register", registration.start_registration)
+    router.payload("rg", registration.start_registration)
+    router.payload("rf", registration.form_payload)
+    router.intent("register", registration.start_registration)
+    router.command("saya pelatihansaya mine", registration.show_my_registrations)
+    router.payload("my", registration.show_my_registrations)
+    router.intent("my_registrations", registration.show_my_registrations)
+    router.payload("rc", registration.cancel_registration)
+    router.payload("rcy", registration.confirm_cancel)
+    router.intent("cancel_registration", registration.cancel_registration)
+    # profile and privacy
+    router.command("profil profile", profile.show_profile)
+    router.payload("prof", profile.show_profile)
+    router.intent("profile", profile.show_profile)
+    router.payload("pe", profile.edit_profile)
+    router.command("hapusdata deletedata", profile.ask_delete)
+    router.payload("del", profile.ask_delete)
+    router.intent("delete_data", profile.ask_delete)
+    router.payload("dely", profile.delete_data)
+    # subscriptions; STOP and MULAI work from any state
+    router.keyword("stop berhenti unsubscribe", subscriptions.stop_messages)
+    router.keyword("mulai resume", subscriptions.start_messages)
+    router.command("berhenti stop", subscriptions.stop_messages)
+    router.command("langganan subscriptions", subscriptions.list_subscriptions)
+    router.payload("subs", subscriptions.list_subscriptions)
+    router.payload("sub", subscriptions.subscribe)
+    router.intent("subscribe", subscriptions.subscribe)
+    router.payload("unsub", subscriptions.unsubscribe)
+    router.intent("unsubscribe", subscriptions.unsubscribe)
     # last
     router.fallback = menu.show_fallback
     return router

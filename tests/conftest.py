@@ -60,9 +60,7 @@ def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     async def migrate() -> None:
         engine = create_engine(f"sqlite+aiosqlite:///{path}")
         await upgrade(engine)
-        async with engine.begin() as conn:
-            await conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
-        await engine.dispose()
+        await engine.dispose()  # closing the last connection checkpoints the WAL into the file
 
     asyncio.run(migrate())
     return path

@@ -8,6 +8,9 @@ from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.services.privacy import Privacy
+from bot.services.registrations import Registrations
+from bot.services.subscriptions import Subscriptions
 from bot.services.trainings import TrainingCatalogue
 
 logger = logging.getLogger(__name__)
@@ -17,7 +20,17 @@ logger = logging.getLogger(__name__)
 class Services:
     session: AsyncSession
     trainings: TrainingCatalogue
+    registrations: Registrations
+    privacy: Privacy
+    subscriptions: Subscriptions
 
     @classmethod
-    def bind(cls, session: AsyncSession, now: datetime) -> Services:
-        return cls(session=session, trainings=TrainingCatalogue(session, now))
+    def bind(cls, session: AsyncSession, now: datetime, channel: str = "cli") -> Services:
+        privacy = Privacy(session, now, channel)
+        return cls(
+            session=session,
+            trainings=TrainingCatalogue(session, now),
+            registrations=Registrations(session, now),
+            privacy=privacy,
+            subscriptions=Subscriptions(session, now, privacy),
+        )

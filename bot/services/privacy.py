@@ -1,0 +1,87 @@
+"""Consent, opting out of proactive messages, and deleting a person's data (UU PDP 27/2022)."""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+
+from sqlalchemy import delete, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.services.registrations import Registrations
+from db.models import (
+    Artisan,
+    ChannelIdentity,
+    ConsentEvent,
+    Conversation,
+    OutboxMessage,
+    Registration,
+    Reminder,
+    Subscription,
+    Training,
+)
+
+logger = logging.getLogger(__name__)
+
+
+class Privacy:
+    def __init__(self, session: AsyncSession, now: datetime, channel: str) -> None:
+        self.session = session
+        self.now = now
+        self.channel = channel
+
+    async def record(self, artisan_id: int | None, kind: str, detail: str | None = None) -> None:
+        """Keep every consent, subscription and opt-out change with its time and channel."""
+        self.session.add(ConsentEvent(artisan_id=artisan_id, kind=kind, detail=(detail or None) and detail[:200],
+                                      channel=self.channel, created_at=self.now))
+        await self.session.flush()
+
+    async def give_consent(self, person: Artisan) -> None:
+        person.consent_at = self.now
+        await self.record(person.id, "consent_given", "registration data")
+
+    async def opt_out(self, person: Artisan, how: str) -> bool:
+        """Stop every proactive message; False when already stopped."""
+        if person.proactive_opt_out:
+            return False
+        person.proactive_opt_out = True
+        await self.session.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.artisan_id == person.id, OutboxMessage.status == "pending",
+                   OutboxMessage.kind != "reply")
+            .values(status="skipped", last_error="opted out")
+        )
+        await self.record(person.id, "opt_out", how)
+        return True
+
+    async def opt_in(self, person: Artisan, how: str) -> bool:
+        if not person.proactive_opt_out:
+            return False
+        person.proactive_opt_out = False
+        await self.record(person.id, "opt_in", how)
+        return True
+
+    async def delete_person(self, person: Artisan) -> int:
+        """Delete the person's data; registrations stay only as anonymous counts. Returns cancelled seats."""
+        registrations = Registrations(self.session, self.now)
+        upcoming = (
+            await self.session.execute(
+                select(Registration.code)
+                .join(Training, Training.id == Registration.training_id)
+                .where(Registration.artisan_id == person.id, Registration.status != "cancelled",
+                       Training.starts_at > self.now)
+            )
+        ).scalars().all()
+        for code in upcoming:  # free the seats of trainings still to come, so others can move up
+            await registrations.cancel(person.id, code)
+        await self.session.execute(
+            update(Registration).where(Registration.artisan_id == person.id).values(artisan_id=None)
+        )
+        await self.session.execute(update(ConsentEvent).where(ConsentEvent.artisan_id == person.id)
+                                   .values(artisan_id=None))
+        for model in (Subscription, Reminder, OutboxMessage, Conversation, ChannelIdentity):
+            await self.session.execute(delete(model).where(model.artisan_id == person.id))
+        await self.session.delete(person)
+        await self.record(None, "data_deleted", f"{len(upcoming)} upcoming registration(s) cancelled")
+        logger.info("deleted a person's data (%d upcoming registrations cancelled)", len(upcoming))
+        return len(upcoming)
