@@ -19,7 +19,7 @@ from bot.delivery import Outgoing, reply_to_body
 from bot.i18n import _, normalize_language, use_language
 from bot.outbox import enqueue
 from bot.router import Form, Route, Router
-from bot.services.people import conversation_for, identify
+from bot.services.people import load_person
 from bot.services.registry import Services
 from db.models import InboundMessage
 
@@ -83,7 +83,7 @@ class Dispatcher:
                 return await self._handle(msg, queue)
             except IntegrityError as error:
                 if "inbound_messages" in str(error):
-                    logger.info("duplicate %s message %s (raced)", msg.channel, msg.message_id)
+                    logger.info("duplicate %s message %s", msg.channel, msg.message_id)
                     return []
                 logger.exception("failed on %s message %s", msg.channel, msg.message_id)
             except Exception:
@@ -126,17 +126,9 @@ class Dispatcher:
     async def _handle(self, msg: IncomingMessage, queue: bool) -> list[Outgoing]:
         now = self.clock()
         async with self.sessionmaker() as session, session.begin():
-            seen = await session.execute(
-                select(InboundMessage.id).where(
-                    InboundMessage.channel == msg.channel, InboundMessage.message_id == msg.message_id
-                )
-            )
-            if seen.first() is not None:
-                logger.info("duplicate %s message %s", msg.channel, msg.message_id)
-                return []
+            # Recorded first: a message delivered twice fails here on the unique key and is dropped.
             session.add(InboundMessage(channel=msg.channel, message_id=msg.message_id, received_at=now))
-            person, _identity = await identify(session, msg, now)
-            conversation = await conversation_for(session, person.id, lock=self.row_locks)
+            person, _identity, conversation = await load_person(session, msg, now, lock=self.row_locks)
             state = ConversationState.load(conversation.state, conversation.data)
             ctx = HandlerContext(person=person, state=state, services=Services.bind(session, now, msg.channel), now=now)
             with use_language(person.language):
