@@ -9,7 +9,7 @@ import json
 import logging
 import sys
 from collections.abc import Sequence
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 from sqlalchemy import func, select
@@ -45,6 +45,14 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--no-background", action="store_true", help="leave scheduler and outbox to `kriya worker`")
     commands.add_parser("worker", help="scheduler and outbox sender alone")
     commands.add_parser("poll", help="Telegram long polling with scheduler and outbox in-process")
+
+    broadcast = commands.add_parser("broadcast", help="send a message to an audience, now or at a set time")
+    broadcast.add_argument("--text", required=True, help="the message")
+    broadcast.add_argument("--craft", help="people with this craft (profile or subscription)")
+    broadcast.add_argument("--region", help="province or regency code, e.g. 34 or 51.04")
+    broadcast.add_argument("--training", help="the registrants of this training code")
+    broadcast.add_argument("--at", help="when, ISO 8601 (without offset: WIB); default now")
+    broadcast.add_argument("--yes", action="store_true", help="send without asking")
 
     db = commands.add_parser("db", help="database")
     db.add_argument("action", choices=("upgrade",))
@@ -116,6 +124,55 @@ async def _poll(settings: Settings) -> None:
         await telegram.poll()  # type: ignore[attr-defined]
 
 
+async def _broadcast(settings: Settings, args: argparse.Namespace) -> None:
+    from datetime import datetime
+
+    from bot.crafts import CRAFTS
+    from bot.regions import WIB, region_name
+    from bot.services.announcements import Audience, audience, schedule_broadcast
+    from bot.services.reminders import Policy
+    from db.models import Training
+
+    text = args.text.strip()
+    if not text or len(text) > 4096:
+        raise CommandError("--text must have 1 to 4096 characters")
+    if args.craft and args.craft not in CRAFTS:
+        raise CommandError(f"--craft {args.craft} is not one of {', '.join(CRAFTS)}")
+    if args.region and region_name(args.region) is None:
+        raise CommandError(f"--region {args.region} is not a Kemendagri region code")
+    wanted = Audience(craft=args.craft, region=args.region, training_code=args.training)
+    async with open_app(settings) as app:
+        now = app.clock()
+        send_at = now
+        if args.at:
+            try:
+                send_at = datetime.fromisoformat(args.at)
+            except ValueError:
+                raise CommandError(f"--at {args.at} is not an ISO 8601 date and time") from None
+            send_at = send_at if send_at.tzinfo else send_at.replace(tzinfo=WIB.zone)
+            if send_at < now - timedelta(minutes=1):
+                raise CommandError("--at is in the past")
+        async with app.sessionmaker() as session:
+            if args.training and not await session.scalar(
+                select(func.count()).where(func.upper(Training.code) == args.training.upper())
+            ):
+                raise CommandError(f"no training with code {args.training}")
+            people = await audience(session, wanted)
+        who = ", ".join(f"{k}={v}" for k, v in vars(wanted).items() if v) or "everyone"
+        print(f"Preview:\n{text}\n\nAudience: {who}\nRecipients: {len(people)}\n"
+              f"Send at: {send_at.astimezone(WIB.zone):%Y-%m-%d %H:%M} WIB (quiet hours move it per person)")
+        if not args.yes:
+            if not sys.stdin.isatty():
+                raise CommandError("not sent: add --yes to send")
+            if (await asyncio.to_thread(input, "Send? [y/N] ")).strip().lower() not in ("y", "yes", "ya"):
+                print("not sent")
+                return
+        policy = Policy(offsets=settings.reminder_offsets, quiet_hours=settings.quiet_hours)
+        async with app.sessionmaker() as session, session.begin():
+            sent = await schedule_broadcast(session, text, wanted, send_at, now, policy)
+        print(f"broadcast {sent.id} queued for {sent.recipients} recipient(s)")
+
+
 async def _db_upgrade(settings: Settings) -> None:
     async with open_app(settings, migrate=True):
         print("database is up to date")
@@ -136,8 +193,11 @@ async def _import(settings: Settings, path: Path) -> int:
         rows = read_rows(path)
     except ImportFileError as error:
         raise CommandError(str(error)) from error
+    from bot.services.reminders import Policy
+
+    policy = Policy(offsets=settings.reminder_offsets, quiet_hours=settings.quiet_hours)
     async with open_app(settings) as app, app.sessionmaker() as session, session.begin():
-        report = await import_rows(session, rows)
+        report = await import_rows(session, rows, now=app.clock(), policy=policy)
     for error in report.errors:
         print(f"{path.name}:{error.line}: {error.code or '-'}: {error.reason}", file=sys.stderr)
     print(f"imported {len(report.created)} new, {len(report.updated)} updated, {len(report.errors)} rejected")
@@ -196,6 +256,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             asyncio.run(_worker(settings))
         elif args.command == "poll":
             asyncio.run(_poll(settings))
+        elif args.command == "broadcast":
+            asyncio.run(_broadcast(settings, args))
         elif args.command == "db":
             asyncio.run(_db_upgrade(settings))
         elif args.command == "seed":

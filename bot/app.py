@@ -14,6 +14,7 @@ from bot.config import DEFAULT_DATABASE_URL, Settings
 from bot.delivery import Outgoing
 from bot.dispatch import Clock, Dispatcher, utc_clock
 from bot.outbox import Outbox
+from bot.services.reminders import Policy
 from db.session import create_engine, create_sessionmaker, upgrade
 from handlers import build_router
 
@@ -50,7 +51,9 @@ async def open_app(
         if migrate if migrate is not None else migrates_itself(settings):
             await upgrade(engine)
         sessionmaker = create_sessionmaker(engine)
-        dispatcher = Dispatcher(sessionmaker, build_router(), clock=clock, row_locks=not settings.is_sqlite)
+        policy = Policy(offsets=settings.reminder_offsets, quiet_hours=settings.quiet_hours)
+        dispatcher = Dispatcher(sessionmaker, build_router(), clock=clock, row_locks=not settings.is_sqlite,
+                                policy=policy)
         outbox = Outbox(sessionmaker, {}, {}, clock, skip_locked=not settings.is_sqlite)
 
         async def deliver(items: Sequence[Outgoing]) -> None:

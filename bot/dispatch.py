@@ -21,6 +21,7 @@ from bot.outbox import enqueue
 from bot.router import Form, Route, Router
 from bot.services.people import load_person
 from bot.services.registry import Services
+from bot.services.reminders import Policy
 from db.models import InboundMessage
 
 logger = logging.getLogger(__name__)
@@ -54,7 +55,9 @@ class Dispatcher:
         router: Router,
         clock: Clock = utc_clock,
         row_locks: bool = False,
+        policy: Policy | None = None,
     ) -> None:
+        self.policy = policy or Policy()
         self.sessionmaker = sessionmaker
         self.router = router
         self.clock = clock
@@ -130,7 +133,7 @@ class Dispatcher:
             session.add(InboundMessage(channel=msg.channel, message_id=msg.message_id, received_at=now))
             person, _identity, conversation = await load_person(session, msg, now, lock=self.row_locks)
             state = ConversationState.load(conversation.state, conversation.data)
-            ctx = HandlerContext(person=person, state=state, services=Services.bind(session, now, msg.channel), now=now)
+            ctx = HandlerContext(person=person, state=state, services=Services.bind(session, now, msg.channel, self.policy), now=now)
             with use_language(person.language):
                 route, form = self._route(msg, ctx)
                 ctx.args = route.args

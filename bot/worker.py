@@ -40,12 +40,21 @@ async def wait_for_signal() -> None:
 
 
 @asynccontextmanager
-async def background(app: App) -> AsyncIterator[None]:
-    """Run the outbox loop while the block runs."""
+async def background(app: App, scheduler: bool = True) -> AsyncIterator[None]:
+    """Run the outbox loop (and the scheduler) while the block runs."""
+    from bot.scheduler import Scheduler
+
     stop = asyncio.Event()
     task = asyncio.create_task(outbox_loop(app, stop), name="outbox")
+    jobs = None
+    if scheduler:
+        jobs = Scheduler(app.sessionmaker, app.clock, app.dispatcher.policy, app.settings.scheduler_interval,
+                         postgres=not app.settings.is_sqlite)
+        jobs.start()
     try:
         yield
     finally:
         stop.set()
         await task
+        if jobs is not None:
+            await jobs.stop()

@@ -137,6 +137,7 @@ class Training(Base):
     status: Mapped[str] = mapped_column(String(12), default="published")  # published, cancelled
     is_demo: Mapped[bool] = mapped_column(Boolean, default=False)
     published_at: Mapped[datetime] = mapped_column(default=utcnow)
+    announced_at: Mapped[datetime | None]  # when subscribers were told (None: not yet)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
     organizer: Mapped[Organizer] = relationship(lazy="joined")
@@ -240,9 +241,27 @@ class Reminder(Base):
     key: Mapped[str] = mapped_column(String(120), unique=True)  # reminder:{registration}:{offset}
     artisan_id: Mapped[int] = mapped_column(ForeignKey("artisans.id", ondelete="CASCADE"), index=True)
     training_id: Mapped[int] = mapped_column(ForeignKey("trainings.id", ondelete="CASCADE"), index=True)
+    registration_id: Mapped[int | None] = mapped_column(ForeignKey("registrations.id", ondelete="CASCADE"))
     kind: Mapped[str] = mapped_column(String(20))  # before_start, deadline
+    offset_seconds: Mapped[int] = mapped_column(Integer, default=0)
     due_at: Mapped[datetime]
-    status: Mapped[str] = mapped_column(String(12), default="pending")  # pending, queued, expired, dropped
+    # pending, queued (in the outbox), expired (missed), dropped (cancelled or moved), skipped (opted out)
+    status: Mapped[str] = mapped_column(String(12), default="pending")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Broadcast(Base):
+    """An organizer's message to an audience, sent now or at a set time (`kriya broadcast`)."""
+
+    __tablename__ = "broadcasts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    text: Mapped[str] = mapped_column(Text)
+    craft: Mapped[str | None] = mapped_column(String(20))
+    region: Mapped[str | None] = mapped_column(String(13))
+    training_code: Mapped[str | None] = mapped_column(String(32))
+    send_at: Mapped[datetime]
+    recipients: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 

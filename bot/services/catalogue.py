@@ -17,7 +17,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.crafts import CRAFTS
 from bot.regions import is_regency_of, region_name, zone_of
-from db.models import Organizer, Training
+from bot.services.notices import notify
+from bot.services.reminders import Policy, ReminderPlanner
+from db.models import Organizer, Registration, Training
 
 logger = logging.getLogger(__name__)
 
@@ -46,6 +48,7 @@ class ImportReport:
     created: list[str] = field(default_factory=list)
     updated: list[str] = field(default_factory=list)
     moved: list[int] = field(default_factory=list)  # ids of trainings whose start time changed
+    cancelled: list[int] = field(default_factory=list)  # ids of trainings newly cancelled
     errors: list[RowError] = field(default_factory=list)
 
 
@@ -198,9 +201,11 @@ async def organizer_for(session: AsyncSession, name: str) -> Organizer:
 
 
 async def import_rows(
-    session: AsyncSession, rows: list[tuple[int, dict[str, Any]]], is_demo: bool = False
+    session: AsyncSession, rows: list[tuple[int, dict[str, Any]]], is_demo: bool = False,
+    now: datetime | None = None, policy: Policy | None = None,
 ) -> ImportReport:
-    """Check every row, then upsert the good ones by code in the caller's transaction."""
+    """Check every row, then upsert the good ones by code in the caller's transaction; registrants of a
+    moved or cancelled training get their reminders re-planned (or dropped) and a notice."""
     report = ImportReport()
     good: list[dict[str, Any]] = []
     seen: dict[str, int] = {}
@@ -221,7 +226,9 @@ async def import_rows(
             session.add(Training(**parsed, organizer_id=organizer.id, is_demo=is_demo))
             report.created.append(parsed["code"])
         else:
-            if existing.starts_at != parsed["starts_at"]:
+            if parsed["status"] == "cancelled" and existing.status != "cancelled":
+                report.cancelled.append(existing.id)
+            elif existing.starts_at != parsed["starts_at"]:
                 report.moved.append(existing.id)
             for name, value in parsed.items():
                 setattr(existing, name, value)
@@ -229,7 +236,30 @@ async def import_rows(
             existing.is_demo = is_demo
             report.updated.append(parsed["code"])
     await session.flush()
+    if now is not None:
+        await _after_changes(session, report, now, policy or Policy())
     return report
+
+
+async def _after_changes(session: AsyncSession, report: ImportReport, now: datetime, policy: Policy) -> None:
+    planner = ReminderPlanner(session, now, policy)
+    for training_id in report.moved + report.cancelled:
+        await planner.replan_training(training_id)
+        training = await session.get_one(Training, training_id)
+        if training.starts_at <= now:
+            continue
+        kind = "cancelled" if training_id in report.cancelled else "moved"
+        registrations = (await session.execute(
+            select(Registration).where(Registration.training_id == training_id,
+                                       Registration.status.in_(("registered", "waitlisted")))
+        )).scalars().all()
+        for registration in registrations:
+            if kind == "cancelled":
+                registration.status = "cancelled"
+            if registration.artisan_id is not None:
+                await notify(session, registration.artisan_id, kind, now,
+                             key=f"{kind}:{training_id}:{registration.id}:{training.starts_at.isoformat()}",
+                             training_code=training.code)
 
 
 def local_date_time(day: date, clock: str, province: str) -> datetime:

@@ -11,8 +11,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core import Button, Reply
 from bot.delivery import reply_to_body
-from bot.i18n import _, use_language
+from bot.i18n import _, format_when, use_language
 from bot.outbox import enqueue
+from bot.regions import zone_of
 from db.models import Artisan, ChannelIdentity, Training
 
 logger = logging.getLogger(__name__)
@@ -40,6 +41,18 @@ async def _render(session: AsyncSession, kind: str, params: dict[str, Any]) -> R
             "Kode pendaftaran Anda: {registration}."
         ).format(title=training.title, code=training.code, registration=params["registration_code"])
         return Reply(text, (Button(_("Lihat pelatihan"), f"td:{training.code}"), Button(_("Pelatihan saya"), "my")))
+    if kind in ("moved", "cancelled"):
+        training = (
+            await session.execute(select(Training).where(Training.code == params["training_code"]))
+        ).scalar_one()
+        if kind == "cancelled":
+            text = _("Mohon maaf, {title} ({code}) dibatalkan oleh penyelenggara. Pendaftaran Anda ikut batal.").format(
+                title=training.title, code=training.code)
+            return Reply(text, (Button(_("Pelatihan lain"), "tl"),))
+        zone = zone_of(training.regency or training.province)
+        text = _("Jadwal {title} ({code}) berubah. Sekarang mulai {when}. Pengingat kami sesuaikan.").format(
+            title=training.title, code=training.code, when=format_when(training.starts_at, zone.zone, zone.name))
+        return Reply(text, (Button(_("Lihat pelatihan"), f"td:{training.code}"),))
     raise ValueError(f"unknown notice kind {kind}")
 
 

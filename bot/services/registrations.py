@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services.notices import notify
+from bot.services.reminders import Policy, ReminderPlanner
 from db.models import Registration, Training
 
 logger = logging.getLogger(__name__)
@@ -46,9 +47,10 @@ class RegistrationView:
 class Registrations:
     """Registering, cancelling and listing, inside the caller's transaction."""
 
-    def __init__(self, session: AsyncSession, now: datetime) -> None:
+    def __init__(self, session: AsyncSession, now: datetime, policy: Policy | None = None) -> None:
         self.session = session
         self.now = now
+        self.reminders = ReminderPlanner(session, now, policy or Policy())
 
     async def _lock_training(self, training_id: int) -> Training:
         """The training row, locked until commit on PostgreSQL so seats are counted one registrant at a time."""
@@ -93,6 +95,7 @@ class Registrations:
         else:  # registering again after cancelling: same row, back of the queue
             found.status, found.created_at = status, self.now
         await self.session.flush()
+        await self.reminders.plan(found, training)
         logger.info("registration %s for training %s: %s", found.code, training.code, status)
         return found
 
@@ -121,6 +124,7 @@ class Registrations:
         freed = registration.status == "registered"
         registration.status = "cancelled"
         await self.session.flush()
+        await self.reminders.drop_registration(registration.id)
         if freed and training.starts_at > self.now:
             await self.promote(training)
         return registration
@@ -141,6 +145,7 @@ class Registrations:
                 break
             first.status = "registered"
             await self.session.flush()
+            await self.reminders.plan(first, training)
             promoted.append(first)
             if first.artisan_id is not None:
                 await notify(self.session, first.artisan_id, "promoted", self.now,

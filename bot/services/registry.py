@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services.privacy import Privacy
 from bot.services.registrations import Registrations
+from bot.services.reminders import Policy
 from bot.services.subscriptions import Subscriptions
 from bot.services.trainings import TrainingCatalogue
 
@@ -25,12 +26,12 @@ class Services:
     subscriptions: Subscriptions
 
     @classmethod
-    def bind(cls, session: AsyncSession, now: datetime, channel: str = "cli") -> Services:
+    def bind(cls, session: AsyncSession, now: datetime, channel: str = "cli", policy: Policy | None = None) -> Services:
         privacy = Privacy(session, now, channel)
         return cls(
             session=session,
             trainings=TrainingCatalogue(session, now),
-            registrations=Registrations(session, now),
+            registrations=Registrations(session, now, policy),
             privacy=privacy,
             subscriptions=Subscriptions(session, now, privacy),
         )

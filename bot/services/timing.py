@@ -1,0 +1,50 @@
+"""When a proactive message may go: quiet hours in the person's own time zone (one place for that rule)."""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+logger = logging.getLogger(__name__)
+
+
+def in_quiet_hours(moment: datetime, zone: ZoneInfo, quiet: tuple[int, int] | None) -> bool:
+    if quiet is None:
+        return False
+    start, end = quiet
+    hour = moment.astimezone(zone).hour
+    return (start <= hour or hour < end) if start > end else (start <= hour < end)
+
+
+def quiet_end(moment: datetime, zone: ZoneInfo, quiet: tuple[int, int]) -> datetime:
+    """The first moment after the quiet hours that contain `moment`."""
+    local = moment.astimezone(zone)
+    morning = datetime.combine(local.date(), time(quiet[1]), tzinfo=zone)
+    if morning <= local:
+        morning = datetime.combine(local.date() + timedelta(days=1), time(quiet[1]), tzinfo=zone)
+    return morning
+
+
+def quiet_start_before(moment: datetime, zone: ZoneInfo, quiet: tuple[int, int]) -> datetime:
+    """The last minute before the quiet hours that contain `moment` began."""
+    local = moment.astimezone(zone)
+    evening = datetime.combine(local.date(), time(quiet[0]), tzinfo=zone)
+    if evening > local:
+        evening -= timedelta(days=1)
+    return evening - timedelta(minutes=1)
+
+
+def allowed_time(
+    due: datetime, zone: ZoneInfo, quiet: tuple[int, int] | None, latest: datetime | None = None
+) -> datetime | None:
+    """`due`, or the next morning when `due` falls in quiet hours; if the morning is too late (not before
+    `latest`), the evening before the quiet hours; None when no allowed moment is left."""
+    if not in_quiet_hours(due, zone, quiet):
+        return due
+    assert quiet is not None
+    morning = quiet_end(due, zone, quiet)
+    if latest is None or morning < latest:
+        return morning
+    evening = quiet_start_before(due, zone, quiet)
+    return evening if not in_quiet_hours(evening, zone, quiet) else None
