@@ -48,11 +48,10 @@ async def announce_new(session: AsyncSession, now: datetime, policy: Policy) -> 
     for training in trainings:
         closes = min(training.registration_deadline or training.starts_at, training.starts_at)
         regions = ["", training.province] + ([training.regency] if training.regency else [])
+        followers = select(Subscription.artisan_id).where(
+            or_(Subscription.craft == "", Subscription.craft == training.craft), Subscription.region.in_(regions))
         people = (await session.execute(
-            select(Artisan).join(Subscription, Subscription.artisan_id == Artisan.id)
-            .where(or_(Subscription.craft == "", Subscription.craft == training.craft),
-                   Subscription.region.in_(regions), Artisan.proactive_opt_out.is_(False))
-            .distinct()
+            select(Artisan).where(Artisan.id.in_(followers), Artisan.proactive_opt_out.is_(False)).order_by(Artisan.id)
         )).scalars().all()
         for person in people if closes > now else []:
             identity = await best_identity(session, person.id)
@@ -120,11 +119,14 @@ async def schedule_broadcast(session: AsyncSession, text: str, wanted: Audience,
                           send_at=send_at, recipients=0, created_at=now)
     session.add(broadcast)
     await session.flush()
+    followed = {sub.artisan_id: sub.region for sub in (await session.execute(
+        select(Subscription).where(Subscription.region != ""))).scalars()}
     for person in people:
         identity = await best_identity(session, person.id)
         if identity is None:
             continue
-        zone = zone_of(person.regency or person.province).zone
+        # Their own province, else the region they follow, else the broadcast's region.
+        zone = zone_of(person.regency or person.province or followed.get(person.id) or wanted.region).zone
         when = allowed_time(send_at, zone, policy.quiet_hours) or send_at
         row = await enqueue(session, artisan_id=person.id, channel=identity.channel, external_id=identity.external_id,
                             kind="broadcast", body={"text": text, "buttons": [], "language": person.language},
