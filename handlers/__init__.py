@@ -33,6 +33,7 @@ def build_router() -> Router:
     router.intent("training_search", trainings.search_trainings)
     router.intent("training_detail", trainings.show_training_detail)
     router.intent("training_code", trainings.show_training)
+    router.intent("location", trainings.show_nearest)
     # certification and market tips
     router.command("sertifikasi certification", guides.show_guide)
     router.payload("cert", guides.show_guide)

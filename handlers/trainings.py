@@ -11,7 +11,7 @@ from bot.context import HandlerContext
 from bot.core import Button, IncomingMessage, Reply
 from bot.crafts import CRAFTS, craft_name
 from bot.i18n import _, format_money, format_month, format_short_day, format_when
-from bot.regions import region_name
+from bot.regions import provinces_by_distance, region_name
 from bot.services.trainings import TrainingFilter, TrainingView
 
 logger = logging.getLogger(__name__)
@@ -294,6 +294,30 @@ async def _show(ctx: HandlerContext, code: str) -> list[Reply]:
 async def show_training(msg: IncomingMessage, ctx: HandlerContext) -> list[Reply]:
     """Show one training's detail: from its button, its typed code or a deep link."""
     return await _show(ctx, ctx.args[0] if ctx.args else "")
+
+
+async def show_nearest(msg: IncomingMessage, ctx: HandlerContext) -> list[Reply]:
+    """Upcoming trainings near a shared location (by distance to each province's capital), and online ones."""
+    if msg.location is None:
+        return [Reply(_("Maaf, lokasinya tidak terbaca."), (Button(_("Menu"), "menu"),))]
+    ranked = provinces_by_distance((msg.location.latitude, msg.location.longitude))
+    distance = dict(ranked)
+    upcoming = await ctx.services.trainings.search(TrainingFilter())
+    offline = sorted((t for t in upcoming if t.mode != "online"), key=lambda t: (distance[t.province], t.starts_at))
+    nearest = offline[:PAGE_SIZE]
+    if not nearest:
+        return [Reply(_("Belum ada pelatihan mendatang saat ini."), (Button(_("Menu"), "menu"),))]
+    lines = [_("Pelatihan terdekat dari lokasi Anda (perkiraan jarak ke ibu kota provinsinya):"), ""]
+    for number, training in enumerate(nearest, 1):
+        lines.append(list_line(number, training))
+        lines.append("   " + _("± {km} km").format(km=round(distance[training.province], -1) or 10) + "\n")
+    online = [t for t in upcoming if t.mode == "online"]
+    if online:
+        lines.append(_("Ada juga {n} pelatihan daring yang bisa diikuti dari mana saja.").format(n=len(online)))
+    ctx.state.memory["list"] = [t.code for t in nearest]
+    buttons = [Button(t.title, payloads.make("td", t.code)) for t in nearest]
+    buttons.append(Button(_("Semua pelatihan"), payloads.make("tl")))
+    return [Reply("\n".join(lines).rstrip(), tuple(buttons))]
 
 
 def pick_from_list(ctx: HandlerContext) -> str | None:

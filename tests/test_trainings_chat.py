@@ -114,3 +114,16 @@ async def test_a_deadline_passes_with_time(chat: Chat, demo_app: App) -> None:
     msg = IncomingMessage(channel="console", user_id=chat.user, message_id="late", text="BTK-YK-01")
     replies = await demo_app.dispatcher.handle(msg)
     assert "Pendaftaran sudah ditutup." in replies[0].text
+
+
+async def test_a_shared_location_shows_the_nearest_trainings(chat: Chat) -> None:
+    from bot.core import Location
+
+    await chat.send(location=Location(-8.52, 115.26))  # Ubud, Bali
+    assert chat.text.startswith("Pelatihan terdekat dari lokasi Anda")
+    first_line = chat.text.splitlines()[2]
+    assert first_line.startswith("1. ")
+    assert "Kabupaten Gianyar" in chat.text.split("\n\n")[1] or "Bali" in chat.text
+    assert "pelatihan daring" in chat.text
+    await chat.say("1")
+    assert "WITA" in chat.text
