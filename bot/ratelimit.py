@@ -17,15 +17,17 @@ class Bucket:
 
     rate: float
     burst: float
-    tokens: float = -1.0
-    stamp: float = 0.0
+    tokens: float = 0.0
+    stamp: float | None = None  # None: never used, starts full
 
     def wait_time(self, now: float) -> float:
-        if self.tokens < 0:
+        if self.stamp is None:
             self.tokens, self.stamp = self.burst, now
         self.tokens = min(self.burst, self.tokens + (now - self.stamp) * self.rate)
         self.stamp = now
-        return 0.0 if self.tokens >= 1 else (1 - self.tokens) / self.rate
+        if self.tokens >= 1 - 1e-9:  # (float rounding must not leave a sender waiting forever)
+            return 0.0
+        return max((1 - self.tokens) / self.rate, 1e-4)
 
     def take(self) -> None:
         self.tokens -= 1
