@@ -198,8 +198,8 @@ async def _import(settings: Settings, path: Path) -> int:
     policy = Policy(offsets=settings.reminder_offsets, quiet_hours=settings.quiet_hours)
     async with open_app(settings) as app, app.sessionmaker() as session, session.begin():
         report = await import_rows(session, rows, now=app.clock(), policy=policy)
-    for error in report.errors:
-        print(f"{path.name}:{error.line}: {error.code or '-'}: {error.reason}", file=sys.stderr)
+    for rejected in report.errors:
+        print(f"{path.name}:{rejected.line}: {rejected.code or '-'}: {rejected.reason}", file=sys.stderr)
     print(f"imported {len(report.created)} new, {len(report.updated)} updated, {len(report.errors)} rejected")
     return 1 if report.errors else 0
 

@@ -9,7 +9,7 @@ from contextlib import asynccontextmanager
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse
-from starlette.routing import Route
+from starlette.routing import BaseRoute, Route
 
 from bot.app import App
 from bot.worker import background
@@ -31,7 +31,7 @@ def create_web_app(app: App, run_background: bool = True) -> Starlette:
         else:
             yield
 
-    routes = [Route("/healthz", healthz, methods=["GET"])]
+    routes: list[BaseRoute] = [Route("/healthz", healthz, methods=["GET"])]
     for channel in app.channels:
         routes += channel.routes()
     return Starlette(routes=routes, lifespan=lifespan)

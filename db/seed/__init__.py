@@ -60,7 +60,11 @@ async def seed_demo(session: AsyncSession, now: datetime, path: Path = DEMO_FILE
     # Demo seats: placeholder registrations by demo people, so that some trainings show as full.
     await session.execute(delete(Artisan).where(Artisan.is_demo.is_(True)))
     codes = {item["code"]: int(item.get("seats_taken") or 0) for item in spec["trainings"]}
-    ids = dict((await session.execute(select(Training.code, Training.id).where(Training.code.in_(codes)))).all())
+    ids: dict[str, int] = {
+        code: training_id
+        for code, training_id in (await session.execute(select(Training.code, Training.id)
+                                                         .where(Training.code.in_(codes)))).all()
+    }
     seats = [(ids[code], seat) for code, taken in codes.items() for seat in range(taken)]
     people = [Artisan(display_name=f"Peserta demo {seat + 1}", is_demo=True, crafts=[]) for _, seat in seats]
     session.add_all(people)
