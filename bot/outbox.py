@@ -146,6 +146,8 @@ class Outbox:
 
     async def _skip(self, item: Outgoing) -> bool:
         """Expired rows and proactive messages to opted-out or unreachable people are not sent."""
+        if not item.proactive and item.attempts == 0:  # a reply on its first try: nothing to check
+            return False
         now = self.clock()
         async with self.sessionmaker() as session, session.begin():
             row = await session.get_one(OutboxMessage, item.outbox_id)

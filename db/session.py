@@ -20,6 +20,11 @@ MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
     """An async engine; SQLite gets WAL, foreign keys and a busy timeout on every connection."""
     if url.startswith("sqlite"):
+        # One connection, handed out in turn: SQLite has one writer anyway, and waiting for the pool is a
+        # fair queue where SQLite's busy handler would sleep and retry.
+        kwargs.setdefault("pool_size", 1)
+        kwargs.setdefault("max_overflow", 0)
+        kwargs.setdefault("pool_timeout", 120)
         engine = create_async_engine(url, connect_args={"timeout": 30}, **kwargs)
 
         @event.listens_for(engine.sync_engine, "connect")

@@ -1,0 +1,468 @@
+"""The Telegram channel: webhook and long polling in, Bot API sends out, via python-telegram-bot."""
+
+from __future__ import annotations
+
+import asyncio
+import hmac
+import json
+import logging
+import re
+import warnings
+import weakref
+from collections import OrderedDict
+from collections.abc import Coroutine, Sequence
+from datetime import timedelta
+from typing import TYPE_CHECKING, Any
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import BaseRoute, Route
+from telegram import Bot, BotCommand, InlineKeyboardMarkup, Update
+from telegram.error import (
+    BadRequest,
+    ChatMigrated,
+    Conflict,
+    Forbidden,
+    InvalidToken,
+    NetworkError,
+    RetryAfter,
+    TelegramError,
+    TimedOut,
+)
+from telegram.ext import Application, ContextTypes, TypeHandler
+from telegram.warnings import PTBDeprecationWarning
+
+from bot.channels.telegram_render import Part, RenderError, render
+from bot.channels.telegram_updates import RecentIds, to_incoming
+from bot.config import ConfigError
+from bot.delivery import (
+    ChannelSender,
+    DeliveryError,
+    FinalError,
+    Outgoing,
+    RateLimited,
+    Retryable,
+    SendResult,
+    Unreachable,
+)
+from bot.i18n import _, use_language
+from bot.ratelimit import RateLimiter
+
+if TYPE_CHECKING:
+    from bot.channels import Deliver
+    from bot.config import Settings
+    from bot.dispatch import Dispatcher
+
+logger = logging.getLogger(__name__)
+
+WEBHOOK_PATH = "/telegram/webhook"
+SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
+SECRET_RE = re.compile(r"^[A-Za-z0-9_-]{1,256}$")  # what setWebhook accepts as secret_token
+MAX_BODY = 1 << 20  # an update is a few kilobytes; anything this large is not from Telegram
+ALLOWED_UPDATES = ["message", "callback_query"]
+POLL_TIMEOUT = 30  # seconds a getUpdates call waits for news
+
+# The command menu: (command, Indonesian description, English description). The descriptions go
+# through gettext; the English column is used while the catalogue has no translation yet.
+COMMANDS = (
+    ("start", "Mulai dan menu utama", "Start and main menu"),
+    ("menu", "Menu utama", "Main menu"),
+    ("pelatihan", "Pelatihan mendatang", "Upcoming trainings"),
+    ("sertifikasi", "Panduan sertifikasi (NIB, BNSP, merek…)", "Certification guides (NIB, BNSP, trademark…)"),
+    ("tips", "Tips pasar", "Market tips"),
+    ("bahasa", "Ganti bahasa / Change language", "Change language / Ganti bahasa"),
+    ("bantuan", "Cara memakai Kriya", "How to use Kriya"),
+)
+COMMAND_LANGUAGES = ("id", "en")  # id is Telegram's default menu (no language_code)
+
+
+def command_menu(language: str) -> list[BotCommand]:
+    """The bot's commands with their descriptions in `language`."""
+    commands = []
+    with use_language(language):
+        for command, indonesian, english in COMMANDS:
+            described = _(indonesian)
+            if language == "en" and described == indonesian:
+                described = english
+            commands.append(BotCommand(command, described))
+    return commands
+
+
+def _seconds(value: int | float | timedelta) -> float:
+    return value.total_seconds() if isinstance(value, timedelta) else float(value)
+
+
+def retry_after_seconds(error: RetryAfter) -> float:
+    with warnings.catch_warnings():  # PTB 22 warns that retry_after becomes a timedelta
+        warnings.simplefilter("ignore", PTBDeprecationWarning)
+        return _seconds(error.retry_after)
+
+
+def delivery_error(error: TelegramError, method: str, chat_id: str | int) -> DeliveryError:
+    """The typed outcome of a failed Bot API call (BadRequest is a NetworkError: checked first)."""
+    if isinstance(error, RetryAfter):
+        return RateLimited(str(error), retry_after=retry_after_seconds(error), code=429)
+    if isinstance(error, Forbidden):  # blocked by the user, user deactivated
+        return Unreachable(error.message, code=403)
+    if isinstance(error, BadRequest | ChatMigrated):
+        logger.warning("telegram %s to chat %s refused: %s", method, chat_id, error.message)
+        return FinalError(error.message, code=400)
+    if isinstance(error, InvalidToken):
+        logger.error("telegram %s: the bot token was rejected (%s)", method, error.message)
+        return Retryable(error.message, code=401)
+    if isinstance(error, TimedOut | NetworkError | Conflict):
+        return Retryable(error.message, code="network")
+    return Retryable(f"{type(error).__name__}: {error.message}")
+
+
+def _not_modified(error: BadRequest) -> bool:
+    return "not modified" in error.message.lower()
+
+
+def _cannot_edit(error: BadRequest) -> bool:
+    text = error.message.lower()
+    return any(s in text for s in ("message to edit not found", "can't be edited", "message_id_invalid",
+                                   "no text in the message"))
+
+
+class TelegramSender:
+    """Sends outbox rows with the Bot API: new messages, or an edit of the message a button was on."""
+
+    channel = "telegram"
+
+    def __init__(self, bot: Bot, limiter: RateLimiter, progress_size: int = 1024) -> None:
+        self.bot = bot
+        self.limiter = limiter
+        # Parts of a long reply already sent, by outbox id, so a retry does not repeat them.
+        self._progress: OrderedDict[int, list[str]] = OrderedDict()
+        self._progress_size = progress_size
+
+    async def send(self, item: Outgoing) -> SendResult:
+        chat_id = item.external_id
+        context = item.body.get("context") or {}
+        reply = item.reply
+        try:
+            parts = render(reply, remove_keyboard=bool(context.get("remove_keyboard")))
+        except RenderError as error:
+            logger.error("telegram reply for chat %s cannot be rendered (outbox %s): %s", chat_id, item.outbox_id,
+                         error)
+            raise FinalError(str(error), code="render") from error
+        edit_of = context.get("message_id")
+        if reply.replace and edit_of and len(parts) == 1 and parts[0].inline:
+            edited = await self._edit(context.get("chat_id") or chat_id, int(edit_of), parts[0].text,
+                                      parts[0].markup if isinstance(parts[0].markup, InlineKeyboardMarkup) else None)
+            if edited is not None:
+                return SendResult([edited])
+        return SendResult(await self._send_parts(item, chat_id, parts))
+
+    async def _edit(self, chat_id: str | int, message_id: int, text: str,
+                    markup: InlineKeyboardMarkup | None) -> str | None:
+        """Edit the message in place; None when it can no longer be edited (then a new one is sent)."""
+        try:
+            await self.bot.edit_message_text(text, chat_id=chat_id, message_id=message_id, reply_markup=markup)
+        except BadRequest as error:
+            if _not_modified(error):  # the same page tapped twice: what the person sees is right
+                return str(message_id)
+            if _cannot_edit(error):
+                logger.info("telegram message %s in chat %s cannot be edited (%s): sending a new one",
+                            message_id, chat_id, error.message)
+                return None
+            raise delivery_error(error, "editMessageText", chat_id) from error
+        except TelegramError as error:
+            raise delivery_error(error, "editMessageText", chat_id) from error
+        return str(message_id)
+
+    async def _send_parts(self, item: Outgoing, chat_id: str, parts: list[Part]) -> list[str]:
+        sent = list(self._progress.get(item.outbox_id, [])) if item.outbox_id else []
+        for number, part in enumerate(parts):
+            if number < len(sent):
+                continue  # sent by an earlier attempt
+            if number > 0:
+                await self.limiter.acquire(chat_id)  # the outbox paced the first part
+            try:
+                message = await self.bot.send_message(chat_id, part.text, reply_markup=part.markup)
+            except TelegramError as error:
+                if item.outbox_id and sent:
+                    self._remember(item.outbox_id, sent)
+                raise delivery_error(error, "sendMessage", chat_id) from error
+            sent.append(str(message.message_id))
+        self._progress.pop(item.outbox_id, None)
+        return sent
+
+    def _remember(self, outbox_id: int, sent: list[str]) -> None:
+        self._progress[outbox_id] = sent
+        self._progress.move_to_end(outbox_id)
+        while len(self._progress) > self._progress_size:
+            self._progress.popitem(last=False)
+
+
+class _RedactToken(logging.Filter):
+    """Keeps the bot token (it is in every Bot API URL) out of httpx's request log lines."""
+
+    def __init__(self, token: str) -> None:
+        super().__init__()
+        self.token = token
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        if self.token in message:
+            record.msg, record.args = message.replace(self.token, "<token>"), ()
+        return True
+
+
+class TelegramChannel:
+    """Telegram for Kriya: the webhook route, long polling, the sender and the rate limit."""
+
+    name = "telegram"
+    start_retry_seconds = 5.0  # first wait before retrying an unreachable Bot API at start
+    stop_timeout = 10.0  # seconds stop() gives deliveries still under way
+    poll_wait = POLL_TIMEOUT  # seconds one getUpdates call waits for news
+    poll_retry_seconds = 2.0  # first wait after a failed getUpdates, doubled up to a minute
+
+    def __init__(self, settings: Settings, dispatcher: Dispatcher, deliver: Deliver) -> None:
+        if not settings.telegram_bot_token:
+            raise ConfigError("TELEGRAM_BOT_TOKEN is not set")
+        self.settings = settings
+        self.dispatcher = dispatcher
+        self.deliver = deliver
+        builder = Application.builder().token(settings.telegram_bot_token).updater(None)
+        if settings.telegram_api_base_url:
+            builder = builder.base_url(settings.telegram_api_base_url)
+        self.application = builder.build()
+        self.application.add_handler(TypeHandler(Update, self._on_update))
+        self.application.add_error_handler(self._on_error)
+        self.bot: Bot = self.application.bot
+        self.limiter = RateLimiter(settings.telegram_rate, settings.telegram_chat_rate)
+        self.sender: ChannelSender = TelegramSender(self.bot, self.limiter)
+        self.recent = RecentIds()
+        self._tasks: set[asyncio.Task[Any]] = set()
+        self._chat_locks: weakref.WeakValueDictionary[str, asyncio.Lock] = weakref.WeakValueDictionary()
+        self._ready = asyncio.Event()
+        self._init_task: asyncio.Task[None] | None = None
+        self._redact = _RedactToken(settings.telegram_bot_token)
+
+    # --- lifecycle -------------------------------------------------------------------------------
+
+    async def start(self) -> None:
+        """Initialize the bot (getMe) and publish the command menu; an unreachable API is retried."""
+        logging.getLogger("httpx").addFilter(self._redact)
+        try:
+            await self._initialize()
+        except InvalidToken as error:
+            raise ConfigError("TELEGRAM_BOT_TOKEN was rejected by the Bot API; check it with @BotFather") from error
+        except TelegramError as error:
+            logger.error("telegram: Bot API unreachable at start (%s); retrying in the background", error)
+            self._init_task = asyncio.create_task(self._initialize_later(), name="telegram-initialize")
+
+    async def _initialize(self) -> None:
+        await self.application.initialize()
+        self._ready.set()
+        logger.info("telegram: running as @%s", self.bot.username)
+        await self.set_commands()
+
+    async def _initialize_later(self) -> None:
+        wait = self.start_retry_seconds
+        while True:
+            await asyncio.sleep(wait)
+            try:
+                await self._initialize()
+                return
+            except InvalidToken:
+                logger.error("telegram: TELEGRAM_BOT_TOKEN was rejected by the Bot API; Telegram stays off")
+                return
+            except TelegramError as error:
+                wait = min(wait * 2, 300.0)
+                logger.warning("telegram: Bot API still unreachable (%s); next try in %.0f s", error, wait)
+
+    async def set_commands(self) -> None:
+        """The command menu in Indonesian (the default) and English; optional, so failures are logged."""
+        for language in COMMAND_LANGUAGES:
+            code = None if language == "id" else language
+            try:
+                await self.bot.set_my_commands(command_menu(language), language_code=code)
+            except TelegramError as error:
+                logger.warning("telegram: setMyCommands (%s) failed: %s", language, error)
+
+    async def stop(self) -> None:
+        """Let deliveries under way finish (for a while), then close the bot's HTTP clients."""
+        if self._init_task is not None:
+            self._init_task.cancel()
+            await asyncio.gather(self._init_task, return_exceptions=True)
+        pending = [t for t in self._tasks if not t.done()]
+        if pending:
+            _done, late = await asyncio.wait(pending, timeout=self.stop_timeout)
+            for task in late:  # their rows stay claimed and are taken over by the outbox after its lease
+                task.cancel()
+            if late:
+                await asyncio.wait(late)
+        if self.ready:
+            await self.application.shutdown()
+        else:
+            await self.bot.shutdown()
+        logging.getLogger("httpx").removeFilter(self._redact)
+
+    @property
+    def ready(self) -> bool:
+        return self._ready.is_set()
+
+    # --- incoming --------------------------------------------------------------------------------
+
+    def routes(self) -> list[BaseRoute]:
+        """POST /telegram/webhook; refuses to exist without TELEGRAM_WEBHOOK_SECRET."""
+        secret = self.settings.telegram_webhook_secret
+        if not secret:
+            raise ConfigError(
+                "TELEGRAM_WEBHOOK_SECRET is not set: the Telegram webhook needs it (use `kriya poll` without one)"
+            )
+        if not SECRET_RE.match(secret):
+            raise ConfigError("TELEGRAM_WEBHOOK_SECRET: use 1-256 characters among A-Z, a-z, 0-9, _ and -")
+        return [Route(WEBHOOK_PATH, self.webhook, methods=["POST"])]
+
+    async def webhook(self, request: Request) -> Response:
+        """Check the secret, read the update, handle it, answer 200 (replies are sent in the background)."""
+        secret = self.settings.telegram_webhook_secret or ""
+        given = request.headers.get(SECRET_HEADER)
+        client = request.client.host if request.client else "?"
+        if given is None:
+            logger.warning("telegram webhook: request from %s without the secret header", client)
+            return Response(status_code=401)
+        if not secret or not hmac.compare_digest(given.encode(), secret.encode()):
+            logger.warning("telegram webhook: request from %s with a wrong secret", client)
+            return Response(status_code=403)
+        body = await request.body()
+        if len(body) > MAX_BODY:
+            return Response(status_code=413)
+        try:
+            data = json.loads(body)
+        except ValueError:
+            return Response("malformed JSON", status_code=400)
+        if not isinstance(data, dict) or type(data.get("update_id")) is not int:
+            return Response("not a Telegram update", status_code=400)
+        if not self.ready:  # Telegram retries later; nothing is lost
+            return Response(status_code=503)
+        await self.process_json(data)
+        return Response(status_code=200)
+
+    async def process_json(self, data: dict[str, Any]) -> None:
+        if not self.recent.add(data["update_id"]):
+            logger.info("telegram: update %s again, dropped", data["update_id"])
+            return
+        try:
+            update = Update.de_json(data, self.bot)
+        except Exception:
+            logger.exception("telegram: update %s could not be read; dropped", data.get("update_id"))
+            return
+        await self.application.process_update(update)
+
+    async def process(self, update: Update) -> None:
+        """Handle one update (from polling) unless it was seen lately."""
+        if not self.recent.add(update.update_id):
+            logger.info("telegram: update %s again, dropped", update.update_id)
+            return
+        await self.application.process_update(update)
+
+    async def _on_update(self, update: Update, _context: ContextTypes.DEFAULT_TYPE) -> None:
+        """PTB's only handler: answer a tap at once, then dispatch; the replies go out in the background.
+
+        The dispatcher commits the message and its reply rows before this returns, so a webhook is
+        answered only when nothing can be lost; sending (network, rate limits) does not hold it up."""
+        if update.callback_query is not None:
+            self._spawn(self._answer(update.callback_query.id), "telegram-answer")
+        msg = to_incoming(update)
+        if msg is None:
+            logger.debug("telegram: update %s ignored", update.update_id)
+            return
+        outgoing = await self.dispatcher.handle_queued(msg)
+        if outgoing:
+            self._spawn(self._deliver(msg.user_id, outgoing), f"telegram-deliver-{msg.user_id}")
+
+    async def _on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+        update_id = update.update_id if isinstance(update, Update) else None
+        logger.error("telegram: update %s failed", update_id, exc_info=context.error)
+
+    async def _answer(self, callback_query_id: str) -> None:
+        try:
+            await self.bot.answer_callback_query(callback_query_id)
+        except TelegramError as error:  # e.g. "query is too old" after a restart: harmless
+            logger.info("telegram: answerCallbackQuery %s failed: %s", callback_query_id, error)
+
+    async def _deliver(self, chat: str, items: Sequence[Outgoing]) -> None:
+        """Send one message's replies; replies to one chat go out in the order their messages came."""
+        lock = self._chat_locks.get(chat)
+        if lock is None:
+            lock = self._chat_locks[chat] = asyncio.Lock()
+        async with lock:
+            await self.deliver(items)
+
+    def _spawn(self, coroutine: Coroutine[Any, Any, None], name: str) -> None:
+        task = asyncio.create_task(coroutine, name=name)
+        self._tasks.add(task)
+        task.add_done_callback(self._finished)
+
+    def _finished(self, task: asyncio.Task[Any]) -> None:
+        self._tasks.discard(task)
+        if not task.cancelled() and task.exception() is not None:
+            logger.error("telegram: background task %s failed", task.get_name(), exc_info=task.exception())
+
+    async def idle(self) -> None:
+        """Wait until the background work started so far is done (tests, benchmarks)."""
+        while self._tasks:
+            await asyncio.wait(list(self._tasks))
+
+    # --- long polling ----------------------------------------------------------------------------
+
+    async def poll(self) -> None:
+        """getUpdates until cancelled: the webhook is removed first; each batch is confirmed by the next call."""
+        await self._ready.wait()
+        await self._delete_webhook()
+        offset: int | None = None
+        failures = 0
+        logger.info("telegram: long polling")
+        try:
+            while True:
+                try:
+                    updates = await self.bot.get_updates(offset=offset, timeout=self.poll_wait,
+                                                         allowed_updates=ALLOWED_UPDATES)
+                except InvalidToken:
+                    raise
+                except RetryAfter as error:
+                    await asyncio.sleep(retry_after_seconds(error))
+                    continue
+                except TelegramError as error:
+                    failures += 1
+                    wait = min(self.poll_retry_seconds * 2 ** (failures - 1), 60.0)
+                    level = logging.ERROR if isinstance(error, Conflict) else logging.WARNING
+                    logger.log(level, "telegram: getUpdates failed (%s); again in %.0f s", error, wait)
+                    if isinstance(error, Conflict) and "webhook" in error.message.lower():
+                        await self._delete_webhook()
+                    await asyncio.sleep(wait)
+                    continue
+                except Exception:  # an update PTB cannot parse: logged by PTB with the data
+                    failures += 1
+                    logger.exception("telegram: getUpdates returned something unreadable")
+                    await asyncio.sleep(min(self.poll_retry_seconds * 2 ** (failures - 1), 60.0))
+                    continue
+                failures = 0
+                for update in updates:
+                    try:
+                        await self.process(update)
+                    except Exception:  # PTB's error handler sees handler errors; this is anything else
+                        logger.exception("telegram: update %s failed", update.update_id)
+                    offset = update.update_id + 1  # confirmed with the next call (a poison update is skipped)
+        except asyncio.CancelledError:
+            if offset is not None:
+                await self._confirm(offset)
+            raise
+
+    async def _delete_webhook(self) -> None:
+        try:
+            await self.bot.delete_webhook()
+        except TelegramError as error:
+            logger.warning("telegram: deleteWebhook failed: %s", error)
+
+    async def _confirm(self, offset: int) -> None:
+        """Tell Telegram the last batch was handled, so a restart does not fetch it again."""
+        try:
+            await asyncio.wait_for(self.bot.get_updates(offset=offset, timeout=0, limit=1), 5)
+        except (TelegramError, TimeoutError) as error:
+            logger.info("telegram: could not confirm updates before %s: %s", offset, error)
