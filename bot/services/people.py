@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -13,6 +13,8 @@ from bot.i18n import normalize_language
 from db.models import Artisan, ChannelIdentity, Conversation
 
 logger = logging.getLogger(__name__)
+
+INBOUND_PRECISION = timedelta(minutes=1)
 
 
 async def load_person(
@@ -48,7 +50,8 @@ async def load_person(
             session.add(conversation)
     if msg.meta.get("set_language"):
         artisan.language = normalize_language(msg.language)
-    identity.last_inbound_at = now
+    if identity.last_inbound_at is None or now - identity.last_inbound_at >= INBOUND_PRECISION:
+        identity.last_inbound_at = now  # (the 24-hour window needs no finer time: one write saved per message)
     identity.unreachable_since = None
     if msg.name and not artisan.display_name:
         artisan.display_name = msg.name[:120]

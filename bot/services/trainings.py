@@ -144,9 +144,16 @@ class TrainingCatalogue:
         ]
 
     async def page(self, wanted: TrainingFilter, offset: int, size: int) -> Page:
-        found = await self.search(wanted)
-        offset = max(0, min(offset, max(len(found) - 1, 0)))
-        return Page(items=found[offset : offset + size], total=len(found), offset=offset, size=size)
+        """One page of `search`; without dates the database pages (local dates need Python's eye)."""
+        if wanted.date_from or wanted.date_to:
+            found = await self.search(wanted)
+            offset = max(0, min(offset, max(len(found) - 1, 0)))
+            return Page(items=found[offset : offset + size], total=len(found), offset=offset, size=size)
+        query = self._upcoming(wanted)
+        total = int(await self.session.scalar(select(func.count()).select_from(query.subquery())) or 0)
+        offset = max(0, min(offset, max(total - 1, 0)))
+        rows = (await self.session.execute(query.offset(offset).limit(size))).all()
+        return Page(items=[_view(t, taken) for t, taken in rows], total=total, offset=offset, size=size)
 
     async def by_code(self, code: str) -> TrainingView | None:
         """Any training (past, cancelled or upcoming) by its code, case-insensitive."""
