@@ -6,6 +6,7 @@ import logging
 from collections.abc import AsyncIterator, Sequence
 from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
@@ -54,7 +55,8 @@ async def open_app(
         policy = Policy(offsets=settings.reminder_offsets, quiet_hours=settings.quiet_hours)
         dispatcher = Dispatcher(sessionmaker, build_router(), clock=clock, row_locks=not settings.is_sqlite,
                                 policy=policy)
-        outbox = Outbox(sessionmaker, {}, {}, clock, skip_locked=not settings.is_sqlite)
+        outbox = Outbox(sessionmaker, {}, {}, clock, skip_locked=not settings.is_sqlite,
+                        lease=timedelta(seconds=settings.outbox_lease))
 
         async def deliver(items: Sequence[Outgoing]) -> None:
             await outbox.deliver(items)

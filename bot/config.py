@@ -90,6 +90,7 @@ class Settings:
     telegram_rate: float = 30.0  # messages per second overall (Telegram's broadcast limit)
     telegram_chat_rate: float = 1.0  # messages per second in one chat
     whatsapp_rate: float = 60.0  # messages per second for the phone number
+    outbox_lease: float = 120.0  # seconds before a row claimed by a sender that died is taken over
     # Approved WhatsApp templates for proactive messages outside the 24-hour window, by message kind:
     # {"reminder": {"name": "kriya_reminder", "language": {"id": "id", "en": "en_US"}}, ...}
     whatsapp_templates: dict[str, Any] = field(default_factory=dict)
@@ -126,5 +127,6 @@ def load_settings(env: dict[str, str] | None = None, dotenv_path: Path | None = 
         telegram_rate=_positive_float("KRIYA_TELEGRAM_RATE", env.get("KRIYA_TELEGRAM_RATE", "30")),
         telegram_chat_rate=_positive_float("KRIYA_TELEGRAM_CHAT_RATE", env.get("KRIYA_TELEGRAM_CHAT_RATE", "1")),
         whatsapp_rate=_positive_float("KRIYA_WHATSAPP_RATE", env.get("KRIYA_WHATSAPP_RATE", "60")),
+        outbox_lease=_positive_float("KRIYA_OUTBOX_LEASE", env.get("KRIYA_OUTBOX_LEASE", "120")),
         whatsapp_templates=_json_object("WHATSAPP_TEMPLATES", env.get("WHATSAPP_TEMPLATES", "")),
     )

@@ -37,18 +37,22 @@ async def enqueue(
     not_before: datetime | None = None,
     expires_at: datetime | None = None,
     claimed: bool = False,
+    new_key: bool = False,
 ) -> OutboxMessage | None:
-    """Add one row unless its dedupe key exists already (then None). `claimed` rows are sent by the caller."""
-    exists = await session.scalar(select(OutboxMessage.id).where(OutboxMessage.dedupe_key == dedupe_key))
-    if exists is not None:
-        return None
+    """Add one row unless its dedupe key exists already (then None). `claimed` rows are sent by the caller;
+    `new_key` says the key cannot exist yet (a fresh broadcast), so rows are added in bulk without a look-up."""
+    if not new_key:
+        exists = await session.scalar(select(OutboxMessage.id).where(OutboxMessage.dedupe_key == dedupe_key))
+        if exists is not None:
+            return None
     row = OutboxMessage(
         dedupe_key=dedupe_key, artisan_id=artisan_id, channel=channel, external_id=external_id, kind=kind,
         body=body, status="sending" if claimed else "pending", not_before=not_before or now,
         expires_at=expires_at, claimed_at=now if claimed else None, created_at=now,
     )
     session.add(row)
-    await session.flush()
+    if not new_key:
+        await session.flush()
     return row
 
 
@@ -62,7 +66,9 @@ class Outbox:
         limiters: dict[str, RateLimiter],
         clock: Callable[[], datetime],
         skip_locked: bool = False,
+        lease: timedelta = LEASE,
     ) -> None:
+        self.lease = lease
         self.sessionmaker = sessionmaker
         self.senders = senders
         self.limiters = limiters
@@ -84,7 +90,7 @@ class Outbox:
                     OutboxMessage.channel.in_(list(self.senders)),
                     or_(
                         (OutboxMessage.status == "pending") & (OutboxMessage.not_before <= now),
-                        (OutboxMessage.status == "sending") & (OutboxMessage.claimed_at < now - LEASE),
+                        (OutboxMessage.status == "sending") & (OutboxMessage.claimed_at < now - self.lease),
                     ),
                 )
                 .order_by(OutboxMessage.not_before, OutboxMessage.id)

@@ -15,10 +15,10 @@ from bot.delivery import reply_to_body
 from bot.i18n import _, format_money, format_when, use_language
 from bot.outbox import enqueue
 from bot.regions import region_name, zone_of
-from bot.services.notices import best_identity
+from bot.services.notices import best_identities, best_identity
 from bot.services.reminders import Policy, person_zone
 from bot.services.timing import allowed_time
-from db.models import Artisan, Broadcast, Registration, Reminder, Subscription, Training
+from db.models import Artisan, Broadcast, ChannelIdentity, Registration, Reminder, Subscription, Training
 
 logger = logging.getLogger(__name__)
 
@@ -121,8 +121,11 @@ async def schedule_broadcast(session: AsyncSession, text: str, wanted: Audience,
     await session.flush()
     followed = {sub.artisan_id: sub.region for sub in (await session.execute(
         select(Subscription).where(Subscription.region != ""))).scalars()}
+    identities: dict[int, ChannelIdentity] = {}
+    for start in range(0, len(people), 500):
+        identities.update(await best_identities(session, [p.id for p in people[start : start + 500]]))
     for person in people:
-        identity = await best_identity(session, person.id)
+        identity = identities.get(person.id)
         if identity is None:
             continue
         # Their own province, else the region they follow, else the broadcast's region.
@@ -130,7 +133,8 @@ async def schedule_broadcast(session: AsyncSession, text: str, wanted: Audience,
         when = allowed_time(send_at, zone, policy.quiet_hours) or send_at
         row = await enqueue(session, artisan_id=person.id, channel=identity.channel, external_id=identity.external_id,
                             kind="broadcast", body={"text": text, "buttons": [], "language": person.language},
-                            dedupe_key=f"broadcast:{broadcast.id}:{person.id}", now=now, not_before=when)
+                            dedupe_key=f"broadcast:{broadcast.id}:{person.id}", now=now, not_before=when,
+                            new_key=True)
         broadcast.recipients += row is not None
     await session.flush()
     return broadcast

@@ -31,6 +31,20 @@ async def best_identity(session: AsyncSession, artisan_id: int) -> ChannelIdenti
     ).scalar_one_or_none()
 
 
+async def best_identities(session: AsyncSession, artisan_ids: list[int]) -> dict[int, ChannelIdentity]:
+    """`best_identity` for many people in one query."""
+    found: dict[int, ChannelIdentity] = {}
+    rows = (await session.execute(
+        select(ChannelIdentity)
+        .where(ChannelIdentity.artisan_id.in_(artisan_ids), ChannelIdentity.unreachable_since.is_(None))
+        .order_by(ChannelIdentity.artisan_id, ChannelIdentity.last_inbound_at.desc().nulls_last(),
+                  ChannelIdentity.id.desc())
+    )).scalars()
+    for identity in rows:
+        found.setdefault(identity.artisan_id, identity)
+    return found
+
+
 async def _render(session: AsyncSession, kind: str, params: dict[str, Any]) -> Reply:
     if kind == "promoted":
         training = (

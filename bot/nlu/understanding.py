@@ -1,0 +1,179 @@
+"""understand(): one message -> intent, slots and confidence (the `kriya understand` contract)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import threading
+from dataclasses import dataclass
+from importlib import resources
+from typing import Any
+
+from bot.nlu import data
+from bot.nlu.codes import TRAINING_CODE_RE
+from bot.nlu.dates import find_dates
+from bot.nlu.gazetteer import find_region, place_words
+from bot.nlu.intents import IntentModel, fingerprint, rule
+from bot.nlu.normalize import domain_words, normalize
+from bot.nlu.numbers import FILLERS, find_number
+from bot.nlu.vocab import Corrector, countries, crafts, find_topic
+
+logger = logging.getLogger(__name__)
+
+THRESHOLD = 0.4  # below this probability the intent is 'unknown'
+MODEL_FILE = "intent_model.npz"  # the trained model, rebuilt by `python -m bot.nlu`
+_MARKERS = {"certification": "xsertifikasi", "market_tips": "xpasar"}  # topic family -> its model marker
+_TRAINING_TODAY = dt.date(2026, 1, 15)  # any fixed day: dates become placeholders before the model sees them
+
+
+@dataclass(frozen=True, slots=True)
+class Understanding:
+    text: str
+    intent: str
+    craft: str | None
+    province: str | None
+    regency: str | None
+    topic: str | None
+    number: int | None
+    date_from: dt.date | None
+    date_to: dt.date | None
+    confidence: float
+
+    def as_dict(self) -> dict[str, Any]:
+        """The JSON object of `kriya understand`: every key, in order; dates as ISO strings."""
+        return {
+            "text": self.text,
+            "intent": self.intent,
+            "craft": self.craft,
+            "province": self.province,
+            "regency": self.regency,
+            "topic": self.topic,
+            "number": self.number,
+            "date_from": self.date_from.isoformat() if self.date_from else None,
+            "date_to": self.date_to.isoformat() if self.date_to else None,
+            "confidence": round(self.confidence, 2),
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class _Reading:
+    """What the slot finders took from a message, and the text left for the intent model."""
+
+    tokens: tuple[str, ...]
+    craft: str | None
+    province: str | None
+    regency: str | None
+    topics: dict[str, str | None]
+    number: int | None
+    date_from: dt.date | None
+    date_to: dt.date | None
+    abroad: bool  # another country was named
+
+    def model_text(self) -> str:
+        """The tokens, plus a marker for each topic family named ('xsertifikasi', 'xpasar')."""
+        markers = [_MARKERS[family] for family, topic in self.topics.items() if topic]
+        return " ".join([*self.tokens, *markers])
+
+
+_lock = threading.RLock()
+_state: dict[str, Any] = {}
+
+
+def _corrector() -> Corrector:
+    found = _state.get("corrector")
+    if found is None:
+        with _lock:
+            found = _state.get("corrector") or Corrector(domain_words(), place_words())
+            _state["corrector"] = found
+    return found
+
+
+def _read(text: str, today: dt.date) -> _Reading:
+    fix = _corrector().correct
+    tokens = [fix(t) for t in normalize(TRAINING_CODE_RE.sub(" xkode ", text)).split()]
+    date_from, date_to, rest = find_dates(" ".join(tokens), today)
+    tokens = rest.split()
+    topics = {family: find_topic(tokens, family) for family in _MARKERS}
+    found = crafts().find(tokens)
+    craft = found[0].value if found else None
+    for match in reversed(found):
+        tokens[match.start : match.end] = ["xkraf"]
+    abroad = countries().find(tokens)
+    for country in reversed(abroad):
+        tokens[country.start : country.end] = ["xnegara"]
+    province = regency = None
+    while (place := find_region(tokens)) is not None:
+        # The first place named counts; a later regency inside it makes it precise ("Bali, tepatnya Gianyar").
+        if province is None:
+            province, regency = place.value
+        elif regency is None and place.value[0] == province:
+            regency = place.value[1]
+        tokens[place.start : place.end] = ["xloc"]
+    number, at = find_number(tokens)
+    if at is not None:
+        tokens[at] = "xnum"
+    if craft is None and topics["certification"] == "batikmark":
+        craft = "batik"
+    return _Reading(tuple(tokens), craft, province, regency, topics, number, date_from, date_to, bool(abroad))
+
+
+def examples() -> tuple[list[str], list[str]]:
+    """The training phrases of data/intents.yaml as the model sees them, and their intents."""
+    texts, labels = [], []
+    for intent, phrases in data.load("intents").items():
+        for phrase in phrases:
+            texts.append(_read(str(phrase), _TRAINING_TODAY).model_text())
+            labels.append(intent)
+    return texts, labels
+
+
+def train() -> tuple[IntentModel, str]:
+    """A freshly trained model and the fingerprint of its examples."""
+    texts, labels = examples()
+    return IntentModel.train(texts, labels), fingerprint(texts, labels)
+
+
+def _model() -> IntentModel:
+    found = _state.get("model")
+    if found is None:
+        with _lock:
+            found = _state.get("model")
+            if found is None:
+                texts, labels = examples()
+                saved = resources.files("bot.nlu").joinpath("data").joinpath(MODEL_FILE)
+                if saved.is_file():
+                    found = IntentModel.from_bytes(saved.read_bytes(), fingerprint(texts, labels))
+                if found is None:
+                    logger.warning("data/%s is missing or stale: training the intent model "
+                                   "(`python -m bot.nlu` saves a fresh one)", MODEL_FILE)
+                    found = IntentModel.train(texts, labels)
+                _state["model"] = found
+    return found
+
+
+def warm_up() -> None:
+    """Loads the vocabulary, the places and the intent model now rather than on the first message."""
+    _model()
+
+
+def understand(text: str, today: dt.date | None = None) -> Understanding:
+    """What the person asked for, with the slots that the handlers need."""
+    today = today or dt.date.today()
+    reading = _read(text, today)
+    model = _model()
+    decided = rule(reading.tokens, FILLERS)
+    if decided is None:
+        intent, confidence = model.predict(reading.model_text())
+        if confidence < THRESHOLD:
+            intent = "unknown"
+    else:
+        intent, confidence = decided
+    topic = reading.topics.get(intent)  # only certification and market_tips have topics
+    if intent == "market_tips" and topic is None and reading.abroad:
+        topic = "export"  # "cara dapat buyer dari eropa"
+    return Understanding(
+        text=text, intent=intent, craft=reading.craft, province=reading.province, regency=reading.regency,
+        topic=topic, number=reading.number, date_from=reading.date_from, date_to=reading.date_to,
+        confidence=confidence,
+    )
+
