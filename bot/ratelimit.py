@@ -46,7 +46,7 @@ class RateLimiter:
     _lock: asyncio.Lock = field(default_factory=asyncio.Lock)
 
     def __post_init__(self) -> None:
-        self._account = Bucket(self.per_second, max(1.0, self.per_second / 10))
+        self._account = Bucket(self.per_second, 1.0)  # evenly spaced: never more than the limit in any second
 
     async def acquire(self, chat: str) -> None:
         async with self._lock:

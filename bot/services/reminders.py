@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select, update
@@ -15,9 +16,9 @@ from bot.delivery import reply_to_body
 from bot.i18n import _, format_relative, format_when, use_language
 from bot.outbox import enqueue
 from bot.regions import zone_of
-from bot.services.notices import best_identity
+from bot.services.notices import best_identities
 from bot.services.timing import allowed_time
-from db.models import Artisan, Registration, Reminder, Training
+from db.models import Artisan, ChannelIdentity, Registration, Reminder, Training
 
 logger = logging.getLogger(__name__)
 
@@ -124,16 +125,31 @@ async def fire_due(session: AsyncSession, now: datetime, policy: Policy, limit: 
     if skip_locked:
         query = query.with_for_update(skip_locked=True)
     counts = {"queued": 0, "expired": 0, "dropped": 0, "skipped": 0, "postponed": 0}
-    for reminder in (await session.execute(query)).scalars().all():
-        outcome = await _fire_one(session, reminder, now, policy)
+    due = (await session.execute(query)).scalars().all()
+    # Everything the batch needs, loaded once (and held: the session's identity map keeps only weak references).
+    people = await _by_id(session, Artisan, {r.artisan_id for r in due})
+    trainings = await _by_id(session, Training, {r.training_id for r in due})
+    registrations = await _by_id(session, Registration, {r.registration_id for r in due if r.registration_id})
+    identities = await best_identities(session, sorted(people))
+    for reminder in due:
+        outcome = await _fire_one(
+            session, reminder, now, policy, trainings[reminder.training_id], people.get(reminder.artisan_id),
+            registrations.get(reminder.registration_id or 0), identities.get(reminder.artisan_id),
+        )
         counts[outcome] += 1
+    await session.flush()
     return counts
 
 
-async def _fire_one(session: AsyncSession, reminder: Reminder, now: datetime, policy: Policy) -> str:
-    training = await session.get_one(Training, reminder.training_id)
-    person = await session.get(Artisan, reminder.artisan_id)
-    registration = await session.get(Registration, reminder.registration_id) if reminder.registration_id else None
+async def _by_id(session: AsyncSession, model: Any, ids: set[int]) -> dict[int, Any]:
+    if not ids:
+        return {}
+    return {row.id: row for row in (await session.execute(select(model).where(model.id.in_(ids)))).scalars()}
+
+
+async def _fire_one(session: AsyncSession, reminder: Reminder, now: datetime, policy: Policy, training: Training,
+                    person: Artisan | None, registration: Registration | None,
+                    identity: ChannelIdentity | None) -> str:
     if reminder.kind == "deadline":
         closes = training.registration_deadline
         already = (await session.execute(select(Registration.id).where(
@@ -165,7 +181,6 @@ async def _fire_one(session: AsyncSession, reminder: Reminder, now: datetime, po
     if when > now:  # quiet hours now: wait for the morning
         reminder.due_at = when
         return "postponed"
-    identity = await best_identity(session, person.id)
     if identity is None:
         reminder.status = "skipped"
         return "skipped"
@@ -174,6 +189,6 @@ async def _fire_one(session: AsyncSession, reminder: Reminder, now: datetime, po
                  else _reminder_reply(training, registration, now))
     await enqueue(session, artisan_id=person.id, channel=identity.channel, external_id=identity.external_id,
                   kind="reminder", body={**reply_to_body(reply), "language": person.language},
-                  dedupe_key=reminder.key, now=now, expires_at=latest)
+                  dedupe_key=reminder.key, now=now, expires_at=latest, new_key=True)  # (queued once: status)
     reminder.status = "queued"
     return "queued"
