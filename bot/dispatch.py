@@ -94,11 +94,11 @@ class Dispatcher:
             language = await self._language_of(msg) or language
             with use_language(language):
                 apology = Reply(_("Maaf, ada gangguan di sistem kami. Silakan coba lagi sebentar lagi."))
-            return [await self._apology(msg, apology, queue)]
+            return [await self._apology(msg, apology, language, queue)]
 
-    async def _apology(self, msg: IncomingMessage, apology: Reply, queue: bool) -> Outgoing:
+    async def _apology(self, msg: IncomingMessage, apology: Reply, language: str, queue: bool) -> Outgoing:
         """The apology goes out even when nothing else could be written (queued when the database allows)."""
-        body = reply_to_body(apology, msg.meta.get("reply_context"))
+        body = {**reply_to_body(apology, msg.meta.get("reply_context")), "language": language}
         if queue:
             try:
                 async with self.sessionmaker() as session, session.begin():
@@ -147,7 +147,7 @@ class Dispatcher:
             conversation.data = state.dump()
             outgoing = []
             for number, reply in enumerate(replies):
-                body = reply_to_body(reply, msg.meta.get("reply_context"))
+                body = {**reply_to_body(reply, msg.meta.get("reply_context")), "language": person.language}
                 row_id = 0
                 if queue:
                     row = await enqueue(session, artisan_id=person.id, channel=msg.channel, external_id=msg.user_id,
