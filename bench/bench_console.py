@@ -20,10 +20,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bot.app import open_app  # noqa: E402
-from bot.config import Settings  # noqa: E402
-from bot.core import IncomingMessage  # noqa: E402
-from db.seed import seed_demo  # noqa: E402
+from bot.app import open_app
+from bot.config import Settings
+from bot.core import IncomingMessage
+from db.seed import seed_demo
 
 logger = logging.getLogger(__name__)
 

@@ -21,16 +21,16 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from sqlalchemy import insert, update  # noqa: E402
+from sqlalchemy import insert, update
 
-from bot.app import open_app  # noqa: E402
-from bot.config import Settings  # noqa: E402
-from bot.scheduler import Scheduler  # noqa: E402
-from bot.services.registrations import Registrations  # noqa: E402
-from db.models import Artisan, ChannelIdentity, Registration, Reminder, Training  # noqa: E402
-from db.seed import seed_demo  # noqa: E402
-from tests.telegram.fake_bot_api import FakeBotApi  # noqa: E402
-from tests.worker.helpers import broadcast_now, telegram_people  # noqa: E402
+from bot.app import open_app
+from bot.config import Settings
+from bot.scheduler import Scheduler
+from bot.services.registrations import Registrations
+from db.models import Artisan, ChannelIdentity, Registration, Reminder, Training
+from db.seed import seed_demo
+from tests.telegram.fake_bot_api import FakeBotApi
+from tests.worker.helpers import broadcast_now, telegram_people
 
 TOKEN = "789:BENCH"
 

@@ -9,18 +9,24 @@ from db.models import Artisan, ConsentEvent, OutboxMessage, Registration, Traini
 from tests.conftest import Chat
 
 
-async def fill_form(chat: Chat, code: str = "BTK-YK-01") -> None:
+async def fill_form(chat: Chat, code: str = "BTK-YK-01", name: str = "Sari Wulandari", phone: str = "0812-3456-7890",
+                    crafts: tuple[str, ...] = ("Batik", "Tenun"), region: str = "Sleman",
+                    business: str | None = "Batik Sari Sleman") -> None:
+    """Open the training and answer every question of the first registration (up to the summary)."""
     await chat.say(code)
     await chat.tap("Daftar")
     assert "Setuju" in chat.titles
     await chat.tap("Setuju")
-    await chat.say("Sari Wulandari")
-    await chat.say("0812-3456-7890")
-    await chat.tap("Batik")
-    await chat.tap("Tenun")
+    await chat.say(name)
+    await chat.say(phone)
+    for craft in crafts:
+        await chat.tap(craft)
     await chat.tap("Selesai")
-    await chat.say("Sleman")
-    await chat.say("Batik Sari Sleman")
+    await chat.say(region)
+    if business is None:
+        await chat.tap("Lewati")
+    else:
+        await chat.say(business)
 
 
 async def registrations_of(app: App, code: str) -> list[Registration]:

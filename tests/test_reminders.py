@@ -71,14 +71,8 @@ async def test_registering_plans_three_reminders_at_the_offsets(chat: Chat, demo
 async def test_a_reminder_fires_once_in_the_persons_language_with_the_trainings_zone(demo_app: App,
                                                                                      clock: Clock) -> None:
     chat = Chat(demo_app, user="jayapura-1", name="Yance")
-    await chat.send(payload="rg:ANY-JAP-01")  # Jayapura: WIT
-    await chat.say("setuju")
-    await chat.say("Yance Wenda")
-    await chat.say("0812 9999 1111")
-    await chat.say("anyaman")
-    await chat.tap("Selesai")
-    await chat.say("Kota Jayapura")
-    await chat.tap("Lewati")
+    await fill_form(chat, "ANY-JAP-01", name="Yance Wenda", phone="0812 9999 1111", crafts=("Anyaman",),
+                    region="Kota Jayapura", business=None)  # Jayapura: WIT
     await chat.tap("Ya, daftar")
     [first, *_rest] = await reminders(demo_app)
     clock.now = first.due_at + timedelta(minutes=1)
