@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core import IncomingMessage
@@ -16,6 +16,15 @@ logger = logging.getLogger(__name__)
 
 INBOUND_PRECISION = timedelta(minutes=1)
 
+# Built once (statements are immutable): every message runs it.
+_PERSON = (
+    select(ChannelIdentity, Artisan, Conversation)
+    .join(Artisan, Artisan.id == ChannelIdentity.artisan_id)
+    .outerjoin(Conversation, Conversation.artisan_id == Artisan.id)
+    .where(ChannelIdentity.channel == bindparam("channel"), ChannelIdentity.external_id == bindparam("external_id"))
+)
+_PERSON_LOCKED = _PERSON.with_for_update(of=Artisan)
+
 
 async def load_person(
     session: AsyncSession, msg: IncomingMessage, now: datetime, lock: bool
@@ -24,15 +33,8 @@ async def load_person(
 
     With `lock` (PostgreSQL) the person's row stays locked until commit, so two processes never handle
     one person's messages at once."""
-    query = (
-        select(ChannelIdentity, Artisan, Conversation)
-        .join(Artisan, Artisan.id == ChannelIdentity.artisan_id)
-        .outerjoin(Conversation, Conversation.artisan_id == Artisan.id)
-        .where(ChannelIdentity.channel == msg.channel, ChannelIdentity.external_id == msg.user_id)
-    )
-    if lock:
-        query = query.with_for_update(of=Artisan)
-    row = (await session.execute(query)).first()
+    query = _PERSON_LOCKED if lock else _PERSON
+    row = (await session.execute(query, {"channel": msg.channel, "external_id": msg.user_id})).first()
     if row is None:
         artisan = Artisan(display_name=(msg.name or "")[:120] or None, language=normalize_language(msg.language),
                           phone=msg.phone, crafts=[], created_at=now, updated_at=now)

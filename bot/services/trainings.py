@@ -79,12 +79,15 @@ class Page:
     size: int
 
 
+_TAKEN = (
+    select(Registration.training_id, func.count().label("taken"))
+    .where(Registration.status == "registered")
+    .group_by(Registration.training_id)
+)
+
+
 def _taken_subquery() -> Select[tuple[int, int]]:
-    return (
-        select(Registration.training_id, func.count().label("taken"))
-        .where(Registration.status == "registered")
-        .group_by(Registration.training_id)
-    )
+    return _TAKEN
 
 
 def _view(training: Training, taken: int | None) -> TrainingView:
