@@ -98,8 +98,37 @@ async def show_media(msg: IncomingMessage, ctx: HandlerContext) -> list[Reply]:
     return [menu_reply(_("Terima kasih! Maaf, saya belum bisa membaca gambar, suara, atau berkas. Silakan tulis pesan Anda."))]
 
 
+def _guesses(ctx: HandlerContext) -> list[Button]:
+    """Options built from what was understood even when the intent was not (a craft, a place, a topic)."""
+    from bot import content
+    from bot.crafts import craft_name
+    from bot.regions import region_name
+
+    u = ctx.understanding
+    if u is None:
+        return []
+    buttons = []
+    if u.craft or u.province or u.date_from:
+        what = " · ".join(filter(None, (craft_name(u.craft) if u.craft else None,
+                                        region_name(u.regency or u.province))))
+        filters = {"c": u.craft, "p": u.province, "r": u.regency,
+                   "f": u.date_from.strftime("%Y%m%d") if u.date_from else None,
+                   "t": u.date_to.strftime("%Y%m%d") if u.date_to else None}
+        title = _("Pelatihan {what}").format(what=what) if what else _("Pelatihan")
+        buttons.append(Button(title, payloads.make("tl", payloads.encode_filters(filters))))
+    if u.topic in content.guides():
+        buttons.append(Button(content.guides()[u.topic]["title"], payloads.make("cert", u.topic)))
+    if u.topic in content.tips():
+        buttons.append(Button(content.tips()[u.topic]["title"], payloads.make("tip", u.topic)))
+    return buttons
+
+
 async def show_fallback(msg: IncomingMessage, ctx: HandlerContext) -> list[Reply]:
-    """Say politely that the message was not understood, and offer what Kriya can do."""
+    """Say politely that the message was not understood, and offer what it may have meant, or the menu."""
+    guesses = _guesses(ctx)
+    if guesses:
+        return [Reply(_("Maaf, saya kurang yakin maksud Anda. Apakah salah satu ini?"),
+                      (*guesses, Button(_("Menu"), payloads.make("menu"))))]
     return [
         menu_reply(
             _(

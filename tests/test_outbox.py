@@ -153,3 +153,20 @@ async def test_the_rate_limiter_keeps_the_account_and_chat_budgets() -> None:
     assert 2.9 <= stamps[-1] <= 3.0
     assert all(sum(1 for s in stamps if t <= s < t + 1 - 1e-9) <= 30 for t in stamps)
     assert same_chat[2] - same_chat[0] >= 2.0 - 1e-9
+
+
+async def test_several_senders_share_the_queue_without_sending_twice(app: App, sender: Recorder) -> None:
+    """Two outbox senders (as two workers would) claim at the same time: every row goes out exactly once."""
+    from bot.outbox import Outbox
+
+    for n in range(60):
+        await queue(app, "p1", n=n)
+    other = Recorder()
+    second = Outbox(app.sessionmaker, {"console": other}, {}, app.clock, skip_locked=app.outbox.skip_locked)
+    first_claim, second_claim = await asyncio.gather(app.outbox.claim(limit=40), second.claim(limit=40))
+    ids_first = {item.outbox_id for item in first_claim}
+    ids_second = {item.outbox_id for item in second_claim}
+    assert not ids_first & ids_second
+    assert len(ids_first | ids_second) == 60
+    await asyncio.gather(app.outbox.deliver(first_claim), second.deliver(second_claim))
+    assert len(sender.sent) + len(other.sent) == 60

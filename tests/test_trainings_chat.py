@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+import pytest
+
 from bot.app import App
 from bot.core import IncomingMessage
 from handlers.trainings import PAGE_SIZE
@@ -127,3 +129,24 @@ async def test_a_shared_location_shows_the_nearest_trainings(chat: Chat) -> None
     assert "pelatihan daring" in chat.text
     await chat.say("1")
     assert "WITA" in chat.text
+
+
+async def test_when_unsure_kriya_asks_back_with_options(chat: Chat, monkeypatch: pytest.MonkeyPatch) -> None:
+    from datetime import date
+
+    from bot import nlu
+
+    heard = nlu.Understanding(text="?", intent="unknown", craft="batik", province="34", regency=None,
+                              topic="merek", number=None, date_from=date(2026, 12, 1), date_to=date(2026, 12, 31),
+                              confidence=0.3)
+    monkeypatch.setattr(nlu, "understand", lambda text, today=None: heard)
+    await chat.say("bikin batik jogja desember, mereknya gimana ya")
+    assert "Apakah salah satu ini?" in chat.text
+    assert chat.titles[:2] == ["Pelatihan Batik · Daerah Istimewa Yogyakarta", "Daftar Merek"]
+    await chat.tap("Pelatihan Batik")
+    assert "Pelatihan mendatang (Batik · Daerah Istimewa Yogyakarta · Desember 2026)" in chat.text
+    monkeypatch.setattr(nlu, "understand", lambda text, today=None: nlu.Understanding(
+        text="?", intent="unknown", craft=None, province=None, regency=None, topic=None, number=None,
+        date_from=None, date_to=None, confidence=0.2))
+    await chat.say("zzzz qqqq")
+    assert "belum paham" in chat.text and "Pelatihan" in chat.titles

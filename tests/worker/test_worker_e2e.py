@@ -73,3 +73,36 @@ async def test_the_telegram_rate_limit_holds_for_a_broadcast(database_url: str, 
         assert stamps[-1] - stamps[0] >= (40 - 1) / 20 - 0.05
     finally:
         await fake.stop()
+
+
+async def test_worker_sends_a_reminder_on_whatsapp_as_a_template_outside_the_window(whatsapp) -> None:  # type: ignore[no-untyped-def]
+    """Registered on WhatsApp, silent since: three days before the start the reminder goes as the template."""
+    from bot.scheduler import Scheduler
+    from tests.whatsapp.conftest import USER
+
+    app, clock = whatsapp.app, whatsapp.clock
+    await whatsapp.say("halo")
+    async with app.sessionmaker() as session, session.begin():
+        from db.models import ChannelIdentity
+
+        identity = (await session.execute(select(ChannelIdentity).where(ChannelIdentity.external_id == USER))
+                    ).scalar_one()
+        training = (await session.execute(select(Training).where(Training.code == "BTK-YK-01"))).scalar_one()
+        await Registrations(session, clock(), app.dispatcher.policy).register(identity.artisan_id, training.id)
+    async with app.sessionmaker() as session:
+        first = (await session.execute(select(Reminder).order_by(Reminder.due_at))).scalars().first()
+    assert first is not None
+    clock.now = first.due_at + timedelta(seconds=1)  # days later: the 24-hour window has closed
+    before = len(whatsapp.fake.sent)
+    counts = await Scheduler(app.sessionmaker, app.clock, app.dispatcher.policy, 30).run_pass()
+    assert counts is not None and counts["queued"] == 1
+    assert await app.outbox.run_once() == 1
+    [sent] = whatsapp.fake.sent[before:]
+    assert sent.type == "template" and sent.payload["template"]["name"] == "kriya_reminder"
+    assert "Pengingat: Pelatihan Pewarnaan Batik" in json_text(sent.payload)
+
+
+def json_text(payload: dict) -> str:  # type: ignore[type-arg]
+    import json
+
+    return json.dumps(payload, ensure_ascii=False)
