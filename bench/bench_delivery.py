@@ -74,6 +74,42 @@ async def delivery(folder: str, messages: int, rate: float) -> None:
         await fake.stop()
 
 
+async def whatsapp_delivery(folder: str, messages: int, rate: float) -> None:
+    """A broadcast to people who wrote on WhatsApp within the day (free-form messages), at `rate`."""
+    from bot.services.announcements import Audience, schedule_broadcast
+    from bot.services.reminders import Policy
+    from db.models import ChannelIdentity as Identity
+    from tests.whatsapp.fake_graph import VERSION, FakeGraph, serve
+
+    fake = FakeGraph(token="t", phone_number_id="100")
+    async with serve(fake.app()) as graph_url:
+        url = f"sqlite+aiosqlite:///{folder}/whatsapp.db"
+        settings = Settings(database_url=url, whatsapp_token="t", whatsapp_phone_number_id="100",
+                            whatsapp_app_secret="s", whatsapp_verify_token="v",
+                            whatsapp_api_base_url=f"{graph_url}/{VERSION}", whatsapp_rate=rate, quiet_hours=None)
+        async with open_app(settings, migrate=True, with_channels=True) as app:
+            now = app.clock()
+            async with app.sessionmaker() as session, session.begin():
+                people = [Artisan(display_name=f"p{i}", crafts=[], created_at=now, updated_at=now)
+                          for i in range(messages)]
+                session.add_all(people)
+                await session.flush()
+                session.add_all(Identity(artisan_id=p.id, channel="whatsapp", external_id=f"62812{i:07d}",
+                                         last_inbound_at=now, created_at=now) for i, p in enumerate(people))
+                await session.flush()
+                await schedule_broadcast(session, "Info pameran kerajinan", Audience(), now, now,
+                                         Policy(quiet_hours=None))
+            started = time.perf_counter()
+            while await app.outbox.run_once():
+                pass
+            elapsed = time.perf_counter() - started
+    stamps = [s.at for s in fake.sent]
+    steady = (len(stamps) - 1) / (max(stamps) - min(stamps))
+    print(f"whatsapp   delivered {len(stamps)} in {elapsed:.1f} s: {steady:.1f}/s steady against a limit of "
+          f"{rate:.0f}/s ({steady / rate:.1%}); violations: {violations(stamps, rate)} over the rate limit, "
+          f"{len(fake.violations)} messages breaking the API's limits")
+
+
 async def scheduler_pass(folder: str, pending: int) -> None:
     url = f"sqlite+aiosqlite:///{folder}/sched-{pending}.db"
     async with open_app(Settings(database_url=url, quiet_hours=None), migrate=True) as app:
@@ -116,6 +152,7 @@ async def scheduler_pass(folder: str, pending: int) -> None:
 async def main(messages: int, rate: float) -> None:
     with tempfile.TemporaryDirectory() as folder:
         await delivery(folder, messages, rate)
+        await whatsapp_delivery(folder, messages * 2, 60.0)
         for pending in (10_000, 100_000):
             await scheduler_pass(folder, pending)
 
