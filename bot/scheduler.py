@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.dispatch import Clock
 from bot.services.announcements import announce_new
+from bot.services.privacy import Privacy
 from bot.services.reminders import Policy, fire_due
 from db.models import SchedulerLease
 
@@ -70,6 +71,8 @@ class Scheduler:
             counts = await fire_due(session, now, self.policy, skip_locked=self.postgres)
         async with self.sessionmaker() as session, session.begin():
             counts["announced"] = await announce_new(session, now, self.policy)
+        async with self.sessionmaker() as session, session.begin():
+            counts["purged"] = await Privacy(session, now, "scheduler").purge_inactive()
         if any(counts.values()):
             logger.info("scheduler pass: %s", counts)
         return counts

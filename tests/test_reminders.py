@@ -233,3 +233,16 @@ async def test_fire_due_is_safe_to_run_twice(chat: Chat, demo_app: App, clock: C
         two = await fire_due(session, clock(), POLICY)
     assert one["queued"] == 1 and two["queued"] == 0
     assert len(await outbox(demo_app, "reminder")) == 1
+
+
+async def test_data_of_people_silent_for_two_years_is_deleted(demo_app: App, clock: Clock) -> None:
+    active, silent = Chat(demo_app, user="aktif", name="Aktif"), Chat(demo_app, user="diam", name="Diam")
+    await silent.say("halo")
+    clock.advance(days=400)
+    await active.say("halo")
+    clock.advance(days=331)  # the silent one: 731 days since their last message; the active one: 331
+    counts = await run_scheduler(demo_app)
+    assert counts is not None and counts["purged"] == 1
+    async with demo_app.sessionmaker() as session:
+        names = set((await session.execute(select(Artisan.display_name).where(Artisan.is_demo.is_(False)))).scalars())
+    assert names == {"Aktif"}

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import logging
-from datetime import datetime
+from datetime import datetime, timedelta
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services.registrations import Registrations
@@ -22,6 +22,9 @@ from db.models import (
 )
 
 logger = logging.getLogger(__name__)
+
+
+RETENTION = timedelta(days=730)  # personal data is kept at most two years after the person's last message
 
 
 class Privacy:
@@ -60,6 +63,20 @@ class Privacy:
         person.proactive_opt_out = False
         await self.record(person.id, "opt_in", how)
         return True
+
+    async def purge_inactive(self, limit: int = 200) -> int:
+        """Delete the data of people silent for longer than RETENTION (as the consent text promises)."""
+        last_seen = (
+            select(ChannelIdentity.artisan_id)
+            .group_by(ChannelIdentity.artisan_id)
+            .having(func.max(ChannelIdentity.last_inbound_at) < self.now - RETENTION)
+        )
+        people = (await self.session.execute(
+            select(Artisan).where(Artisan.id.in_(last_seen), Artisan.is_demo.is_(False)).limit(limit)
+        )).scalars().all()
+        for person in people:
+            await self.delete_person(person)
+        return len(people)
 
     async def delete_person(self, person: Artisan) -> int:
         """Delete the person's data; registrations stay only as anonymous counts. Returns cancelled seats."""
