@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 
 logger = logging.getLogger(__name__)
 
@@ -23,7 +24,7 @@ def split(payload: str) -> tuple[str, list[str]]:
     return route, args
 
 
-def encode_filters(filters: dict[str, str | int | None]) -> str:
+def encode_filters(filters: Mapping[str, str | int | None]) -> str:
     """{'c': 'batik', 'p': '34', 'o': 5} -> 'c=batik;p=34;o=5' (empties left out)."""
     return ";".join(f"{k}={v}" for k, v in filters.items() if v not in (None, "", 0))
 
