@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.regions import zone_of
@@ -57,6 +57,9 @@ async def seed_demo(session: AsyncSession, now: datetime, path: Path = DEMO_FILE
     report = await import_rows(session, demo_rows(spec, now), is_demo=True)
     if report.errors:
         raise ValueError(f"demo data has errors: {report.errors}")
+    # The demo catalogue is not news: subscribers are told only of trainings published after it.
+    await session.execute(update(Training).where(Training.is_demo.is_(True), Training.announced_at.is_(None))
+                          .values(announced_at=now))
     # Demo seats: placeholder registrations by demo people, so that some trainings show as full.
     await session.execute(delete(Artisan).where(Artisan.is_demo.is_(True)))
     codes = {item["code"]: int(item.get("seats_taken") or 0) for item in spec["trainings"]}
