@@ -22,7 +22,7 @@ from bot.router import Form, Route, Router
 from bot.services.people import load_person
 from bot.services.registry import Services
 from bot.services.reminders import Policy
-from db.models import InboundMessage
+from db.models import Artisan, ChannelIdentity, InboundMessage
 
 logger = logging.getLogger(__name__)
 
@@ -61,7 +61,7 @@ class Dispatcher:
         self.sessionmaker = sessionmaker
         self.router = router
         self.clock = clock
-        self.row_locks = row_locks  # SELECT ... FOR UPDATE on the conversation (PostgreSQL)
+        self.row_locks = row_locks  # SELECT ... FOR UPDATE on the person's row (PostgreSQL)
         self._locks: weakref.WeakValueDictionary[tuple[str, str], asyncio.Lock] = weakref.WeakValueDictionary()
 
     def _lock(self, msg: IncomingMessage) -> asyncio.Lock:
@@ -102,9 +102,9 @@ class Dispatcher:
         if queue:
             try:
                 async with self.sessionmaker() as session, session.begin():
+                    key = f"error:{msg.channel}:{msg.message_id}"
                     row = await enqueue(session, artisan_id=None, channel=msg.channel, external_id=msg.user_id,
-                                        kind="reply", body=body, dedupe_key=f"error:{msg.channel}:{msg.message_id}",
-                                        now=self.clock(), claimed=True)
+                                        kind="reply", body=body, dedupe_key=key, now=self.clock(), claimed=True)
                     if row is not None:
                         return Outgoing(row.id, msg.channel, msg.user_id, body)
             except Exception:
@@ -114,8 +114,6 @@ class Dispatcher:
     async def _language_of(self, msg: IncomingMessage) -> str | None:
         try:
             async with self.sessionmaker() as session:
-                from db.models import Artisan, ChannelIdentity
-
                 row = await session.execute(
                     select(Artisan.language)
                     .join(ChannelIdentity)
@@ -133,7 +131,8 @@ class Dispatcher:
             session.add(InboundMessage(channel=msg.channel, message_id=msg.message_id, received_at=now))
             person, _identity, conversation = await load_person(session, msg, now, lock=self.row_locks)
             state = ConversationState.load(conversation.state, conversation.data)
-            ctx = HandlerContext(person=person, state=state, services=Services.bind(session, now, msg.channel, self.policy), now=now)
+            services = Services.bind(session, now, msg.channel, self.policy)
+            ctx = HandlerContext(person=person, state=state, services=services, now=now)
             with use_language(person.language):
                 route, form = self._route(msg, ctx)
                 ctx.args = route.args
@@ -150,9 +149,9 @@ class Dispatcher:
                 body = {**reply_to_body(reply, msg.meta.get("reply_context")), "language": person.language}
                 row_id = 0
                 if queue:
+                    key = f"reply:{msg.channel}:{msg.message_id}:{number}"
                     row = await enqueue(session, artisan_id=person.id, channel=msg.channel, external_id=msg.user_id,
-                                        kind="reply", body=body, dedupe_key=f"reply:{msg.channel}:{msg.message_id}:{number}",
-                                        now=now, claimed=True)
+                                        kind="reply", body=body, dedupe_key=key, now=now, claimed=True)
                     row_id = row.id if row else 0
                 outgoing.append(Outgoing(row_id, msg.channel, msg.user_id, body, last_inbound_at=now))
         return outgoing
