@@ -10,7 +10,7 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.regions import TimeZone, zone_of
-from db.models import Organizer, Registration, Training
+from db.models import Registration, Training
 
 logger = logging.getLogger(__name__)
 
@@ -79,15 +79,14 @@ class Page:
     size: int
 
 
+# Seats taken, counted per training row (the registrations index on training_id serves it).
 _TAKEN = (
-    select(Registration.training_id, func.count().label("taken"))
-    .where(Registration.status == "registered")
-    .group_by(Registration.training_id)
+    select(func.count())
+    .where(Registration.training_id == Training.id, Registration.status == "registered")
+    .correlate(Training)
+    .scalar_subquery()
+    .label("taken")
 )
-
-
-def _taken_subquery() -> Select[tuple[int, int]]:
-    return _TAKEN
 
 
 def _view(training: Training, taken: int | None) -> TrainingView:
@@ -117,13 +116,7 @@ class TrainingCatalogue:
         self.now = now
 
     def _upcoming(self, wanted: TrainingFilter) -> Select[tuple[Training, int]]:
-        taken = _taken_subquery().subquery()
-        query = (
-            select(Training, taken.c.taken)
-            .join(Organizer)
-            .outerjoin(taken, taken.c.training_id == Training.id)
-            .where(Training.status == "published", Training.starts_at > self.now)
-        )
+        query = select(Training, _TAKEN).where(Training.status == "published", Training.starts_at > self.now)
         if wanted.craft:
             query = query.where(Training.craft == wanted.craft)
         if wanted.regency:
@@ -152,23 +145,19 @@ class TrainingCatalogue:
             found = await self.search(wanted)
             offset = max(0, min(offset, max(len(found) - 1, 0)))
             return Page(items=found[offset : offset + size], total=len(found), offset=offset, size=size)
-        query = self._upcoming(wanted)
-        total = int(await self.session.scalar(select(func.count()).select_from(query.subquery())) or 0)
-        offset = max(0, min(offset, max(total - 1, 0)))
-        rows = (await self.session.execute(query.offset(offset).limit(size))).all()
-        return Page(items=[_view(t, taken) for t, taken in rows], total=total, offset=offset, size=size)
+        query = self._upcoming(wanted).add_columns(func.count().over().label("total"))
+        rows = (await self.session.execute(query.offset(max(offset, 0)).limit(size))).all()
+        if not rows and offset > 0:  # past the end (the list shrank): the first page
+            return await self.page(wanted, 0, size)
+        total = rows[0][2] if rows else 0
+        return Page(items=[_view(t, taken) for t, taken, _total in rows], total=total, offset=max(offset, 0),
+                    size=size)
 
     async def by_code(self, code: str) -> TrainingView | None:
         """Any training (past, cancelled or upcoming) by its code, case-insensitive."""
-        taken = _taken_subquery().subquery()
-        row = (
-            await self.session.execute(
-                select(Training, taken.c.taken)
-                .join(Organizer)
-                .outerjoin(taken, taken.c.training_id == Training.id)
-                .where(func.upper(Training.code) == code.strip().upper())
-            )
-        ).first()
+        row = (await self.session.execute(
+            select(Training, _TAKEN).where(Training.code == code.strip().upper())  # codes are stored upper-case
+        )).first()
         return _view(row[0], row[1]) if row else None
 
     async def by_id(self, training_id: int) -> TrainingView | None:
