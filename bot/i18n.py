@@ -73,7 +73,6 @@ _ = gettext
 # --- dates, times, money -------------------------------------------------------------------------
 
 _DATETIME_PATTERNS = {"id": "EEEE, d MMMM y 'pukul' HH.mm", "en": "EEEE, d MMMM y 'at' HH:mm"}
-_TIME_PATTERNS = {"id": "HH.mm", "en": "HH:mm"}
 
 
 def format_when(moment: datetime, zone: ZoneInfo, zone_name: str) -> str:
@@ -81,12 +80,6 @@ def format_when(moment: datetime, zone: ZoneInfo, zone_name: str) -> str:
     language = _current.get()
     local = moment.astimezone(zone)
     return f"{format_datetime(local, _DATETIME_PATTERNS[language], locale=language)} {zone_name}"
-
-
-def format_time(moment: datetime, zone: ZoneInfo, zone_name: str) -> str:
-    """'16.00 WITA'."""
-    language = _current.get()
-    return f"{format_datetime(moment.astimezone(zone), _TIME_PATTERNS[language], locale=language)} {zone_name}"
 
 
 def format_day(day: date) -> str:

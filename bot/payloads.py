@@ -18,12 +18,6 @@ def make(route: str, *args: str | int) -> str:
     return payload
 
 
-def split(payload: str) -> tuple[str, list[str]]:
-    """'td:BTK-YK-01' -> ('td', ['BTK-YK-01'])."""
-    route, *args = payload.split(":")
-    return route, args
-
-
 def encode_filters(filters: Mapping[str, str | int | None]) -> str:
     """{'c': 'batik', 'p': '34', 'o': 5} -> 'c=batik;p=34;o=5' (empties left out)."""
     return ";".join(f"{k}={v}" for k, v in filters.items() if v not in (None, "", 0))

