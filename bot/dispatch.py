@@ -22,7 +22,7 @@ from bot.router import Form, Route, Router
 from bot.services.people import load_person
 from bot.services.registry import Services
 from bot.services.reminders import Policy
-from db.models import Artisan, ChannelIdentity, InboundMessage
+from db.models import Artisan, ChannelIdentity, InboundMessage, inbound_key
 
 logger = logging.getLogger(__name__)
 
@@ -128,7 +128,8 @@ class Dispatcher:
         now = self.clock()
         async with self.sessionmaker() as session, session.begin():
             # Recorded first: a message delivered twice fails here on the unique key and is dropped.
-            session.add(InboundMessage(channel=msg.channel, message_id=msg.message_id, received_at=now))
+            session.add(InboundMessage(channel=msg.channel, message_id=inbound_key(msg.channel, msg.message_id),
+                                       received_at=now))
             person, _identity, conversation = await load_person(session, msg, now, lock=self.row_locks)
             state = ConversationState.load(conversation.state, conversation.data)
             services = Services.bind(session, now, msg.channel, self.policy)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from datetime import UTC, datetime
 from typing import Any
@@ -194,8 +195,13 @@ class Conversation(Base):
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
 
+def inbound_key(channel: str, message_id: str) -> str:
+    """What `inbound_messages` keeps of a platform's message id: a hash (WhatsApp ids embed the phone number)."""
+    return hashlib.sha256(f"{channel}:{message_id}".encode()).hexdigest()
+
+
 class InboundMessage(Base):
-    """Processed inbound message ids, so a message delivered twice is handled once."""
+    """Hashes of processed inbound message ids, so a message delivered twice is handled once."""
 
     __tablename__ = "inbound_messages"
     __table_args__ = (UniqueConstraint("channel", "message_id"),)
@@ -224,6 +230,7 @@ class OutboxMessage(Base):
     not_before: Mapped[datetime] = mapped_column(default=utcnow)
     expires_at: Mapped[datetime | None]
     claimed_at: Mapped[datetime | None]
+    claim_token: Mapped[str | None] = mapped_column(String(32))  # who holds the claim: only they record the send
     sent_at: Mapped[datetime | None]
     provider_message_id: Mapped[str | None] = mapped_column(String(128), index=True)
     delivery_status: Mapped[str | None] = mapped_column(String(16))  # delivered, read, failed (from webhooks)

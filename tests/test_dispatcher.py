@@ -12,7 +12,7 @@ from bot.config import Settings
 from bot.context import HandlerContext
 from bot.core import Button, IncomingMessage, Reply
 from bot.dispatch import match_option
-from db.models import Artisan, ChannelIdentity, Conversation, InboundMessage
+from db.models import Artisan, ChannelIdentity, Conversation, InboundMessage, inbound_key
 from tests.conftest import Chat, Clock
 
 
@@ -75,7 +75,7 @@ async def test_an_error_is_answered_with_an_apology_and_nothing_is_written(app: 
         conversation = await session.get(Conversation, person.id)
         assert person.full_name is None
         assert conversation is not None and conversation.state is None
-        assert await session.scalar(select(func.count()).where(InboundMessage.message_id == "bad-1")) == 0
+        assert await session.scalar(select(func.count()).where(InboundMessage.message_id == inbound_key("console", "bad-1"))) == 0
 
 
 async def test_messages_of_one_person_are_handled_one_at_a_time(app: App) -> None:
