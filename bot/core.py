@@ -9,6 +9,10 @@ from typing import Any, Literal
 
 logger = logging.getLogger(__name__)
 
+class MessageNotStored(Exception):
+    """A message could not be recorded (the database is unavailable): the platform must deliver it again."""
+
+
 ButtonKind = Literal["payload", "contact", "location", "url"]
 
 

@@ -6,17 +6,21 @@ import asyncio
 import logging
 import weakref
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import UTC, datetime
 
+from sqlalchemy import inspect as sa_inspect
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DBAPIError, IntegrityError, InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot import nlu
 from bot.context import ConversationState, HandlerContext
-from bot.core import IncomingMessage, Reply
+from bot.core import IncomingMessage, MessageNotStored, Reply
 from bot.delivery import Outgoing, reply_to_body
 from bot.i18n import _, normalize_language, use_language
+from bot.logs import ref
 from bot.outbox import enqueue
 from bot.router import Form, Route, Router
 from bot.services.people import load_person
@@ -29,6 +33,36 @@ logger = logging.getLogger(__name__)
 Clock = Callable[[], datetime]
 MAX_TEXT = 4096  # longer messages are cut before they are read
 INTERRUPTION_CONFIDENCE = 0.75  # how sure the NLU must be that a message in a form is another question
+
+
+# Errors that mean the database could not be reached or used, not that the conversation went wrong.
+UNAVAILABLE = (OperationalError, InterfaceError, PoolTimeout, OSError, TimeoutError)
+CONTROL_CHARACTERS = dict.fromkeys(c for c in range(32) if chr(c) not in "\n\t")  # NUL & co: PostgreSQL refuses NUL
+
+
+def database_unavailable(error: BaseException) -> bool:
+    if isinstance(error, DBAPIError) and error.connection_invalidated:
+        return True
+    return isinstance(error, UNAVAILABLE) or isinstance(error.__cause__, UNAVAILABLE)
+
+
+def is_duplicate(error: IntegrityError) -> bool:
+    """The message's id is recorded already (the unique key of inbound_messages)."""
+    return "inbound_messages" in str(error.orig)
+
+
+def person_deleted(person: Artisan) -> bool:
+    state = sa_inspect(person)
+    return bool(state.deleted or state.was_deleted)
+
+
+def _clean(value: str | None) -> str | None:
+    return value.translate(CONTROL_CHARACTERS) if value else value
+
+
+def clean_message(msg: IncomingMessage) -> IncomingMessage:
+    """The message without control characters in what people typed (a NUL would lock them out on PostgreSQL)."""
+    return replace(msg, text=_clean(msg.text), name=_clean(msg.name), payload=_clean(msg.payload))
 
 
 def utc_clock() -> datetime:
@@ -72,44 +106,68 @@ class Dispatcher:
         return lock
 
     async def handle(self, msg: IncomingMessage) -> list[Reply]:
-        """Replies to `msg`; [] for a duplicate; a short apology if anything fails."""
-        return [item.reply for item in await self._process(msg, queue=False)]
+        """Replies to `msg`; [] for a duplicate; a short apology if anything fails (the console has no retry)."""
+        try:
+            return [item.reply for item in await self._process(msg, queue=False)]
+        except MessageNotStored:
+            return [self._apology_reply(normalize_language(msg.language))]
 
     async def handle_queued(self, msg: IncomingMessage) -> list[Outgoing]:
-        """Like handle, but the replies are outbox rows (claimed by the caller) written in the same transaction."""
+        """Like handle, but the replies are outbox rows (claimed by the caller) written in the same transaction.
+
+        Raises MessageNotStored when the message could not be recorded: the channel answers the platform with
+        an error so that it delivers the message again, and does not mark it seen."""
         return await self._process(msg, queue=True)
 
     async def _process(self, msg: IncomingMessage, queue: bool) -> list[Outgoing]:
-        language = normalize_language(msg.language)
+        msg = clean_message(msg)
         async with self._lock(msg):
             try:
                 return await self._handle(msg, queue)
             except IntegrityError as error:
-                if "inbound_messages" in str(error):
-                    logger.info("duplicate %s message %s", msg.channel, msg.message_id)
+                if is_duplicate(error):
+                    logger.info("duplicate %s message %s", msg.channel, ref(msg.message_id))
                     return []
-                logger.exception("failed on %s message %s", msg.channel, msg.message_id)
-            except Exception:
-                logger.exception("failed on %s message %s", msg.channel, msg.message_id)
-            language = await self._language_of(msg) or language
-            with use_language(language):
-                apology = Reply(_("Maaf, ada gangguan di sistem kami. Silakan coba lagi sebentar lagi."))
-            return [await self._apology(msg, apology, language, queue)]
+                failure: Exception = error
+            except Exception as error:
+                if database_unavailable(error):
+                    logger.error("%s message %s not stored, the database is unavailable: %s", msg.channel,
+                                 ref(msg.message_id), type(error).__name__)
+                    raise MessageNotStored(msg.message_id) from error
+                failure = error
+            # An error of the conversation itself: the message is recorded (a retry is a duplicate) with an apology.
+            logger.error("failed on %s message %s", msg.channel, ref(msg.message_id), exc_info=failure)
+            return await self._apologise(msg, queue)
 
-    async def _apology(self, msg: IncomingMessage, apology: Reply, language: str, queue: bool) -> Outgoing:
-        """The apology goes out even when nothing else could be written (queued when the database allows)."""
-        body = {**reply_to_body(apology, msg.meta.get("reply_context")), "language": language}
-        if queue:
-            try:
-                async with self.sessionmaker() as session, session.begin():
-                    key = f"error:{msg.channel}:{msg.message_id}"
+    def _apology_reply(self, language: str) -> Reply:
+        with use_language(language):
+            return Reply(_("Maaf, ada gangguan di sistem kami. Silakan coba lagi sebentar lagi."))
+
+    async def _apologise(self, msg: IncomingMessage, queue: bool) -> list[Outgoing]:
+        """Record the message and queue the apology in one transaction; MessageNotStored when even that fails."""
+        language = await self._language_of(msg) or normalize_language(msg.language)
+        body = {**reply_to_body(self._apology_reply(language), msg.meta.get("reply_context")), "language": language}
+        now = self.clock()
+        try:
+            async with self.sessionmaker() as session, session.begin():
+                session.add(InboundMessage(channel=msg.channel, message_id=inbound_key(msg.channel, msg.message_id),
+                                           received_at=now))
+                row_id = 0
+                if queue:
                     row = await enqueue(session, artisan_id=None, channel=msg.channel, external_id=msg.user_id,
-                                        kind="reply", body=body, dedupe_key=key, now=self.clock(), claimed=True)
-                    if row is not None:
-                        return Outgoing(row.id, msg.channel, msg.user_id, body)
-            except Exception:
-                logger.warning("could not queue the apology for %s:%s", msg.channel, msg.user_id)
-        return Outgoing(0, msg.channel, msg.user_id, body)
+                                        kind="reply", body=body, dedupe_key=f"error:{msg.channel}:{inbound_key(msg.channel, msg.message_id)}",
+                                        now=now, claimed=True)
+                    row_id = row.id if row else 0
+                else:
+                    await session.flush()
+        except IntegrityError as error:
+            if is_duplicate(error):  # the same message came in meanwhile and was handled
+                return []
+            raise MessageNotStored(msg.message_id) from error
+        except Exception as error:
+            logger.error("%s message %s not stored (%s)", msg.channel, ref(msg.message_id), type(error).__name__)
+            raise MessageNotStored(msg.message_id) from error
+        return [Outgoing(row_id, msg.channel, msg.user_id, body)]
 
     async def _language_of(self, msg: IncomingMessage) -> str | None:
         try:
@@ -121,7 +179,7 @@ class Dispatcher:
                 )
                 return row.scalar_one_or_none()
         except Exception:  # the apology must go out even when the database is down
-            logger.warning("could not read the language of %s:%s", msg.channel, msg.user_id)
+            logger.warning("could not read the language of %s:%s", msg.channel, ref(msg.user_id))
             return None
 
     async def _handle(self, msg: IncomingMessage, queue: bool) -> list[Outgoing]:
@@ -141,18 +199,21 @@ class Dispatcher:
                 replies = await route.handler(msg, ctx)
                 if form and ctx.state.name == before:  # an interruption: come back to the question
                     replies.append(form.prompt(ctx))
-            options = [[b.title, b.payload] for b in replies[-1].buttons if b.kind == "payload"] if replies else []
-            state.memory["options"] = options
-            conversation.state = state.name
-            conversation.data = state.dump()
+            forgotten = person_deleted(person)  # "hapus data saya": nothing may point at the person any more
+            if not forgotten:
+                options = [[b.title, b.payload] for b in replies[-1].buttons if b.kind == "payload"] if replies else []
+                state.memory["options"] = options
+                conversation.state = state.name
+                conversation.data = state.dump()
             outgoing = []
             for number, reply in enumerate(replies):
                 body = {**reply_to_body(reply, msg.meta.get("reply_context")), "language": person.language}
                 row_id = 0
                 if queue:
-                    key = f"reply:{msg.channel}:{msg.message_id}:{number}"
-                    row = await enqueue(session, artisan_id=person.id, channel=msg.channel, external_id=msg.user_id,
-                                        kind="reply", body=body, dedupe_key=key, now=now, claimed=True)
+                    key = f"reply:{msg.channel}:{inbound_key(msg.channel, msg.message_id)}:{number}"  # ids embed phones
+                    row = await enqueue(session, artisan_id=None if forgotten else person.id, channel=msg.channel,
+                                        external_id=msg.user_id, kind="reply", body=body, dedupe_key=key, now=now,
+                                        claimed=True)
                     row_id = row.id if row else 0
                 outgoing.append(Outgoing(row_id, msg.channel, msg.user_id, body, last_inbound_at=now))
         return outgoing

@@ -72,7 +72,9 @@ class Scheduler:
         async with self.sessionmaker() as session, session.begin():
             counts["announced"] = await announce_new(session, now, self.policy)
         async with self.sessionmaker() as session, session.begin():
-            counts["purged"] = await Privacy(session, now, "scheduler").purge_inactive()
+            privacy = Privacy(session, now, "scheduler", self.policy)
+            counts["purged"] = await privacy.purge_inactive()
+            counts["forgotten"] = await privacy.forget_finished()
         if any(counts.values()):
             logger.info("scheduler pass: %s", counts)
         return counts

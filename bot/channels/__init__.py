@@ -27,6 +27,11 @@ class Channel(Protocol):
     sender: ChannelSender
     limiter: RateLimiter
 
+    @property
+    def ready(self) -> bool:
+        """Whether the channel can take messages (for /healthz)."""
+        ...
+
     def routes(self) -> list[BaseRoute]: ...
 
     async def start(self) -> None: ...

@@ -48,6 +48,9 @@ class RecentIds:
             self._ids.popitem(last=False)
         return True
 
+    def __contains__(self, update_id: int) -> bool:
+        return update_id in self._ids
+
     def clear(self) -> None:
         self._ids.clear()
 

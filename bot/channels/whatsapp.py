@@ -28,9 +28,10 @@ from bot.channels.whatsapp_webhook import (
     read_body,
 )
 from bot.config import ConfigError
-from bot.core import IncomingMessage
+from bot.core import IncomingMessage, MessageNotStored
 from bot.delivery import ChannelSender, DeliveryError, Outgoing, SendResult, WindowClosed
 from bot.i18n import normalize_language, use_language
+from bot.logs import ref
 from bot.ratelimit import RateLimiter
 from db.models import Artisan, ChannelIdentity, OutboxMessage
 
@@ -187,6 +188,7 @@ class WhatsAppChannel:
         self._seen = LRU(SEEN_MAX)
         self._tasks: set[asyncio.Task[None]] = set()
         self._chains: dict[str, asyncio.Task[None]] = {}
+        self.ready = False  # the Graph API client is open
 
     # --- lifecycle --------------------------------------------------------------------------------
 
@@ -203,6 +205,7 @@ class WhatsAppChannel:
         if missing:
             raise ConfigError(f"WhatsApp is on (WHATSAPP_TOKEN is set) but {' and '.join(missing)} is not set")
         await self.api.open()
+        self.ready = True
         logger.info("WhatsApp channel ready for phone number id %s", self.settings.whatsapp_phone_number_id)
 
     async def stop(self) -> None:
@@ -213,6 +216,7 @@ class WhatsAppChannel:
             task.cancel()
         if self._tasks:
             await asyncio.gather(*self._tasks, return_exceptions=True)
+        self.ready = False
         await self.api.close()
 
     async def drain(self) -> None:
@@ -259,26 +263,33 @@ class WhatsAppChannel:
             await self._handle_messages(parsed.messages)
             for status in parsed.statuses:
                 if not await self._record_status(status):
-                    self._spawn(self._retry_status(status), f"whatsapp-status-{status.message_id[-12:]}")
+                    self._spawn(self._retry_status(status), f"whatsapp-status-{ref(status.message_id)}")
+        except MessageNotStored:  # not marked seen: Meta delivers the notification again
+            return PlainTextResponse("not stored, try again", status_code=503)
         except Exception:
             logger.exception("WhatsApp update could not be handled")
             return PlainTextResponse("error", status_code=500)
         return PlainTextResponse("ok")
 
     async def _handle_messages(self, messages: list[IncomingMessage]) -> None:
-        """Each person's messages in order (people in parallel); replies are sent after the answer to Meta."""
+        """Each person's messages in order (people in parallel); replies are sent after the answer to Meta.
+        Raises MessageNotStored when any message could not be recorded (the others are kept)."""
         by_person: dict[str, list[IncomingMessage]] = {}
         for message in messages:
             if message.message_id in self._seen:
-                logger.info("duplicate whatsapp message %s (seen)", message.message_id)
+                logger.info("duplicate whatsapp message %s (seen)", ref(message.message_id))
                 continue
-            self._seen.add(message.message_id)
             by_person.setdefault(message.user_id, []).append(message)
-        await asyncio.gather(*(self._handle_person(items) for items in by_person.values()))
+        results = await asyncio.gather(*(self._handle_person(items) for items in by_person.values()),
+                                       return_exceptions=True)
+        for result in results:
+            if isinstance(result, BaseException):
+                raise result
 
     async def _handle_person(self, messages: list[IncomingMessage]) -> None:
-        for message in messages:
+        for message in messages:  # a message not stored stops the later ones: their order must hold
             items = await self.dispatcher.handle_queued(message)
+            self._seen.add(message.message_id)
             if items:
                 self._queue_delivery(message.user_id, items)
 

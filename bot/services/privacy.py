@@ -9,11 +9,13 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services.registrations import Registrations
+from bot.services.reminders import Policy
 from db.models import (
     Artisan,
     ChannelIdentity,
     ConsentEvent,
     Conversation,
+    InboundMessage,
     OutboxMessage,
     Registration,
     Reminder,
@@ -25,13 +27,17 @@ logger = logging.getLogger(__name__)
 
 
 RETENTION = timedelta(days=730)  # personal data is kept at most two years after the person's last message
+INBOUND_KEPT = timedelta(days=7)  # hashes of inbound message ids: long enough for any platform's redelivery
+FINISHED = ("sent", "failed", "expired", "skipped")
+FORGOTTEN = ""  # the address of a finished row that belongs to nobody
 
 
 class Privacy:
-    def __init__(self, session: AsyncSession, now: datetime, channel: str) -> None:
+    def __init__(self, session: AsyncSession, now: datetime, channel: str, policy: Policy | None = None) -> None:
         self.session = session
         self.now = now
         self.channel = channel
+        self.policy = policy  # reminders of people promoted from a waitlist when a seat is freed
 
     async def record(self, artisan_id: int | None, kind: str, detail: str | None = None) -> None:
         """Keep every consent, subscription and opt-out change with its time and channel."""
@@ -78,9 +84,21 @@ class Privacy:
             await self.delete_person(person)
         return len(people)
 
+    async def forget_finished(self) -> int:
+        """Outbox rows that belong to nobody (the reply to a deletion, apologies) keep no address and no text
+        once they are done; hashes of inbound message ids are kept only a week. Returns rows scrubbed."""
+        scrubbed = await self.session.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.artisan_id.is_(None), OutboxMessage.status.in_(FINISHED),
+                   OutboxMessage.external_id != FORGOTTEN)
+            .values(external_id=FORGOTTEN, body={}, provider_message_id=None, last_error=None)
+        )
+        await self.session.execute(delete(InboundMessage).where(InboundMessage.received_at < self.now - INBOUND_KEPT))
+        return int(getattr(scrubbed, "rowcount", 0) or 0)
+
     async def delete_person(self, person: Artisan) -> int:
         """Delete the person's data; registrations stay only as anonymous counts. Returns cancelled seats."""
-        registrations = Registrations(self.session, self.now)
+        registrations = Registrations(self.session, self.now, self.policy)
         upcoming = (
             await self.session.execute(
                 select(Registration.code)
@@ -96,6 +114,12 @@ class Privacy:
         )
         await self.session.execute(update(ConsentEvent).where(ConsentEvent.artisan_id == person.id)
                                    .values(artisan_id=None))
+        identities = (await self.session.execute(
+            select(ChannelIdentity.channel, ChannelIdentity.external_id).where(ChannelIdentity.artisan_id == person.id)
+        )).all()
+        for channel, external_id in identities:  # rows addressed to them without a link (apologies)
+            await self.session.execute(delete(OutboxMessage).where(OutboxMessage.channel == channel,
+                                                                   OutboxMessage.external_id == external_id))
         for model in (Subscription, Reminder, OutboxMessage, Conversation, ChannelIdentity):
             await self.session.execute(delete(model).where(model.artisan_id == person.id))
         await self.session.delete(person)

@@ -27,7 +27,7 @@ class Services:
 
     @classmethod
     def bind(cls, session: AsyncSession, now: datetime, channel: str = "cli", policy: Policy | None = None) -> Services:
-        privacy = Privacy(session, now, channel)
+        privacy = Privacy(session, now, channel, policy)
         return cls(
             session=session,
             trainings=TrainingCatalogue(session, now),

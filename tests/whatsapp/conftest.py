@@ -8,6 +8,7 @@ import hmac
 import json
 import uuid
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -137,9 +138,9 @@ class WhatsApp:
         return await self.send(text(body, **kwargs))
 
 
-@pytest.fixture
-async def whatsapp(database_url: str, clock: Clock) -> AsyncIterator[WhatsApp]:
-    """The WhatsApp path end to end, on SQLite and PostgreSQL; fails if any message broke the API's limits."""
+@asynccontextmanager
+async def serving(database_url: str, clock: Clock) -> AsyncIterator[WhatsApp]:
+    """Kriya's WhatsApp path served on 127.0.0.1 with the demo catalogue; fails if a message broke the API's limits."""
     from db.seed import seed_demo
 
     fake = FakeGraph(token=TOKEN, phone_number_id=PHONE_NUMBER_ID, templates=dict(APPROVED))
@@ -161,3 +162,10 @@ async def whatsapp(database_url: str, clock: Clock) -> AsyncIterator[WhatsApp]:
                 yield harness
                 await harness.channel.drain()
     assert fake.violations == [], fake.violations
+
+
+@pytest.fixture
+async def whatsapp(database_url: str, clock: Clock) -> AsyncIterator[WhatsApp]:
+    """The WhatsApp path end to end, on SQLite and PostgreSQL."""
+    async with serving(database_url, clock) as harness:
+        yield harness
