@@ -14,6 +14,7 @@ from starlette.responses import JSONResponse
 from starlette.routing import BaseRoute, Route
 
 from bot.app import App
+from bot.logs import guard_access_log
 from bot.worker import background
 
 logger = logging.getLogger(__name__)
@@ -35,6 +36,7 @@ async def database_ok(app: App) -> bool:
 
 def create_web_app(app: App, run_background: bool = True) -> Starlette:
     """Starlette app for `kriya serve`; the scheduler and outbox run inside unless `run_background` is False."""
+    guard_access_log()
 
     async def healthz(request: Request) -> JSONResponse:
         """200 when the database answers and every channel is ready; 503 with what is wrong otherwise."""

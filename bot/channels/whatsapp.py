@@ -163,7 +163,7 @@ class WhatsAppSender:
                     .where(ChannelIdentity.channel == CHANNEL, ChannelIdentity.external_id == item.external_id)
                 )
         except Exception:
-            logger.warning("could not read the language of whatsapp:%s", item.external_id)
+            logger.warning("could not read the language of whatsapp:%s", ref(item.external_id))
             language = None
         return normalize_language(language)
 
@@ -296,7 +296,7 @@ class WhatsAppChannel:
     def _queue_delivery(self, user: str, items: Sequence[Outgoing]) -> None:
         """Deliver in the background, after this person's earlier replies (so their order holds)."""
         previous = self._chains.get(user)
-        task = self._spawn(self._deliver_after(previous, items), f"whatsapp-deliver-{user[-4:]}")
+        task = self._spawn(self._deliver_after(previous, items), f"whatsapp-deliver-{ref(user)}")
         self._chains[user] = task
 
         def forget(done: asyncio.Task[None]) -> None:
@@ -317,9 +317,9 @@ class WhatsAppChannel:
                     await self.limiter.acquire(item.external_id)
                     await self.sender.send(item)
         except DeliveryError as error:
-            logger.warning("WhatsApp reply to %s not sent: %s %s", items[0].external_id, error.code, error.reason)
+            logger.warning("WhatsApp reply to %s not sent: %s %s", ref(items[0].external_id), error.code, error.reason)
         except Exception:  # the outbox worker takes the rows over when their lease ends
-            logger.exception("WhatsApp delivery to %s failed", items[0].external_id)
+            logger.exception("WhatsApp delivery to %s failed", ref(items[0].external_id))
 
     # --- statuses ---------------------------------------------------------------------------------
 
