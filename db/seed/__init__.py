@@ -19,6 +19,7 @@ from db.models import Artisan, Organizer, Registration, Training
 logger = logging.getLogger(__name__)
 
 DEMO_FILE = Path(__file__).resolve().parent / "demo.yaml"
+DEMO_SEAT_PREFIX = "D"  # codes of the demo's seat fillers (real registrations are KR-...)
 
 
 def demo_rows(spec: dict[str, Any], now: datetime) -> list[tuple[int, dict[str, Any]]]:
@@ -60,7 +61,14 @@ async def seed_demo(session: AsyncSession, now: datetime, path: Path = DEMO_FILE
     # The demo catalogue is not news: subscribers are told only of trainings published after it.
     await session.execute(update(Training).where(Training.is_demo.is_(True), Training.announced_at.is_(None))
                           .values(announced_at=now))
-    # Demo seats: placeholder registrations by demo people, so that some trainings show as full.
+    # Demo seats: placeholder registrations by demo people, so that some trainings show as full. Loading again
+    # replaces them (registrations first: deleting a person keeps their registrations as anonymous counts).
+    demo_people = select(Artisan.id).where(Artisan.is_demo.is_(True))
+    demo_trainings = select(Training.id).where(Training.is_demo.is_(True))
+    await session.execute(delete(Registration).where(Registration.artisan_id.in_(demo_people)))
+    await session.execute(delete(Registration).where(  # left by earlier versions, which kept them anonymous
+        Registration.artisan_id.is_(None), Registration.code.like(f"{DEMO_SEAT_PREFIX}%"),
+        Registration.training_id.in_(demo_trainings)))
     await session.execute(delete(Artisan).where(Artisan.is_demo.is_(True)))
     codes = {item["code"]: int(item.get("seats_taken") or 0) for item in spec["trainings"]}
     ids: dict[str, int] = {
@@ -73,7 +81,7 @@ async def seed_demo(session: AsyncSession, now: datetime, path: Path = DEMO_FILE
     session.add_all(people)
     await session.flush()
     session.add_all(
-        Registration(code=f"D{secrets.token_hex(5).upper()}", training_id=training_id, artisan_id=person.id,
+        Registration(code=f"{DEMO_SEAT_PREFIX}{secrets.token_hex(5).upper()}", training_id=training_id, artisan_id=person.id,
                      status="registered", created_at=now)
         for (training_id, _), person in zip(seats, people, strict=True)
     )
