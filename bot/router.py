@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 from bot.context import HandlerContext
 from bot.core import IncomingMessage, Reply
+from bot.payloads import Spec, accepts, parse
 
 logger = logging.getLogger(__name__)
 
@@ -35,14 +36,19 @@ class Router:
     """Ordered tables of handlers; `resolve` picks one for a message."""
 
     payloads: dict[str, Handler] = field(default_factory=dict)
+    payload_specs: dict[str, Spec] = field(default_factory=dict)  # what each route's arguments may be
     commands: dict[str, Handler] = field(default_factory=dict)
     forms: dict[str, Form] = field(default_factory=dict)  # by state prefix before ':'
     intents: dict[str, Handler] = field(default_factory=dict)
     keywords: dict[str, Handler] = field(default_factory=dict)  # exact words that beat any state (STOP)
     fallback: Handler | None = None
 
-    def payload(self, route: str, handler: Handler) -> None:
+    def payload(self, route: str, handler: Handler, spec: Spec | None = None) -> None:
+        """Buttons carrying `route:arg:...` go to `handler` when their arguments pass `spec` (Kriya's own routes
+        all declare one, `NO_ARGS` for none; tests/test_payloads.py checks that)."""
         self.payloads[route] = handler
+        if spec is not None:
+            self.payload_specs[route] = spec
 
     def command(self, names: str, handler: Handler) -> None:
         for name in names.split():
@@ -60,9 +66,17 @@ class Router:
             self.keywords[word.casefold()] = handler
 
     def by_payload(self, payload: str) -> Route | None:
-        route, *args = payload.split(":")
+        """The route of a button payload; the fallback ("not understood") when its arguments could not have come
+        from a button Kriya made (a forged callback or reply id), so its handler never sees them."""
+        route, args = parse(payload)
         handler = self.payloads.get(route)
-        return Route(handler, args) if handler else None
+        if handler is None:
+            return None
+        spec = self.payload_specs.get(route)
+        if spec is not None and not accepts(spec, payload):
+            logger.info("refused a %s payload whose arguments no button carries (%d bytes)", route, len(payload))
+            return Route(self.fallback) if self.fallback else None
+        return Route(handler, args)
 
     def by_command(self, text: str) -> Route | None:
         if not text.startswith("/"):

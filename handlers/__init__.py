@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import logging
 
+from bot import payloads as p
+from bot.i18n import LANGUAGES
 from bot.router import Router
 from handlers import guides, language, menu, profile, registration, subscriptions, trainings
 
@@ -11,15 +13,15 @@ logger = logging.getLogger(__name__)
 
 
 def build_router() -> Router:
-    """The router with every handler of Kriya."""
+    """The router with every handler of Kriya; each payload route says what its button arguments may be."""
     router = Router()
     # start, menu, help
     router.command("start", menu.show_start)
     router.command("menu", menu.show_menu)
     router.command("help bantuan", menu.show_help)
     router.keyword("menu", menu.show_menu)
-    router.payload("menu", menu.show_menu)
-    router.payload("help", menu.show_help)
+    router.payload("menu", menu.show_menu, p.NO_ARGS)
+    router.payload("help", menu.show_help, p.NO_ARGS)
     router.intent("greeting", menu.show_start)
     router.intent("help", menu.show_help)
     router.intent("thanks", menu.show_thanks)
@@ -27,54 +29,54 @@ def build_router() -> Router:
     router.intent("media", menu.show_media)
     # trainings
     router.command("pelatihan trainings", trainings.list_trainings)
-    router.payload("tl", trainings.list_trainings)
-    router.payload("tf", trainings.choose_filter)
-    router.payload("td", trainings.show_training)
+    router.payload("tl", trainings.list_trainings, p.args(p.filters, optional=1))
+    router.payload("tf", trainings.choose_filter, p.args(p.one_of("c", "p", "m"), p.filters))
+    router.payload("td", trainings.show_training, p.args(p.training_code))
     router.intent("training_search", trainings.search_trainings)
     router.intent("training_detail", trainings.show_training_detail)
     router.intent("training_code", trainings.show_training)
     router.intent("location", trainings.show_nearest)
     # certification and market tips
     router.command("sertifikasi certification", guides.show_guide)
-    router.payload("cert", guides.show_guide)
+    router.payload("cert", guides.show_guide, p.args(p.slug, p.number, optional=2))
     router.intent("certification", guides.show_guide)
     router.command("tips", guides.show_tip)
-    router.payload("tip", guides.show_tip)
+    router.payload("tip", guides.show_tip, p.args(p.slug, p.number, optional=2))
     router.intent("market_tips", guides.show_tip)
     # language
     router.command("bahasa language", language.change_language)
-    router.payload("lang", language.change_language)
+    router.payload("lang", language.change_language, p.args(p.one_of(*LANGUAGES), optional=1))
     router.intent("language", language.change_language)
     # registration
     router.form(registration.STATE, registration.FORM)
     router.command("daftar register", registration.start_registration)
-    router.payload("rg", registration.start_registration)
-    router.payload("rf", registration.form_payload)
+    router.payload("rg", registration.start_registration, p.args(p.training_code))
+    router.payload("rf", registration.form_payload, registration.FORM_BUTTONS)
     router.intent("register", registration.start_registration)
     router.command("saya pelatihansaya mine", registration.show_my_registrations)
-    router.payload("my", registration.show_my_registrations)
+    router.payload("my", registration.show_my_registrations, p.NO_ARGS)
     router.intent("my_registrations", registration.show_my_registrations)
-    router.payload("rc", registration.cancel_registration)
-    router.payload("rcy", registration.confirm_cancel)
+    router.payload("rc", registration.cancel_registration, p.args(p.registration_code))
+    router.payload("rcy", registration.confirm_cancel, p.args(p.registration_code))
     router.intent("cancel_registration", registration.cancel_registration)
     # profile and privacy
     router.command("profil profile", profile.show_profile)
-    router.payload("prof", profile.show_profile)
+    router.payload("prof", profile.show_profile, p.NO_ARGS)
     router.intent("profile", profile.show_profile)
-    router.payload("pe", profile.edit_profile)
+    router.payload("pe", profile.edit_profile, p.args(p.one_of(*profile.EDITABLE)))
     router.command("hapusdata deletedata", profile.ask_delete)
-    router.payload("del", profile.ask_delete)
+    router.payload("del", profile.ask_delete, p.NO_ARGS)
     router.intent("delete_data", profile.ask_delete)
-    router.payload("dely", profile.delete_data)
+    router.payload("dely", profile.delete_data, p.NO_ARGS)
     # subscriptions; STOP and MULAI work from any state
     router.keyword("stop berhenti unsubscribe", subscriptions.stop_messages)
     router.keyword("mulai resume", subscriptions.start_messages)
     router.command("berhenti stop", subscriptions.stop_messages)
     router.command("langganan subscriptions", subscriptions.list_subscriptions)
-    router.payload("subs", subscriptions.list_subscriptions)
-    router.payload("sub", subscriptions.subscribe)
+    router.payload("subs", subscriptions.list_subscriptions, p.NO_ARGS)
+    router.payload("sub", subscriptions.subscribe, subscriptions.SUBSCRIBE_BUTTONS)
     router.intent("subscribe", subscriptions.subscribe)
-    router.payload("unsub", subscriptions.unsubscribe)
+    router.payload("unsub", subscriptions.unsubscribe, p.args(p.number))
     router.intent("unsubscribe", subscriptions.unsubscribe)
     # last
     router.fallback = menu.show_fallback

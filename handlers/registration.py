@@ -120,6 +120,17 @@ def _question(ctx: HandlerContext, field: str) -> tuple[str, tuple[Button, ...]]
     )
 
 
+# What the form's buttons above carry: the router refuses any other `rf:` payload before the form reads it.
+FORM_BUTTONS = payloads.either(
+    payloads.args(payloads.one_of("cancel", "contact")),
+    payloads.args(payloads.one_of("consent"), payloads.one_of("yes", "no")),
+    payloads.args(payloads.one_of("craft"), payloads.one_of("done", *CRAFTS)),
+    payloads.args(payloads.one_of("region"), payloads.regency),
+    payloads.args(payloads.one_of("business"), payloads.one_of("skip")),
+    payloads.args(payloads.one_of("confirm"), payloads.one_of("yes", "edit")),
+)
+
+
 def _summary(ctx: HandlerContext) -> str:
     training = ctx.state.data.get("training_view") or {}
     crafts = ", ".join(craft_name(c) for c in _value(ctx, "crafts") or [])

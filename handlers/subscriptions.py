@@ -20,6 +20,11 @@ def _describe(craft: str, region: str) -> str:
     return f"{what} · {where}"
 
 
+_CRAFT_AND_REGION = payloads.args(payloads.or_empty(payloads.craft), payloads.or_empty(payloads.region))
+# The subscribe buttons: `sub` (choices), or `sub:<craft>:<region>` with at least one of the two.
+SUBSCRIBE_BUTTONS = payloads.either(payloads.NO_ARGS, lambda given: any(given) and _CRAFT_AND_REGION(given))
+
+
 async def subscribe(msg: IncomingMessage, ctx: HandlerContext) -> list[Reply]:
     """Follow the craft and region asked for, or offer choices."""
     if ctx.args:  # from a button: sub:<craft>:<region>

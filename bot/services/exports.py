@@ -1,8 +1,13 @@
-"""Registrant lists for organizers (`kriya registrations export`)."""
+"""Registrant lists for organizers (`kriya registrations export`), and the one rule every spreadsheet export
+follows: no cell may start a formula."""
 
 from __future__ import annotations
 
+import csv
 import logging
+import unicodedata
+from collections.abc import Iterable, Sequence
+from typing import TextIO
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -11,12 +16,41 @@ from db.models import Artisan, Registration, Training
 
 logger = logging.getLogger(__name__)
 
+# A cell starting with one of these is a formula (or becomes one) in Excel, LibreOffice and Google Sheets:
+# OWASP "CSV Injection" and ASVS 1.2.10 list = + - @, tab, carriage return and NUL; a line feed is added.
+FORMULA_STARTS = frozenset("=+-@\t\r\n\0")
+
+
+def spreadsheet_safe(value: object) -> str:
+    """The cell's text, prefixed with a single quote when a spreadsheet would read it as a formula.
+
+    Checked on the first character after leading spaces, and in its NFKC form too (a full-width '＝' is
+    read as '=' by some spreadsheets). A quoted cell shows as text: '+6281234567890 stays readable.
+    Every writer of spreadsheet files (CSV now, XLSX later) passes each cell through here."""
+    text = "" if value is None else str(value)
+    first = text.lstrip(" ")[:1]
+    if first and (first in FORMULA_STARTS or unicodedata.normalize("NFKC", first)[:1] in FORMULA_STARTS):
+        return "'" + text
+    return text
+
+
+def spreadsheet_rows(rows: Iterable[Sequence[object]]) -> list[list[str]]:
+    """Every cell of `rows` made safe for a spreadsheet (see `spreadsheet_safe`)."""
+    return [[spreadsheet_safe(cell) for cell in row] for row in rows]
+
+
+def write_csv(rows: Iterable[Sequence[object]], out: TextIO) -> None:
+    """The rows as CSV (RFC 4180 quoting by the csv module), every cell neutralised first."""
+    csv.writer(out).writerows(spreadsheet_rows(rows))
+
+
 HEADER = ("training", "registration", "status", "registered_at", "full_name", "phone", "crafts", "regency",
           "business_name")
 
 
 async def registrants(session: AsyncSession, training_code: str | None = None) -> list[tuple[str, ...]]:
-    """The header and one row per live registration (not cancelled), by training then time."""
+    """The header and one row per live registration (not cancelled), by training then time: the raw values;
+    write them with `write_csv` (or another writer built on `spreadsheet_rows`), never cell by cell."""
     query = (
         select(Training.code, Registration, Artisan)
         .join(Training, Training.id == Registration.training_id)
