@@ -10,6 +10,7 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import text
@@ -30,6 +31,30 @@ def postgres_url() -> str | None:
     if url.startswith("postgresql://") or url.startswith("postgres://"):
         url = "postgresql+asyncpg://" + url.split("://", 1)[1]
     return url
+
+
+_postgres_left_out = 0
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Without TEST_DATABASE_URL the PostgreSQL half of the suite is left out, with one line saying so."""
+    global _postgres_left_out
+    if postgres_url() is not None:
+        return
+    left_out = [item for item in items
+                if getattr(item, "callspec", None) is not None and item.callspec.params.get("database_url") == "postgresql"]
+    if left_out:
+        _postgres_left_out = len(left_out)
+        dropped = set(left_out)
+        items[:] = [item for item in items if item not in dropped]
+        config.hook.pytest_deselected(items=left_out)
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    if _postgres_left_out:
+        terminalreporter.write_line(
+            f"{_postgres_left_out} PostgreSQL tests not run: TEST_DATABASE_URL is not set (e.g. "
+            "TEST_DATABASE_URL=postgresql+asyncpg://postgres@127.0.0.1:5432/test bash scripts/test.sh)")
 
 
 @dataclass
