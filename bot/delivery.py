@@ -11,6 +11,15 @@ from bot.core import Button, Reply
 
 logger = logging.getLogger(__name__)
 
+# Timeouts of a send to a platform, in seconds. Neither the Bot API's sendMessage nor the Cloud API's messages
+# endpoint takes an idempotency key, so a send whose answer did not come in time has an unknown outcome and
+# trying again may deliver a second copy: wait long for an answer (READ), and fail fast only where nothing
+# can have been sent yet (CONNECT, POOL: no request left this process).
+CONNECT_TIMEOUT = 10.0
+WRITE_TIMEOUT = 30.0
+READ_TIMEOUT = 60.0
+POOL_TIMEOUT = 30.0
+
 
 class DeliveryError(Exception):
     """A platform refused or failed a send; subclasses say what to do next."""
@@ -56,6 +65,7 @@ class Outgoing:
     kind: str = "reply"  # reply, reminder, announcement, broadcast, notice
     last_inbound_at: datetime | None = None
     attempts: int = 0
+    claim_token: str | None = None  # this sender's claim on the row: only its holder records the outcome
 
     @property
     def reply(self) -> Reply:

@@ -1,27 +1,122 @@
-"""The outbox: every message to a platform is a row first, then sent, retried and recorded here."""
+"""The outbox: every message to a platform is a row first, then sent, retried and recorded here.
+
+A sender claims a row with a fresh claim token, renews the claim while it holds the row (a heartbeat well
+inside the lease), and records the outcome only while the row still carries its token: a sender whose claim
+was taken over (it stalled past the lease) does nothing. Transient failures are retried with capped
+exponential backoff for as long as the message still makes sense (its `expires_at`)."""
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
-from collections.abc import Callable, Sequence
+import time
+import uuid
+import weakref
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.delivery import ChannelSender, DeliveryError, Outgoing, RateLimited, Retryable, Unreachable
+from bot.delivery import (
+    ChannelSender,
+    DeliveryError,
+    Outgoing,
+    RateLimited,
+    Retryable,
+    SendResult,
+    Unreachable,
+)
+from bot.logs import ref
 from bot.ratelimit import RateLimiter
 from db.models import Artisan, ChannelIdentity, OutboxMessage
 
 logger = logging.getLogger(__name__)
 
-LEASE = timedelta(minutes=2)  # a row claimed longer ago than this is taken over by another sender
-MAX_ATTEMPTS = 8
+LEASE = timedelta(minutes=2)  # a row claimed longer ago than this (not renewed) is taken over by another sender
+RENEWALS_PER_LEASE = 4  # the heartbeat renews held claims this many times per lease
+MAX_HEARTBEAT = timedelta(seconds=30)
+RENEW_CHUNK = 500  # claim tokens per UPDATE of the heartbeat
+# A row claimed at enqueue (a reply) waits in its person's chain until it is handed to deliver(); a claim never
+# handed over (its transaction rolled back, its task died) stops being renewed after this long.
+WAITING_HOLD = 600.0  # seconds
+REPLY_TTL = timedelta(hours=6)  # a reply still makes sense this long after the message it answers
+RETRY_WINDOW = timedelta(hours=24)  # rows without an expiry are retried this long after they were queued
+BACKOFF_CAP = timedelta(minutes=5)
+MAX_ATTEMPTS = 500  # a safety cap on top of the expiry (at the 5-minute cap, well beyond a day of retries)
+SENDING = "sending"
+# Why a try was the last one (in the warning).
+FINAL_ERROR, ATTEMPTS_EXHAUSTED, RETRY_WINDOW_OVER = "final error", "attempts exhausted", "retry window over"
 
 
 def backoff(attempts: int) -> timedelta:
-    return timedelta(seconds=min(600, 2 ** max(attempts, 1)))
+    """2, 4, 8 ... seconds after each failed attempt, at most BACKOFF_CAP."""
+    return timedelta(seconds=min(BACKOFF_CAP.total_seconds(), 2 ** min(max(attempts, 1), 30)))
+
+
+def new_claim_token() -> str:
+    return uuid.uuid4().hex  # 32 characters, the width of outbox.claim_token
+
+
+def retry_deadline(row: OutboxMessage) -> datetime:
+    """Until when a failing row is worth retrying: its expiry, else a day after it was queued."""
+    return row.expires_at or row.created_at + RETRY_WINDOW
+
+
+@dataclass
+class Claim:
+    """One claim this process holds: renewed by the heartbeat while it is delivering or waiting to."""
+
+    outbox_id: int
+    since: float = field(default_factory=time.monotonic)
+    confirmed: bool = False  # seen in the database as ours (an uncommitted claim is not lost, only not yet there)
+    delivering: int = 0  # deliver() calls working on it
+
+
+@dataclass
+class Claims:
+    """The claims this process holds in one database, by token, and the tokens found taken over."""
+
+    held: dict[str, Claim] = field(default_factory=dict)
+    lost: set[str] = field(default_factory=set)
+    renewer: weakref.ReferenceType[Outbox] | None = None
+
+    def add(self, token: str, outbox_id: int, confirmed: bool) -> None:
+        claim = self.held.setdefault(token, Claim(outbox_id, confirmed=confirmed))
+        claim.confirmed = claim.confirmed or confirmed
+        outbox = self.renewer() if self.renewer else None
+        if outbox is not None:
+            outbox.keep_claims()
+
+    def renewable(self, now: float) -> dict[str, Claim]:
+        """The claims worth renewing; those waiting too long without being delivered are dropped."""
+        for token in [t for t, c in self.held.items() if not c.delivering and now - c.since > WAITING_HOLD]:
+            del self.held[token]
+        return dict(self.held)
+
+    def release(self, token: str) -> None:
+        claim = self.held.get(token)
+        if claim is not None:
+            claim.delivering -= 1
+            if claim.delivering <= 0:
+                del self.held[token]
+        if token not in self.held:
+            self.lost.discard(token)
+
+
+_claims: weakref.WeakKeyDictionary[Any, Claims] = weakref.WeakKeyDictionary()
+
+
+def claims_of(bind: Any) -> Claims:
+    """The claims this process holds in the database behind `bind` (an engine)."""
+    key = getattr(bind, "sync_engine", bind)
+    found = _claims.get(key)
+    if found is None:
+        found = _claims[key] = Claims()
+    return found
 
 
 async def enqueue(
@@ -39,20 +134,26 @@ async def enqueue(
     claimed: bool = False,
     new_key: bool = False,
 ) -> OutboxMessage | None:
-    """Add one row unless its dedupe key exists already (then None). `claimed` rows are sent by the caller;
-    `new_key` says the key cannot exist yet (a fresh broadcast), so rows are added in bulk without a look-up."""
+    """Add one row unless its dedupe key exists already (then None). `claimed` rows are sent by the caller
+    (the row's `claim_token` is theirs); `new_key` says the key cannot exist yet (a fresh broadcast), so rows
+    are added in bulk without a look-up. A reply expires REPLY_TTL after it was queued unless told otherwise."""
     if not new_key:
         exists = await session.scalar(select(OutboxMessage.id).where(OutboxMessage.dedupe_key == dedupe_key))
         if exists is not None:
             return None
+    if expires_at is None and kind == "reply":
+        expires_at = now + REPLY_TTL
     row = OutboxMessage(
         dedupe_key=dedupe_key, artisan_id=artisan_id, channel=channel, external_id=external_id, kind=kind,
-        body=body, status="sending" if claimed else "pending", not_before=not_before or now,
-        expires_at=expires_at, claimed_at=now if claimed else None, created_at=now,
+        body=body, status=SENDING if claimed else "pending", not_before=not_before or now,
+        expires_at=expires_at, claimed_at=now if claimed else None,
+        claim_token=new_claim_token() if claimed else None, created_at=now,
     )
     session.add(row)
-    if not new_key:
+    if not new_key or claimed:
         await session.flush()
+    if claimed and row.claim_token:  # renewed from now on, while it waits in its person's chain
+        claims_of(session.bind).add(row.claim_token, row.id, confirmed=False)
     return row
 
 
@@ -74,6 +175,13 @@ class Outbox:
         self.limiters = limiters
         self.clock = clock
         self.skip_locked = skip_locked
+        self.heartbeat_seconds = min(lease / RENEWALS_PER_LEASE, MAX_HEARTBEAT).total_seconds()
+        self.claims = claims_of(sessionmaker.kw.get("bind"))
+        self.claims.renewer = weakref.ref(self)
+        self._released = asyncio.Event()  # set when nothing is held: the heartbeat stops
+        self._heartbeat: asyncio.Task[None] | None = None
+
+    # --- claims ----------------------------------------------------------------------------------
 
     async def claim(self, limit: int = 100) -> list[Outgoing]:
         """Take up to `limit` due rows for this sender (FOR UPDATE SKIP LOCKED on PostgreSQL)."""
@@ -90,7 +198,7 @@ class Outbox:
                     OutboxMessage.channel.in_(list(self.senders)),
                     or_(
                         (OutboxMessage.status == "pending") & (OutboxMessage.not_before <= now),
-                        (OutboxMessage.status == "sending") & (OutboxMessage.claimed_at < now - self.lease),
+                        (OutboxMessage.status == SENDING) & (OutboxMessage.claimed_at < now - self.lease),
                     ),
                 )
                 .order_by(OutboxMessage.not_before, OutboxMessage.id)
@@ -101,16 +209,136 @@ class Outbox:
             rows = (await session.execute(query)).all()
             items = []
             for row, last_inbound in rows:
-                row.status, row.claimed_at = "sending", now
+                if row.status == SENDING:
+                    logger.info("outbox %s: claim older than the lease taken over", row.id)
+                row.status, row.claimed_at, row.claim_token = SENDING, now, new_claim_token()
                 items.append(self._outgoing(row, last_inbound))
+        self._hold(items, delivering=False)
         return items
 
     @staticmethod
     def _outgoing(row: OutboxMessage, last_inbound: datetime | None) -> Outgoing:
         return Outgoing(
             outbox_id=row.id, channel=row.channel, external_id=row.external_id, body=row.body, kind=row.kind,
-            last_inbound_at=last_inbound, attempts=row.attempts,
+            last_inbound_at=last_inbound, attempts=row.attempts, claim_token=row.claim_token,
         )
+
+    def _hold(self, items: Iterable[Outgoing], delivering: bool) -> None:
+        """Claims this process holds (just claimed, or being delivered): renewed until released."""
+        for item in items:
+            if item.outbox_id and item.claim_token:
+                self.claims.add(item.claim_token, item.outbox_id, confirmed=True)
+                if delivering:
+                    self.claims.held[item.claim_token].delivering += 1
+        self.keep_claims()
+
+    def _release(self, item: Outgoing) -> None:
+        """Forget a claim (recorded, lost, or abandoned to be taken over after the lease)."""
+        if item.claim_token:
+            self.claims.release(item.claim_token)
+        if not self.claims.held:
+            self._released.set()
+
+    def keep_claims(self) -> None:
+        """Make sure the heartbeat runs while this process holds claims."""
+        if not self.claims.held:
+            return
+        self._released.clear()
+        if self._heartbeat is None or self._heartbeat.done():
+            with contextlib.suppress(RuntimeError):  # no running loop: the next deliver() starts it
+                self._heartbeat = asyncio.get_running_loop().create_task(self._keep_claims(),
+                                                                         name="outbox-heartbeat")
+
+    async def _keep_claims(self) -> None:
+        """The heartbeat: renew the held claims every `heartbeat_seconds` while anything is held."""
+        while self.claims.held:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._released.wait(), self.heartbeat_seconds)
+            if not self.claims.renewable(time.monotonic()):
+                return
+            try:
+                await self.renew()
+            except Exception:  # the database is away for a moment: the next beat tries again
+                logger.warning("outbox: renewing %s claims failed", len(self.claims.held), exc_info=True)
+
+    async def renew(self) -> int:
+        """Bump `claimed_at` of the rows this process holds; a row seen as ours before and no longer is lost."""
+        held = self.claims.renewable(time.monotonic())
+        if not held:
+            return 0
+        now = self.clock()
+        tokens = list(held)
+        renewed: set[str] = set()
+        async with self.sessionmaker() as session, session.begin():
+            for start in range(0, len(tokens), RENEW_CHUNK):
+                result = await session.execute(
+                    update(OutboxMessage)
+                    .where(OutboxMessage.claim_token.in_(tokens[start : start + RENEW_CHUNK]),
+                           OutboxMessage.status == SENDING)
+                    .values(claimed_at=now)
+                    .returning(OutboxMessage.claim_token)
+                    .execution_options(synchronize_session=False)
+                )
+                renewed.update(token for token in result.scalars() if token)
+        for token, claim in held.items():
+            if token in renewed:
+                claim.confirmed = True
+            elif claim.confirmed and token in self.claims.held:
+                logger.info("outbox %s: claim lost before sending (taken over by another sender)", claim.outbox_id)
+                if claim.delivering:
+                    self.claims.lost.add(token)  # deliver() skips it and releases it
+                else:
+                    del self.claims.held[token]
+        return len(renewed)
+
+    async def close(self) -> None:
+        """Stop the heartbeat (held rows are taken over after the lease)."""
+        if self._heartbeat is not None:
+            self._heartbeat.cancel()
+            await asyncio.gather(self._heartbeat, return_exceptions=True)
+            self._heartbeat = None
+
+    async def _held_row(self, session: AsyncSession, item: Outgoing) -> OutboxMessage | None:
+        """The row, locked, when this sender still holds its claim; None (logged) when the claim was lost."""
+        row = await session.scalar(
+            select(OutboxMessage)
+            .where(OutboxMessage.id == item.outbox_id, OutboxMessage.claim_token == item.claim_token,
+                   OutboxMessage.status == SENDING)
+            .with_for_update()
+        )
+        if row is None:
+            logger.info("outbox %s: claim lost (taken over by another sender or settled): outcome not recorded",
+                        item.outbox_id)
+        return row
+
+    async def _adopt(self, items: Sequence[Outgoing]) -> list[Outgoing]:
+        """Rows claimed at enqueue by a caller that did not pass the claim token on: the token is the one this
+        process registered at enqueue (else, from the row while nobody claimed it since). Others are left."""
+        missing = [item.outbox_id for item in items if item.outbox_id and not item.claim_token]
+        if not missing:
+            return list(items)
+        tokens = {claim.outbox_id: token for token, claim in sorted(self.claims.held.items(),
+                                                                     key=lambda pair: pair[1].since)}
+        unknown = [outbox_id for outbox_id in missing if outbox_id not in tokens]
+        if unknown:
+            async with self.sessionmaker() as session:
+                found = (await session.execute(
+                    select(OutboxMessage.id, OutboxMessage.claim_token).where(
+                        OutboxMessage.id.in_(unknown), OutboxMessage.status == SENDING,
+                        OutboxMessage.claimed_at == OutboxMessage.created_at)
+                )).tuples().all()
+            tokens.update((outbox_id, token) for outbox_id, token in found if token)
+        adopted = []
+        for item in items:
+            if not item.outbox_id or item.claim_token:
+                adopted.append(item)
+            elif tokens.get(item.outbox_id):
+                adopted.append(replace(item, claim_token=tokens[item.outbox_id]))
+            else:
+                logger.info("outbox %s: claimed by another sender already, not sent here", item.outbox_id)
+        return adopted
+
+    # --- sending ---------------------------------------------------------------------------------
 
     async def run_once(self, limit: int = 100) -> int:
         """Claim and send one batch; returns how many rows were handled."""
@@ -120,19 +348,31 @@ class Outbox:
 
     async def deliver(self, items: Sequence[Outgoing]) -> None:
         """Send rows already claimed by this process (replies right after their message), in order."""
-        for item in items:
-            await self._deliver_one(item)
+        items = await self._adopt(items)
+        self._hold(items, delivering=True)
+        try:
+            for item in items:
+                await self._deliver_one(item)
+        finally:  # rows not reached (cancelled at shutdown) stay claimed: taken over after the lease
+            for item in items:
+                self._release(item)
 
     async def _deliver_one(self, item: Outgoing) -> None:
         sender = self.senders.get(item.channel)
         if sender is None:
             logger.error("no sender for channel %s (outbox %s)", item.channel, item.outbox_id)
             return
+        if not item.outbox_id:
+            await self._send_unrecorded(sender, item)
+            return
         if await self._skip(item):
             return
         limiter = self.limiters.get(item.channel)
         if limiter:
             await limiter.acquire(item.external_id)
+        if item.claim_token in self.claims.lost:
+            logger.info("outbox %s: claim lost while waiting for the rate limit: not sent here", item.outbox_id)
+            return
         try:
             result = await sender.send(item)
         except DeliveryError as error:
@@ -142,8 +382,24 @@ class Outbox:
             logger.exception("sending outbox %s failed unexpectedly", item.outbox_id)
             await self._failed(item, Retryable(f"{type(error).__name__}: {error}"))
             return
+        await self._sent(item, result)
+
+    async def _send_unrecorded(self, sender: ChannelSender, item: Outgoing) -> None:
+        """A message the database could not hold (an apology while it is down): sent once, nothing recorded."""
+        limiter = self.limiters.get(item.channel)
+        if limiter:
+            await limiter.acquire(item.external_id)
+        try:
+            await sender.send(item)
+        except Exception as error:
+            logger.warning("unrecorded %s %s to %s not sent: %s", item.channel, item.kind, ref(item.external_id),
+                           type(error).__name__)
+
+    async def _sent(self, item: Outgoing, result: SendResult) -> None:
         async with self.sessionmaker() as session, session.begin():
-            row = await session.get_one(OutboxMessage, item.outbox_id)
+            row = await self._held_row(session, item)
+            if row is None:
+                return
             row.status, row.sent_at, row.attempts = "sent", self.clock(), row.attempts + 1
             row.last_error = None
             if result.provider_message_ids:
@@ -151,12 +407,14 @@ class Outbox:
                 row.body = {**row.body, "provider_ids": result.provider_message_ids}
 
     async def _skip(self, item: Outgoing) -> bool:
-        """Expired rows and proactive messages to opted-out or unreachable people are not sent."""
-        if not item.proactive and item.attempts == 0:  # a reply on its first try: nothing to check
-            return False
+        """Rows no longer ours, expired rows, and proactive messages to opted-out or unreachable people."""
+        if not item.proactive and item.attempts == 0 and item.claim_token:
+            return False  # a reply on its first try, claimed a moment ago: nothing to check
         now = self.clock()
         async with self.sessionmaker() as session, session.begin():
-            row = await session.get_one(OutboxMessage, item.outbox_id)
+            row = await self._held_row(session, item)
+            if row is None:
+                return True
             reason = None
             if row.expires_at and now >= row.expires_at:
                 reason, status = "expired before it could be sent", "expired"
@@ -175,29 +433,50 @@ class Outbox:
                     reason, status = "unreachable (blocked the bot)", "skipped"
             if reason is None:
                 return False
-            row.status, row.last_error = status, reason
-            logger.info("outbox %s %s: %s", row.id, status, reason)
+            if status == "expired" and row.attempts:
+                reason = f"expired after {row.attempts} attempts; last error: {row.last_error or '-'}"
+            row.status, row.last_error = status, reason[:300]
+            level = logging.WARNING if status == "expired" and row.attempts else logging.INFO
+            logger.log(level, "outbox %s (%s %s to %s) %s: %s", row.id, row.channel, row.kind, ref(row.external_id),
+                       status, reason)
             return True
 
     async def _failed(self, item: Outgoing, error: DeliveryError) -> None:
         now = self.clock()
         async with self.sessionmaker() as session, session.begin():
-            row = await session.get_one(OutboxMessage, item.outbox_id)
+            row = await self._held_row(session, item)
+            if row is None:
+                return
             row.attempts += 1
             row.last_error = f"{error.code or ''} {error.reason}".strip()[:300]
-            if isinstance(error, RateLimited):
-                row.status, row.not_before = "pending", now + timedelta(seconds=max(error.retry_after, 1))
-                row.attempts -= 1  # throttling is not the message's fault
-            elif isinstance(error, Retryable) and row.attempts < MAX_ATTEMPTS:
-                row.status, row.not_before = "pending", now + backoff(row.attempts)
-            else:  # final errors, a closed WhatsApp window without a template, too many attempts
-                row.status = "failed"
-                if isinstance(error, Unreachable):
-                    await session.execute(
-                        update(ChannelIdentity)
-                        .where(ChannelIdentity.channel == row.channel, ChannelIdentity.external_id == row.external_id)
-                        .values(unreachable_since=now)
-                    )
-            level = logging.INFO if isinstance(error, RateLimited | Retryable) else logging.WARNING
-            logger.log(level, "outbox %s to %s:%s -> %s (%s)", row.id, row.channel, row.external_id, row.status,
-                       row.last_error)
+            final = self._schedule_retry(row, error, now)
+            if final is None:
+                logger.info("outbox %s (%s %s) -> retry at %s (%s)", row.id, row.channel, row.kind,
+                            row.not_before.isoformat(timespec="seconds"), row.last_error)
+                return
+            row.status = "expired" if final == RETRY_WINDOW_OVER else "failed"
+            if isinstance(error, Unreachable):
+                await session.execute(
+                    update(ChannelIdentity)
+                    .where(ChannelIdentity.channel == row.channel, ChannelIdentity.external_id == row.external_id)
+                    .values(unreachable_since=now)
+                )
+            logger.warning("outbox %s (%s %s to %s) -> %s (%s) after %s attempts: %s", row.id, row.channel, row.kind,
+                           ref(row.external_id), row.status, final, row.attempts, row.last_error)
+
+    @staticmethod
+    def _schedule_retry(row: OutboxMessage, error: DeliveryError, now: datetime) -> str | None:
+        """Put the row back for a later try and return None, or say why this was the last try."""
+        if isinstance(error, RateLimited):
+            row.attempts -= 1  # throttling is not the message's fault
+            retry_at = now + timedelta(seconds=max(error.retry_after, 1))
+        elif isinstance(error, Retryable):
+            retry_at = now + backoff(row.attempts)
+        else:  # final errors, a closed WhatsApp window without a template, a blocked bot
+            return FINAL_ERROR
+        if row.attempts >= MAX_ATTEMPTS:
+            return ATTEMPTS_EXHAUSTED
+        if retry_at >= retry_deadline(row):
+            return RETRY_WINDOW_OVER
+        row.status, row.not_before = "pending", retry_at
+        return None

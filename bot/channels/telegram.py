@@ -225,7 +225,12 @@ class TelegramChannel:
         self.settings = settings
         self.dispatcher = dispatcher
         self.deliver = deliver
-        builder = Application.builder().token(settings.telegram_bot_token).updater(None)
+        # Send timeouts: sendMessage takes no idempotency key, so a late answer is waited for, not sent again.
+        from bot import delivery
+
+        builder = (Application.builder().token(settings.telegram_bot_token).updater(None)
+                   .connect_timeout(delivery.CONNECT_TIMEOUT).read_timeout(delivery.READ_TIMEOUT)
+                   .write_timeout(delivery.WRITE_TIMEOUT).pool_timeout(delivery.POOL_TIMEOUT))
         if settings.telegram_api_base_url:
             builder = builder.base_url(settings.telegram_api_base_url)
         self.application = builder.build()

@@ -11,7 +11,17 @@ from typing import Any
 
 import httpx
 
-from bot.delivery import DeliveryError, FinalError, RateLimited, Retryable, WindowClosed
+from bot.delivery import (
+    CONNECT_TIMEOUT,
+    POOL_TIMEOUT,
+    READ_TIMEOUT,
+    WRITE_TIMEOUT,
+    DeliveryError,
+    FinalError,
+    RateLimited,
+    Retryable,
+    WindowClosed,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -93,14 +103,18 @@ class GraphClient:
         token: str,
         phone_number_id: str,
         *,
-        timeout: float = 15.0,
+        timeout: float = READ_TIMEOUT,
         max_connections: int = 100,
         transport: httpx.AsyncBaseTransport | None = None,
     ) -> None:
         self.base_url = base_url.rstrip("/")
         self.phone_number_id = phone_number_id
         self._token = token
-        self._timeout = httpx.Timeout(timeout, connect=min(timeout, 5.0))
+        # The messages endpoint takes no idempotency key: a send whose answer is late has an unknown outcome and a
+        # second try may deliver a second copy, so the answer is awaited long; connecting and waiting for a pooled
+        # connection (nothing sent yet) fail fast.
+        self._timeout = httpx.Timeout(timeout, connect=min(timeout, CONNECT_TIMEOUT),
+                                      write=min(timeout, WRITE_TIMEOUT), pool=min(timeout, POOL_TIMEOUT))
         self._limits = httpx.Limits(max_connections=max_connections, max_keepalive_connections=max_connections)
         self._transport = transport
         self._client: httpx.AsyncClient | None = None
@@ -126,7 +140,11 @@ class GraphClient:
             raise Retryable("the WhatsApp client is not started", code="client")
         try:
             response = await self._client.request(method, path, json=payload)
-        except httpx.TimeoutException as error:
+        except (httpx.ConnectTimeout, httpx.PoolTimeout) as error:  # nothing was sent: safe to try again
+            raise Retryable(f"timeout: {type(error).__name__}", code="connect-timeout") from error
+        except httpx.TimeoutException as error:  # sent, no answer in time: the outcome is unknown
+            logger.warning("WhatsApp did not answer a %s within %.0f s (%s): it may have been sent", path.rsplit("/")[-1],
+                           self._timeout.read or 0, type(error).__name__)
             raise Retryable(f"timeout: {type(error).__name__}", code="timeout") from error
         except httpx.TransportError as error:
             raise Retryable(f"network: {type(error).__name__}: {error}"[:250], code="network") from error

@@ -148,6 +148,8 @@ class FakeBotApi:
         self.updates: list[dict[str, Any]] = []  # waiting for getUpdates
         self.confirmed_offset = 0
         self.delay = 0.0  # seconds added to every answer (slow network)
+        self.answer_delay = 0.0  # seconds between doing what a call asks and answering it (a late answer)
+        self.late_methods = {"sendMessage", "editMessageText"}  # the calls answer_delay applies to
         self._message_ids: dict[int, itertools.count[int]] = {}
         self._update_ids = itertools.count(100_000)
         self._callback_ids = itertools.count(5_000_000)
@@ -327,6 +329,8 @@ class FakeBotApi:
             self.calls.append(Call(method, params, error.code, error.body()))
             return JSONResponse(error.body(), status_code=error.code)
         self.calls.append(Call(method, params, 200, result))
+        if self.answer_delay and method in self.late_methods:
+            await asyncio.sleep(self.answer_delay)  # done (a message is in the chat), the answer comes late
         return JSONResponse({"ok": True, "result": result})
 
     def _scripted(self, method: str, params: dict[str, Any]) -> None:

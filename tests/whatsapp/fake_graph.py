@@ -243,6 +243,7 @@ class FakeGraph:
     _scripted: deque[list[Any]] = field(default_factory=deque)
     base_url: str = ""
     on_sent: Callable[[Sent], None] | None = None  # called for every accepted message (benchmarks)
+    answer_delay: float = 0.0  # seconds between accepting a message and answering (a late answer)
 
     def fail_next(self, code: int, status: int = 400, times: int = 1, retry_after: str | None = None,
                   after: int = 0) -> None:
@@ -309,6 +310,8 @@ class FakeGraph:
         self.sent.append(sent)
         if self.on_sent is not None:
             self.on_sent(sent)
+        if self.answer_delay:
+            await asyncio.sleep(self.answer_delay)  # accepted (it will reach the phone), the answer comes late
         answer = fixture("send_response_ok.json")
         answer["contacts"] = [{"input": payload["to"], "wa_id": payload["to"].lstrip("+")}]
         answer["messages"] = [{"id": message_id, "message_status": "accepted"}]
