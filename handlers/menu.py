@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from datetime import datetime, timedelta
 
 from bot import payloads
 from bot.context import HandlerContext
@@ -25,6 +26,20 @@ def menu_reply(text: str) -> Reply:
     return Reply(text, menu_buttons())
 
 
+WELCOMED = "welcomed_at"  # in the conversation memory: when the long welcome was shown
+WELCOME_AGAIN_AFTER = timedelta(hours=12)  # a greeting later than this gets the whole welcome again
+
+
+def _welcomed_lately(ctx: HandlerContext) -> bool:
+    shown = ctx.state.memory.get(WELCOMED)
+    if not isinstance(shown, str):
+        return False
+    try:
+        return ctx.now - datetime.fromisoformat(shown) < WELCOME_AGAIN_AFTER
+    except ValueError:
+        return False
+
+
 def _greeting(ctx: HandlerContext) -> str:
     name = ctx.person.full_name or ctx.person.display_name
     if name:
@@ -39,6 +54,12 @@ async def show_start(msg: IncomingMessage, ctx: HandlerContext) -> list[Reply]:
 
         return await show_training(msg, ctx)
     ctx.state.clear()
+    if _welcomed_lately(ctx):  # the welcome is on the screen already: greet back briefly
+        name = ctx.person.full_name or ctx.person.display_name
+        short = _("Halo lagi, {name}! Mau lihat apa?").format(name=name.split()[0]) if name else _(
+            "Halo lagi! Mau lihat apa?")
+        return [menu_reply(short)]
+    ctx.state.memory[WELCOMED] = ctx.now.isoformat()
     text = "\n\n".join(
         (
             _greeting(ctx),

@@ -11,6 +11,7 @@ from typing import TextIO
 
 from bot.core import IncomingMessage, Reply
 from bot.dispatch import Dispatcher
+from bot.i18n import _, normalize_language, use_language
 
 logger = logging.getLogger(__name__)
 
@@ -60,6 +61,11 @@ class Console:
         self.out.flush()
         return replies
 
+    def goodbye(self) -> None:
+        with use_language(normalize_language(self.language)):
+            print(_("Sampai jumpa! Tulis lagi kapan saja."), file=self.out)
+        self.out.flush()
+
     async def run_lines(self, source: TextIO) -> None:
         """One message per line (stdin not a terminal); empty lines are skipped."""
         for line in source:
@@ -75,8 +81,10 @@ class Console:
                 line = await asyncio.to_thread(input, "> ")
             except (EOFError, KeyboardInterrupt):
                 print(file=self.out)
+                self.goodbye()
                 return
             if line.strip().casefold() in ("keluar", "exit", "quit"):
+                self.goodbye()
                 return
             if line.strip():
                 await self.send(line)
