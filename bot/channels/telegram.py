@@ -29,12 +29,13 @@ from telegram.error import (
     TelegramError,
     TimedOut,
 )
-from telegram.ext import Application, ContextTypes, TypeHandler
+from telegram.ext import Application
 from telegram.warnings import PTBDeprecationWarning
 
 from bot.channels.telegram_render import Part, RenderError, render
 from bot.channels.telegram_updates import RecentIds, to_incoming
 from bot.config import ConfigError
+from bot.core import MessageNotStored
 from bot.delivery import (
     ChannelSender,
     DeliveryError,
@@ -46,6 +47,7 @@ from bot.delivery import (
     Unreachable,
 )
 from bot.i18n import _, use_language
+from bot.logs import ref
 from bot.ratelimit import RateLimiter
 
 if TYPE_CHECKING:
@@ -105,7 +107,7 @@ def delivery_error(error: TelegramError, method: str, chat_id: str | int) -> Del
     if isinstance(error, Forbidden):  # blocked by the user, user deactivated
         return Unreachable(error.message, code=403)
     if isinstance(error, BadRequest | ChatMigrated):
-        logger.warning("telegram %s to chat %s refused: %s", method, chat_id, error.message)
+        logger.warning("telegram %s to chat %s refused: %s", method, ref(chat_id), error.message)
         return FinalError(error.message, code=400)
     if isinstance(error, InvalidToken):
         logger.error("telegram %s: the bot token was rejected (%s)", method, error.message)
@@ -144,7 +146,7 @@ class TelegramSender:
         try:
             parts = render(reply, remove_keyboard=bool(context.get("remove_keyboard")))
         except RenderError as error:
-            logger.error("telegram reply for chat %s cannot be rendered (outbox %s): %s", chat_id, item.outbox_id,
+            logger.error("telegram reply for chat %s cannot be rendered (outbox %s): %s", ref(chat_id), item.outbox_id,
                          error)
             raise FinalError(str(error), code="render") from error
         edit_of = context.get("message_id")
@@ -165,7 +167,7 @@ class TelegramSender:
                 return str(message_id)
             if _cannot_edit(error):
                 logger.info("telegram message %s in chat %s cannot be edited (%s): sending a new one",
-                            message_id, chat_id, error.message)
+                            message_id, ref(chat_id), error.message)
                 return None
             raise delivery_error(error, "editMessageText", chat_id) from error
         except TelegramError as error:
@@ -234,8 +236,6 @@ class TelegramChannel:
         if settings.telegram_api_base_url:
             builder = builder.base_url(settings.telegram_api_base_url)
         self.application = builder.build()
-        self.application.add_handler(TypeHandler(Update, self._on_update))
-        self.application.add_error_handler(self._on_error)
         self.bot: Bot = self.application.bot
         self.limiter = RateLimiter(settings.telegram_rate, settings.telegram_chat_rate)
         self.sender: ChannelSender = TelegramSender(self.bot, self.limiter)
@@ -339,51 +339,53 @@ class TelegramChannel:
             return Response(status_code=413)
         try:
             data = json.loads(body)
-        except ValueError:
+        except (ValueError, RecursionError):  # RecursionError: absurdly deep nesting
             return Response("malformed JSON", status_code=400)
         if not isinstance(data, dict) or type(data.get("update_id")) is not int:
             return Response("not a Telegram update", status_code=400)
         if not self.ready:  # Telegram retries later; nothing is lost
             return Response(status_code=503)
-        await self.process_json(data)
+        try:
+            await self.process_json(data)
+        except MessageNotStored:  # not marked seen: Telegram delivers it again
+            return Response("not stored, try again", status_code=503)
         return Response(status_code=200)
 
     async def process_json(self, data: dict[str, Any]) -> None:
-        if not self.recent.add(data["update_id"]):
-            logger.info("telegram: update %s again, dropped", data["update_id"])
+        """Handle one update from the webhook; raises MessageNotStored when it must come again."""
+        update_id = data["update_id"]
+        if update_id in self.recent:
+            logger.info("telegram: update %s again, dropped", update_id)
             return
         try:
             update = Update.de_json(data, self.bot)
-        except Exception:
-            logger.exception("telegram: update %s could not be read; dropped", data.get("update_id"))
+        except Exception as error:
+            logger.warning("telegram: update %s could not be read (%s); dropped", update_id, type(error).__name__)
+            self.recent.add(update_id)
             return
-        await self.application.process_update(update)
+        await self.handle_update(update)
 
     async def process(self, update: Update) -> None:
-        """Handle one update (from polling) unless it was seen lately."""
-        if not self.recent.add(update.update_id):
+        """Handle one update (from polling) unless it was seen lately; raises MessageNotStored."""
+        if update.update_id in self.recent:
             logger.info("telegram: update %s again, dropped", update.update_id)
             return
-        await self.application.process_update(update)
+        await self.handle_update(update)
 
-    async def _on_update(self, update: Update, _context: ContextTypes.DEFAULT_TYPE) -> None:
-        """PTB's only handler: answer a tap at once, then dispatch; the replies go out in the background.
-
-        The dispatcher commits the message and its reply rows before this returns, so a webhook is
-        answered only when nothing can be lost; sending (network, rate limits) does not hold it up."""
+    async def handle_update(self, update: Update) -> None:
+        """Answer a tap at once, then dispatch; the replies go out in the background. The update is marked
+        seen only once the dispatcher has committed it (with its reply rows): nothing is lost before that."""
         if update.callback_query is not None:
             self._spawn(self._answer(update.callback_query.id), "telegram-answer")
         msg = to_incoming(update)
         if msg is None:
             logger.debug("telegram: update %s ignored", update.update_id)
+            self.recent.add(update.update_id)
             return
         outgoing = await self.dispatcher.handle_queued(msg)
+        self.recent.add(update.update_id)
         if outgoing:
-            self._spawn(self._deliver(msg.user_id, outgoing), f"telegram-deliver-{msg.user_id}")
-
-    async def _on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
-        update_id = update.update_id if isinstance(update, Update) else None
-        logger.error("telegram: update %s failed", update_id, exc_info=context.error)
+            self._spawn(self._deliver(msg.user_id, outgoing), f"telegram-deliver-{ref(msg.user_id)}")
 
     async def _answer(self, callback_query_id: str) -> None:
         try:
@@ -451,7 +453,11 @@ class TelegramChannel:
                 for update in updates:
                     try:
                         await self.process(update)
-                    except Exception:  # PTB's error handler sees handler errors; this is anything else
+                    except MessageNotStored:  # not confirmed: fetched again once the database is back
+                        failures += 1
+                        await asyncio.sleep(min(self.poll_retry_seconds * 2 ** (failures - 1), 60.0))
+                        break
+                    except Exception:  # a bug outside the dispatcher's boundary
                         logger.exception("telegram: update %s failed", update.update_id)
                     offset = update.update_id + 1  # confirmed with the next call (a poison update is skipped)
         except asyncio.CancelledError:
