@@ -15,14 +15,13 @@ from sqlalchemy.exc import DBAPIError, IntegrityError, InterfaceError, Operation
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot import nlu
 from bot.context import ConversationState, HandlerContext
 from bot.core import IncomingMessage, MessageNotStored, Reply
 from bot.delivery import Outgoing, reply_to_body
 from bot.i18n import _, normalize_language, use_language
 from bot.logs import ref
 from bot.outbox import enqueue
-from bot.router import Form, Route, Router
+from bot.router import Router
 from bot.services.people import load_person
 from bot.services.registry import Services
 from bot.services.reminders import Policy
@@ -31,8 +30,6 @@ from db.models import Artisan, ChannelIdentity, InboundMessage, inbound_key
 logger = logging.getLogger(__name__)
 
 Clock = Callable[[], datetime]
-MAX_TEXT = 4096  # longer messages are cut before they are read
-INTERRUPTION_CONFIDENCE = 0.75  # how sure the NLU must be that a message in a form is another question
 
 
 # Errors that mean the database could not be reached or used, not that the conversation went wrong.
@@ -67,17 +64,6 @@ def clean_message(msg: IncomingMessage) -> IncomingMessage:
 
 def utc_clock() -> datetime:
     return datetime.now(UTC)
-
-
-def match_option(text: str, options: list[list[str]]) -> str | None:
-    """The payload of the option the person typed, by its number or its title."""
-    wanted = text.strip().rstrip(".").casefold()
-    if wanted.isdigit() and 1 <= int(wanted) <= len(options):
-        return options[int(wanted) - 1][1]
-    for title, payload in options:
-        if title.casefold() == wanted:
-            return payload
-    return None
 
 
 class Dispatcher:
@@ -193,7 +179,7 @@ class Dispatcher:
             services = Services.bind(session, now, msg.channel, self.policy)
             ctx = HandlerContext(person=person, state=state, services=services, now=now)
             with use_language(person.language):
-                route, form = self._route(msg, ctx)
+                route, form = self.router.resolve(msg, ctx)
                 ctx.args = route.args
                 before = ctx.state.name
                 replies = await route.handler(msg, ctx)
@@ -217,44 +203,3 @@ class Dispatcher:
                     row_id = row.id if row else 0
                 outgoing.append(Outgoing(row_id, msg.channel, msg.user_id, body, last_inbound_at=now))
         return outgoing
-
-    def _route(self, msg: IncomingMessage, ctx: HandlerContext) -> tuple[Route, Form | None]:
-        """The handler for `msg`, and the form to ask again afterwards when the message interrupted one."""
-        router = self.router
-        form = router.by_state(ctx.state.name)
-        if msg.payload:
-            route = router.by_payload(msg.payload)
-            if route:
-                return route, form
-        text = (msg.text or "").strip()[:MAX_TEXT]
-        if not text:
-            if msg.contact and form:
-                return Route(form.handle), None
-            kind = "location" if msg.location else "media" if msg.media or msg.contact else "unknown"
-            return router.by_intent(kind), form
-        keyword = router.by_keyword(text)
-        if keyword:
-            return keyword, form
-        command = router.by_command(text)
-        if command:
-            return command, form
-        chosen = match_option(text, ctx.state.memory.get("options") or [])
-        if chosen:
-            route = router.by_payload(chosen)
-            if route:
-                return route, form
-        ctx.understanding = nlu.understand(text[:1000], today=ctx.today)
-        code = nlu.find_training_code(text)
-        if form:
-            # A form being filled takes precedence over intent guessing, except for a clear other question.
-            if form.looks_like_answer(msg, ctx):
-                return Route(form.handle), None
-            understood = ctx.understanding
-            if code and understood.intent in ("training_detail", "training_search", "unknown"):
-                return Route(router.intents["training_code"], [code]), form
-            if understood.intent != "unknown" and understood.confidence >= INTERRUPTION_CONFIDENCE:
-                return router.by_intent(understood.intent), form
-            return Route(form.handle), None
-        if code:
-            return Route(router.intents["training_code"], [code]), None
-        return router.by_intent(ctx.understanding.intent), None

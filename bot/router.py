@@ -6,6 +6,7 @@ import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
+from bot import nlu
 from bot.context import HandlerContext
 from bot.core import IncomingMessage, Reply
 from bot.payloads import Spec, accepts, parse
@@ -13,6 +14,19 @@ from bot.payloads import Spec, accepts, parse
 logger = logging.getLogger(__name__)
 
 Handler = Callable[[IncomingMessage, HandlerContext], Awaitable[list[Reply]]]
+MAX_TEXT = 4096  # longer messages are cut before they are read
+INTERRUPTION_CONFIDENCE = 0.75  # how sure the NLU must be that a message in a form is another question
+
+
+def match_option(text: str, options: list[list[str]]) -> str | None:
+    """The payload of the option the person typed, by its number or its title."""
+    wanted = text.strip().rstrip(".").casefold()
+    if wanted.isdigit() and 1 <= int(wanted) <= len(options):
+        return options[int(wanted) - 1][1]
+    for title, payload in options:
+        if title.casefold() == wanted:
+            return payload
+    return None
 
 
 @dataclass
@@ -97,3 +111,44 @@ class Router:
         if handler is None:
             raise LookupError("router has no fallback")
         return Route(handler)
+
+    def resolve(self, msg: IncomingMessage, ctx: HandlerContext) -> tuple[Route, Form | None]:
+        """The handler for `msg`, and the form to ask again afterwards when the message interrupted one."""
+        router = self
+        form = router.by_state(ctx.state.name)
+        if msg.payload:
+            route = router.by_payload(msg.payload)
+            if route:
+                return route, form
+        text = (msg.text or "").strip()[:MAX_TEXT]
+        if not text:
+            if msg.contact and form:
+                return Route(form.handle), None
+            kind = "location" if msg.location else "media" if msg.media or msg.contact else "unknown"
+            return router.by_intent(kind), form
+        keyword = router.by_keyword(text)
+        if keyword:
+            return keyword, form
+        command = router.by_command(text)
+        if command:
+            return command, form
+        chosen = match_option(text, ctx.state.memory.get("options") or [])
+        if chosen:
+            route = router.by_payload(chosen)
+            if route:
+                return route, form
+        ctx.understanding = nlu.understand(text[:1000], today=ctx.today)
+        code = nlu.find_training_code(text)
+        if form:
+            # A form being filled takes precedence over intent guessing, except for a clear other question.
+            if form.looks_like_answer(msg, ctx):
+                return Route(form.handle), None
+            understood = ctx.understanding
+            if code and understood.intent in ("training_detail", "training_search", "unknown"):
+                return Route(router.intents["training_code"], [code]), form
+            if understood.intent != "unknown" and understood.confidence >= INTERRUPTION_CONFIDENCE:
+                return router.by_intent(understood.intent), form
+            return Route(form.handle), None
+        if code:
+            return Route(router.intents["training_code"], [code]), None
+        return router.by_intent(ctx.understanding.intent), None

@@ -11,7 +11,7 @@ from bot.app import App, open_app
 from bot.config import Settings
 from bot.context import HandlerContext
 from bot.core import Button, IncomingMessage, Reply
-from bot.dispatch import match_option
+from bot.router import match_option
 from db.models import Artisan, ChannelIdentity, Conversation, InboundMessage, inbound_key
 from tests.conftest import Chat, Clock
 
