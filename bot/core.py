@@ -14,6 +14,7 @@ class MessageNotStored(Exception):
 
 
 ButtonKind = Literal["payload", "contact", "location", "url"]
+Answer = Literal["yes", "no", "next", "back"]  # what typing an answer in one's own words means (bot/nlu/answers.py)
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,6 +25,7 @@ class Button:
     payload: str
     description: str | None = None
     kind: ButtonKind = "payload"
+    answer: Answer | None = None  # typed "ya", "iya kak", "nggih", "👍" chooses the "yes" button, and so on
 
     def as_dict(self) -> dict[str, Any]:
         return {"title": self.title, "payload": self.payload}

@@ -93,7 +93,8 @@ def reply_to_body(reply: Reply, context: dict[str, Any] | None = None) -> dict[s
     body: dict[str, Any] = {
         "text": reply.text,
         "buttons": [
-            {"title": b.title, "payload": b.payload, "description": b.description, "kind": b.kind}
+            {"title": b.title, "payload": b.payload, "description": b.description, "kind": b.kind,
+             **({"answer": b.answer} if b.answer else {})}
             for b in reply.buttons
         ],
         "replace": reply.replace,
@@ -105,7 +106,8 @@ def reply_to_body(reply: Reply, context: dict[str, Any] | None = None) -> dict[s
 
 def reply_from_body(body: dict[str, Any]) -> Reply:
     buttons = tuple(
-        Button(b["title"], b["payload"], description=b.get("description"), kind=b.get("kind", "payload"))
+        Button(b["title"], b["payload"], description=b.get("description"), kind=b.get("kind", "payload"),
+               answer=b.get("answer"))
         for b in body.get("buttons") or []
     )
     return Reply(body.get("text", ""), buttons, replace=bool(body.get("replace")))

@@ -21,7 +21,7 @@ from bot.delivery import Outgoing, reply_to_body
 from bot.i18n import _, normalize_language, use_language
 from bot.logs import ref
 from bot.outbox import enqueue
-from bot.router import Router
+from bot.router import Router, options_of
 from bot.services.people import load_person
 from bot.services.registry import Services
 from bot.services.reminders import Policy
@@ -187,8 +187,7 @@ class Dispatcher:
                     replies.append(form.prompt(ctx))
             forgotten = person_deleted(person)  # "hapus data saya": nothing may point at the person any more
             if not forgotten:
-                options = [[b.title, b.payload] for b in replies[-1].buttons if b.kind == "payload"] if replies else []
-                state.memory["options"] = options
+                state.memory["options"] = options_of(replies[-1]) if replies else []
                 conversation.state = state.name
                 conversation.data = state.dump()
             outgoing = []

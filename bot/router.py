@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from bot import nlu
 from bot.context import HandlerContext
 from bot.core import IncomingMessage, Reply
+from bot.nlu import answers
 from bot.payloads import Spec, accepts, parse
 
 logger = logging.getLogger(__name__)
@@ -18,14 +19,25 @@ MAX_TEXT = 4096  # longer messages are cut before they are read
 INTERRUPTION_CONFIDENCE = 0.75  # how sure the NLU must be that a message in a form is another question
 
 
+def options_of(reply: Reply) -> list[list[str]]:
+    """What the person can answer to `reply`: [title, payload, meaning] of each option (meaning may be "")."""
+    return [[b.title, b.payload, b.answer or ""] for b in reply.buttons if b.kind == "payload"]
+
+
 def match_option(text: str, options: list[list[str]]) -> str | None:
-    """The payload of the option the person typed, by its number or its title."""
+    """The payload of the option the person typed: by its number, its title, or in their own words (a yes,
+    a no, "lanjut" ...) when one option has that meaning."""
     wanted = text.strip().rstrip(".").casefold()
     if wanted.isdigit() and 1 <= int(wanted) <= len(options):
         return options[int(wanted) - 1][1]
-    for title, payload in options:
-        if title.casefold() == wanted:
-            return payload
+    for option in options:
+        if option[0].casefold() == wanted:
+            return option[1]
+    meaning = answers.meaning(text)
+    if meaning:
+        chosen = [option[1] for option in options if len(option) > 2 and option[2] == meaning]
+        if len(chosen) == 1:
+            return chosen[0]
     return None
 
 
@@ -45,6 +57,9 @@ class Route:
     args: list[str] = field(default_factory=list)
 
 
+Context = Callable[[IncomingMessage, HandlerContext], "Route | None"]
+
+
 @dataclass
 class Router:
     """Ordered tables of handlers; `resolve` picks one for a message."""
@@ -55,6 +70,7 @@ class Router:
     forms: dict[str, Form] = field(default_factory=dict)  # by state prefix before ':'
     intents: dict[str, Handler] = field(default_factory=dict)
     keywords: dict[str, Handler] = field(default_factory=dict)  # exact words that beat any state (STOP)
+    contexts: list[Context] = field(default_factory=list)  # follow-ups about what was just shown, in order
     fallback: Handler | None = None
 
     def payload(self, route: str, handler: Handler, spec: Spec | None = None) -> None:
@@ -74,6 +90,17 @@ class Router:
     def intent(self, names: str, handler: Handler) -> None:
         for name in names.split():
             self.intents[name] = handler
+
+    def context(self, matcher: Context) -> None:
+        """A follow-up reader: given the message (understood) and what the person saw last, a Route or None."""
+        self.contexts.append(matcher)
+
+    def by_context(self, msg: IncomingMessage, ctx: HandlerContext) -> Route | None:
+        for matcher in self.contexts:
+            route = matcher(msg, ctx)
+            if route is not None:
+                return route
+        return None
 
     def keyword(self, words: str, handler: Handler) -> None:
         for word in words.split():
@@ -143,12 +170,18 @@ class Router:
             # A form being filled takes precedence over intent guessing, except for a clear other question.
             if form.looks_like_answer(msg, ctx):
                 return Route(form.handle), None
+            follow_up = router.by_context(msg, ctx)  # a question about what is being registered for
+            if follow_up is not None:
+                return follow_up, form
             understood = ctx.understanding
             if code and understood.intent in ("training_detail", "training_search", "unknown"):
                 return Route(router.intents["training_code"], [code]), form
             if understood.intent != "unknown" and understood.confidence >= INTERRUPTION_CONFIDENCE:
                 return router.by_intent(understood.intent), form
             return Route(form.handle), None
+        follow_up = router.by_context(msg, ctx)
+        if follow_up is not None:
+            return follow_up, None
         if code:
             return Route(router.intents["training_code"], [code]), None
         return router.by_intent(ctx.understanding.intent), None
