@@ -58,3 +58,4 @@ async def background(app: App, scheduler: bool = True) -> AsyncIterator[None]:
         await task
         if jobs is not None:
             await jobs.stop()
+        await app.outbox.close()  # the heartbeat; rows still held are taken over after the lease
