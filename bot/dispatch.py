@@ -138,12 +138,12 @@ class Dispatcher:
             async with self.sessionmaker() as session, session.begin():
                 session.add(InboundMessage(channel=msg.channel, message_id=inbound_key(msg.channel, msg.message_id),
                                            received_at=now))
-                row_id = 0
+                row_id, token = 0, None
                 if queue:
                     row = await enqueue(session, artisan_id=None, channel=msg.channel, external_id=msg.user_id,
                                         kind="reply", body=body, dedupe_key=f"error:{msg.channel}:{inbound_key(msg.channel, msg.message_id)}",
                                         now=now, claimed=True)
-                    row_id = row.id if row else 0
+                    row_id, token = (row.id, row.claim_token) if row else (0, None)
                 else:
                     await session.flush()
         except IntegrityError as error:
@@ -153,7 +153,7 @@ class Dispatcher:
         except Exception as error:
             logger.error("%s message %s not stored (%s)", msg.channel, ref(msg.message_id), type(error).__name__)
             raise MessageNotStored(msg.message_id) from error
-        return [Outgoing(row_id, msg.channel, msg.user_id, body)]
+        return [Outgoing(row_id, msg.channel, msg.user_id, body, claim_token=token)]
 
     async def _language_of(self, msg: IncomingMessage) -> str | None:
         try:
@@ -193,12 +193,13 @@ class Dispatcher:
             outgoing = []
             for number, reply in enumerate(replies):
                 body = {**reply_to_body(reply, msg.meta.get("reply_context")), "language": person.language}
-                row_id = 0
+                row_id, token = 0, None
                 if queue:
                     key = f"reply:{msg.channel}:{inbound_key(msg.channel, msg.message_id)}:{number}"  # ids embed phones
                     row = await enqueue(session, artisan_id=None if forgotten else person.id, channel=msg.channel,
                                         external_id=msg.user_id, kind="reply", body=body, dedupe_key=key, now=now,
                                         claimed=True)
-                    row_id = row.id if row else 0
-                outgoing.append(Outgoing(row_id, msg.channel, msg.user_id, body, last_inbound_at=now))
+                    row_id, token = (row.id, row.claim_token) if row else (0, None)
+                outgoing.append(Outgoing(row_id, msg.channel, msg.user_id, body, last_inbound_at=now,
+                                         claim_token=token))
         return outgoing

@@ -22,6 +22,7 @@ from bot.channels.telegram import delivery_error
 from bot.context import HandlerContext
 from bot.core import Button, IncomingMessage, Reply
 from bot.delivery import FinalError, RateLimited, Retryable, Unreachable
+from bot.logs import ref
 from db.models import ChannelIdentity, OutboxMessage
 from tests.conftest import NOW, Clock
 from tests.telegram.conftest import CHAT, Kriya
@@ -87,7 +88,8 @@ async def test_other_400s_are_final_and_logged_with_context(kriya: Kriya, caplog
     [row] = await outbox_rows(kriya)
     assert row.status == "failed" and row.attempts == 1
     [record] = [r for r in caplog.records if r.name == "bot.channels.telegram"]
-    assert str(CHAT) in record.getMessage() and "sendMessage" in record.getMessage()
+    assert ref(CHAT) in record.getMessage() and "sendMessage" in record.getMessage()
+    assert str(CHAT) not in record.getMessage()  # the chat id itself stays out of the log
     assert "Chat not found" in record.getMessage()
 
 
