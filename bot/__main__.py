@@ -61,7 +61,10 @@ def _parser() -> argparse.ArgumentParser:
 
     trainings = commands.add_parser("trainings", help="the training catalogue")
     actions = trainings.add_subparsers(dest="action", required=True)
-    importing = actions.add_parser("import", help="import trainings from CSV or YAML (upsert by code)")
+    from bot.services.catalogue import describe_format
+
+    importing = actions.add_parser("import", help="import trainings from CSV or YAML (upsert by code)",
+                                   description=describe_format())
     importing.add_argument("file", type=Path)
     actions.add_parser("list", help="the catalogue as a table")
 
@@ -186,34 +189,55 @@ async def _seed(settings: Settings) -> None:
 
 
 async def _import(settings: Settings, path: Path) -> int:
-    from bot.services.catalogue import ImportFileError, import_rows, read_rows
+    """Exit status 0 when rows went in (or every row was good), 1 when rows were refused and none went in."""
+    from bot.services.catalogue import (
+        SQLITE_BATCH_PAUSE,
+        ImportFileError,
+        ImportReport,
+        ImportStopped,
+        import_in_batches,
+        printable,
+        read_rows,
+    )
+    from bot.services.reminders import Policy
 
     try:
         rows = read_rows(path)
     except ImportFileError as error:
-        raise CommandError(str(error)) from error
-    from bot.services.reminders import Policy
-
+        raise CommandError(printable(str(error))) from None
     policy = Policy(offsets=settings.reminder_offsets, quiet_hours=settings.quiet_hours)
-    async with open_app(settings) as app, app.sessionmaker() as session, session.begin():
-        report = await import_rows(session, rows, now=app.clock(), policy=policy)
-    for rejected in report.errors:
-        print(f"{path.name}:{rejected.line}: {rejected.code or '-'}: {rejected.reason}", file=sys.stderr)
-    print(f"imported {len(report.created)} new, {len(report.updated)} updated, {len(report.errors)} rejected")
-    return 1 if report.errors else 0
+
+    def summary(report: ImportReport) -> None:
+        for rejected in report.errors:
+            print(printable(f"{path.name}:{rejected.line}: {rejected.code or '-'}: {rejected.reason}"),
+                  file=sys.stderr)
+        print(f"imported {len(report.created)} new, {len(report.updated)} updated, {len(report.errors)} rejected")
+
+    async with open_app(settings) as app:
+        try:
+            report = await import_in_batches(app.sessionmaker, rows, now=app.clock(), policy=policy,
+                                             pause=SQLITE_BATCH_PAUSE if settings.is_sqlite else 0.0)
+        except ImportStopped as stopped:
+            logger.debug("import stopped", exc_info=stopped.__cause__)
+            summary(stopped.report)
+            raise CommandError(str(stopped)) from None
+    summary(report)
+    return 1 if report.errors and not (report.created or report.updated) else 0
 
 
 async def _list(settings: Settings) -> None:
+    from bot.services.catalogue import printable
     from bot.services.registry import Services
     from bot.services.trainings import TrainingFilter
 
     async with open_app(settings) as app, app.sessionmaker() as session:
         found = await Services.bind(session, app.clock()).trainings.search(TrainingFilter())
-    rows = [("code", "starts (local)", "craft", "province", "mode", "seats", "fee", "title")]
+    rows: list[tuple[str, ...]] = [("code", "starts (local)", "craft", "province", "mode", "seats", "fee", "title")]
     for t in found:
         local = t.starts_at.astimezone(t.zone.zone).strftime("%Y-%m-%d %H:%M ") + t.zone.name
         seats = "-" if t.quota is None else f"{t.taken}/{t.quota}"
-        rows.append((t.code, local, t.craft, t.province, t.mode, seats, str(t.fee), t.title))
+        cells = (t.code, local, t.craft, t.province, t.mode, seats, str(t.fee), t.title)
+        rows.append(tuple(printable(cell) for cell in cells))  # a title cannot move the cursor or recolour
     widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]) - 1)]
     for r in rows:
         print("  ".join(c.ljust(w) for c, w in zip(r, widths, strict=False)) + "  " + r[-1])

@@ -17,10 +17,13 @@ from db import inline_sqlite
 logger = logging.getLogger(__name__)
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+THREADED_BUSY_TIMEOUT = 30.0  # seconds; aiosqlite (in-memory and URI databases) waits in its own thread
 
 
 def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
-    """An async engine; SQLite gets WAL, foreign keys and a busy timeout on every connection."""
+    """An async engine; SQLite gets WAL, foreign keys and a busy timeout on every connection (none for a
+    file run inline: db/inline_sqlite.py waits for a lock on the event loop instead). SQL parameters stay
+    out of error texts."""
     if url.startswith("sqlite"):
         # One connection, handed out in turn: SQLite has one writer anyway, and waiting for the pool is a
         # fair queue where SQLite's busy handler would sleep and retry.
@@ -28,9 +31,12 @@ def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
         kwargs.setdefault("max_overflow", 0)
         kwargs.setdefault("pool_timeout", 120)
         database = make_url(url).database
-        if database and database != ":memory:" and not database.startswith("file:"):
+        inline = bool(database and database != ":memory:" and not database.startswith("file:"))
+        if inline and database:
             kwargs.setdefault("async_creator", inline_sqlite.creator(database))
-        engine = create_async_engine(url, connect_args={"timeout": 30}, **kwargs)
+        busy_ms = int((inline_sqlite.BUSY_TIMEOUT if inline else THREADED_BUSY_TIMEOUT) * 1000)
+        # hide_parameters: an error's text (logged with its traceback) must not carry names, phones, messages.
+        engine = create_async_engine(url, connect_args={"timeout": THREADED_BUSY_TIMEOUT}, hide_parameters=True, **kwargs)
 
         @event.listens_for(engine.sync_engine, "connect")
         def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -39,19 +45,20 @@ def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
             cursor.execute("PRAGMA journal_mode=WAL")
             cursor.execute("PRAGMA foreign_keys=ON")
             cursor.execute("PRAGMA synchronous=NORMAL")
-            cursor.execute(f"PRAGMA busy_timeout={int(inline_sqlite.BUSY_TIMEOUT * 1000)}")
+            cursor.execute(f"PRAGMA busy_timeout={busy_ms}")
             cursor.close()
 
         @event.listens_for(engine.sync_engine, "begin")
         def _begin_immediate(connection: Any) -> None:
             # Take SQLite's write lock at the start of every transaction: transactions run one after
             # another, so counting seats and then taking one cannot interleave (PostgreSQL locks rows).
+            # Waiting for a lock another process holds happens here; the inline driver waits on the loop.
             connection.exec_driver_sql("BEGIN IMMEDIATE")
 
         return engine
     kwargs.setdefault("pool_size", 10)
     kwargs.setdefault("max_overflow", 20)
-    return create_async_engine(url, pool_pre_ping=True, **kwargs)
+    return create_async_engine(url, pool_pre_ping=True, hide_parameters=True, **kwargs)
 
 
 def create_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:

@@ -1,19 +1,24 @@
-"""Importing trainings from CSV or YAML: every row checked, good rows upserted by code, bad rows reported."""
+"""Importing trainings from CSV or YAML: the file read once within limits, every row checked (all its errors),
+good rows upserted by code, in batches of short transactions, bad rows reported with their line."""
 
 from __future__ import annotations
 
+import asyncio
 import csv
 import io
 import logging
 import re
+from collections.abc import Awaitable, Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import yaml
 from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.crafts import CRAFTS
 from bot.regions import is_regency_of, region_name, zone_of
@@ -31,9 +36,46 @@ OPTIONAL = {"regency", "registration_deadline", "quota", "requirements", "langua
 MODES = ("offline", "online", "hybrid")
 CODE_RE = re.compile(r"^[A-Z0-9]{2,8}(-[A-Z0-9]{1,8}){1,4}$")
 
+MAX_FILE_BYTES = 10 * 1024 * 1024  # a catalogue of 20,000 trainings is about 8 MB
+MAX_ROWS = 50_000
+MAX_COLUMNS = 40  # per row, named or not
+MAX_CELL_CHARS = 10_000  # any one value, checked before anything else looks at it
+MAX_SHOWN_CHARS = 40  # of a value quoted in an error
+MAX_NUMBER = 2**31 - 1  # quota and fee (whole rupiah)
+BATCH_ROWS = 250  # trainings written per transaction
+CHANGES_PER_BATCH = 50  # moved or cancelled trainings re-planned and announced per transaction
+BATCH_TRIES = 3  # a batch that met another import's new rows (unique key) is written again
+SQLITE_BATCH_PAUSE = 0.05  # seconds between two batches on SQLite: longer than the other processes'
+# longest wait between two tries for the lock (db/inline_sqlite.LONGEST_DELAY), so they get it
+# Control characters other than newline and tab (C0, DEL, C1) and lone surrogates are refused in text.
+CONTROL_RE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
+# Shown escaped in a terminal: every control character, and the bidirectional overrides and isolates.
+UNPRINTABLE_RE = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+SCALARS = (str, int, float, date)  # datetime is a date; bool is refused apart
+UNREADABLE = object()  # the key, in a row, of the problems found while reading it
+
+YamlLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when present
+T = TypeVar("T")
+
 
 class ImportFileError(ValueError):
-    """The file as a whole cannot be read (missing, wrong format, no rows, missing columns)."""
+    """The file as a whole cannot be read (missing, too large, wrong format, no rows, missing columns)."""
+
+
+class ImportStopped(Exception):
+    """A database error stopped an import after some batches went in (`report` says which)."""
+
+    def __init__(self, report: ImportReport, error: Exception) -> None:
+        super().__init__(f"the import stopped at a database error ({type(error).__name__})")
+        self.report = report
+
+
+class RowInvalid(ValueError):
+    """A row with one or more problems."""
+
+    def __init__(self, reasons: Sequence[str]) -> None:
+        super().__init__("; ".join(reasons))
+        self.reasons = list(reasons)
 
 
 @dataclass
@@ -41,6 +83,7 @@ class RowError:
     line: int
     code: str | None
     reason: str
+    reasons: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -51,36 +94,188 @@ class ImportReport:
     cancelled: list[int] = field(default_factory=list)  # ids of trainings newly cancelled
     errors: list[RowError] = field(default_factory=list)
 
+    def add(self, other: ImportReport) -> None:
+        self.created += other.created
+        self.updated += other.updated
+        self.moved += other.moved
+        self.cancelled += other.cancelled
+        self.errors += other.errors
+
+
+def printable(text: str) -> str:
+    """`text` safe to print on a terminal: control characters and bidi overrides shown as escapes."""
+    return UNPRINTABLE_RE.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
+
+
+def shown(value: Any) -> str:
+    """A value quoted in an error message: short, and only ever text already checked to be short."""
+    text = value if isinstance(value, str) else str(value)
+    return text if len(text) <= MAX_SHOWN_CHARS else text[:MAX_SHOWN_CHARS] + "..."
+
+
+def describe_format() -> str:
+    """The file formats and columns, for `kriya trainings import --help`."""
+    required = ", ".join(c for c in COLUMNS if c not in OPTIONAL)
+    optional = ", ".join(sorted(OPTIONAL))
+    return (
+        "A .csv file with a header row, or a .yaml/.yml file with a list of trainings (or a 'trainings:' list); "
+        f"UTF-8, at most {MAX_FILE_BYTES // (1024 * 1024)} MB and {MAX_ROWS} rows; no YAML anchors or aliases. "
+        f"Required columns: {required}. Optional: {optional}. Times without an offset are local to the "
+        "province (WIB, WITA or WIT). Rows are upserted by code; a bad row is reported with its line and "
+        "every reason, and the good rows still go in (exit status 0 when any went in, 1 when rows were "
+        "refused and none went in, 2 when the file was refused)."
+    )
+
+
+# -- reading the file ------------------------------------------------------------------------------------
+
 
 def read_rows(path: Path) -> list[tuple[int, dict[str, Any]]]:
     """(line number, row) pairs from a CSV or YAML file; raises ImportFileError on an unreadable file."""
+    suffix = path.suffix.lower()
+    if suffix not in (".csv", ".yaml", ".yml"):
+        raise ImportFileError(f"{path.name}: use a .csv, .yaml or .yml file")
+    text = _read_text(path)
+    rows = _csv_rows(path.name, text) if suffix == ".csv" else _yaml_rows(path.name, text)
+    if len(rows) > MAX_ROWS:
+        raise ImportFileError(f"{path.name}: more than {MAX_ROWS} rows; split the file")
+    return rows
+
+
+def _read_text(path: Path) -> str:
     if not path.is_file():
         raise ImportFileError(f"file not found: {path}")
-    text = path.read_text(encoding="utf-8-sig")
-    suffix = path.suffix.lower()
-    if suffix == ".csv":
-        reader = csv.DictReader(io.StringIO(text))
+    size = path.stat().st_size  # before reading: a huge file is refused without being read
+    if size > MAX_FILE_BYTES:
+        raise ImportFileError(f"{path.name}: {size} bytes, more than the {MAX_FILE_BYTES} allowed; split the file")
+    try:
+        data = path.read_bytes()[: MAX_FILE_BYTES + 1]  # the file may have grown since
+    except OSError as error:
+        raise ImportFileError(f"{path.name}: cannot be read: {error.strerror}") from None
+    if len(data) > MAX_FILE_BYTES:
+        raise ImportFileError(f"{path.name}: more than the {MAX_FILE_BYTES} bytes allowed; split the file")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = data.count(b"\n", 0, error.start) + 1
+        raise ImportFileError(f"{path.name}:{line}: not UTF-8 text (byte {error.start}); save it as UTF-8 CSV or YAML") from None
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _csv_rows(name: str, text: str) -> list[tuple[int, dict[str, Any]]]:
+    reader = csv.DictReader(io.StringIO(text))
+    rows: list[tuple[int, dict[str, Any]]] = []
+    try:
         missing = [c for c in COLUMNS if c not in OPTIONAL and c not in (reader.fieldnames or [])]
         if missing:
-            raise ImportFileError(f"{path.name}: missing column(s): {', '.join(missing)}")
-        return [(reader.line_num, dict(row)) for row in reader]
-    if suffix in (".yaml", ".yml"):
+            raise ImportFileError(f"{name}: missing column(s): {', '.join(missing)}")
+        for row in reader:
+            rows.append((reader.line_num, dict(row)))
+            if len(rows) > MAX_ROWS:
+                break
+    except csv.Error as error:  # e.g. a field larger than csv.field_size_limit()
+        raise ImportFileError(f"{name}:{reader.line_num}: not valid CSV: {error}") from None
+    return rows
+
+
+def _yaml_rows(name: str, text: str) -> list[tuple[int, dict[str, Any]]]:
+    """Parsed once, by the safe loader: nodes first (aliases refused), then each training built on its own."""
+    loader = YamlLoader(text)
+    try:
         try:
-            data = yaml.compose(text)
+            root = loader.get_single_node()
         except yaml.YAMLError as error:
-            raise ImportFileError(f"{path.name}: not valid YAML: {error}") from error
-        loaded = yaml.safe_load(text)
-        items = loaded.get("trainings") if isinstance(loaded, dict) else loaded
-        nodes = data.value if isinstance(data, yaml.SequenceNode) else None
-        if isinstance(data, yaml.MappingNode):
-            nodes = next((v.value for k, v in data.value if k.value == "trainings"), None)
-        if not isinstance(items, list) or nodes is None:
-            raise ImportFileError(f"{path.name}: expected a list of trainings (or a 'trainings:' list)")
-        return [
-            (node.start_mark.line + 1, item if isinstance(item, dict) else {"_invalid": item})
-            for node, item in zip(nodes, items, strict=True)
-        ]
-    raise ImportFileError(f"{path.name}: use a .csv, .yaml or .yml file")
+            raise ImportFileError(f"{name}: not valid YAML: {_one_line(error)}") from None
+        except RecursionError:
+            raise ImportFileError(f"{name}: not valid YAML: nested too deeply") from None
+        items = _training_nodes(root)
+        if items is None:
+            raise ImportFileError(f"{name}: expected a list of trainings (or a 'trainings:' list)")
+        assert root is not None
+        _refuse_aliases(name, root)
+        return [(node.start_mark.line + 1, _construct(loader, node)) for node in items]
+    finally:
+        loader.dispose()
+
+
+def _one_line(error: yaml.YAMLError) -> str:
+    mark = getattr(error, "problem_mark", None)
+    problem = getattr(error, "problem", None) or str(error)
+    where = f" (line {mark.line + 1})" if mark is not None else ""
+    return printable(" ".join(str(problem).split()))[:200] + where
+
+
+def _training_nodes(root: yaml.Node | None) -> list[yaml.Node] | None:
+    """The item nodes of the top-level list, or of the top-level mapping's 'trainings' list."""
+    if isinstance(root, yaml.MappingNode):
+        root = next((v for k, v in root.value if isinstance(k, yaml.ScalarNode) and k.value == "trainings"), None)
+    return list(root.value) if isinstance(root, yaml.SequenceNode) else None
+
+
+def _refuse_aliases(name: str, root: yaml.Node) -> None:
+    """An alias is the same node met twice: refused, so a small file cannot expand to a huge one."""
+    seen: set[int] = set()
+    stack: list[yaml.Node] = [root]
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:
+            raise ImportFileError(f"{name}:{node.start_mark.line + 1}: YAML anchors and aliases (&, *) are not allowed")
+        seen.add(id(node))
+        if isinstance(node, yaml.SequenceNode):
+            stack.extend(node.value)
+        elif isinstance(node, yaml.MappingNode):
+            for key, value in node.value:
+                stack.extend((key, value))
+
+
+def _construct(loader: yaml.SafeLoader, node: yaml.Node) -> dict[Any, Any]:
+    """One training's values, built by the safe constructor one value at a time: a value it refuses (an
+    unknown tag such as !!python/object, an integer too long to convert) makes that row invalid, not the file."""
+    if not isinstance(node, yaml.MappingNode):
+        return {UNREADABLE: ["a row must be a mapping of column names to values"]}
+    row: dict[Any, Any] = {}
+    problems: list[str] = []
+    for key_node, value_node in node.value:
+        try:
+            key = loader.construct_object(key_node, deep=True)
+            value = loader.construct_object(value_node, deep=True)
+            row[key] = value
+        except yaml.YAMLError as error:
+            problems.append(f"a value cannot be read: {_one_line(error)}")
+        except (ValueError, TypeError, RecursionError) as error:  # TypeError: an unhashable key
+            problems.append(f"a value cannot be read ({type(error).__name__}, line {value_node.start_mark.line + 1})")
+    if problems:
+        row[UNREADABLE] = problems
+    return row
+
+
+# -- checking rows ---------------------------------------------------------------------------------------
+
+
+def check_cells(row: dict[Any, Any]) -> list[str]:
+    """Problems of types and sizes, found before any value is converted to text."""
+    problems = list(row.get(UNREADABLE, ()))
+    if len(row) > MAX_COLUMNS:
+        return [*problems, f"more than {MAX_COLUMNS} columns"]
+    for key, value in row.items():
+        if key is UNREADABLE:
+            continue
+        if key is None:
+            problems.append("more fields than the header has columns")
+            continue
+        if not isinstance(key, str) or len(key) > MAX_SHOWN_CHARS or CONTROL_RE.search(key):
+            problems.append("a column name is not short plain text")
+            continue
+        if value is None:
+            continue
+        if isinstance(value, bool) or not isinstance(value, SCALARS):
+            problems.append(f"{key} must be text, a number or a date, not {type(value).__name__}")
+        elif isinstance(value, str):
+            if len(value) > MAX_CELL_CHARS:
+                problems.append(f"{key} is longer than {MAX_CELL_CHARS} characters")
+            elif (bad := CONTROL_RE.search(value)) is not None:
+                problems.append(f"{key} contains a control character (U+{ord(bad.group()):04X})")
+    return problems
 
 
 def _text(row: dict[str, Any], name: str, limit: int) -> str | None:
@@ -100,6 +295,10 @@ def _required(row: dict[str, Any], name: str, limit: int) -> str:
     return value
 
 
+MAX_MOMENT_CHARS = 40
+MAX_INTEGER_CHARS = 24
+
+
 def _moment(row: dict[str, Any], name: str, province: str, end_of_day: bool = False) -> datetime | None:
     raw = row.get(name)
     if raw is None or str(raw).strip() == "":
@@ -111,6 +310,8 @@ def _moment(row: dict[str, Any], name: str, province: str, end_of_day: bool = Fa
         parsed = datetime.combine(raw, time(23, 59) if end_of_day else time(0, 0))
     else:
         text = str(raw).strip()
+        if len(text) > MAX_MOMENT_CHARS:
+            raise ValueError(f"{name} is too long to be a date and time")
         try:
             if len(text) == 10:
                 parsed = datetime.combine(date.fromisoformat(text), time(23, 59) if end_of_day else time(0, 0))
@@ -125,89 +326,135 @@ def _integer(row: dict[str, Any], name: str) -> int | None:
     raw = row.get(name)
     if raw is None or str(raw).strip() == "":
         return None
-    text = re.sub(r"^rp\s*|[.,\s]", "", str(raw).strip(), flags=re.IGNORECASE)
-    if not text.isdigit():
-        raise ValueError(f"{name} '{raw}' is not a whole number")
-    return int(text)
+    if isinstance(raw, float) and raw.is_integer() and abs(raw) <= MAX_NUMBER:
+        raw = int(raw)
+    text = str(raw).strip()
+    if len(text) > MAX_INTEGER_CHARS:
+        raise ValueError(f"{name} is too long to be a number")
+    digits = re.sub(r"^rp\s*|[.,\s]", "", text, flags=re.IGNORECASE)
+    if not digits.isascii() or not digits.isdigit():
+        raise ValueError(f"{name} '{text}' is not a whole number")
+    value = int(digits)
+    if value > MAX_NUMBER:
+        raise ValueError(f"{name} is larger than {MAX_NUMBER}")
+    return value
 
 
-def parse_row(row: dict[str, Any]) -> dict[str, Any]:
-    """The columns of one row, checked and converted; raises ValueError with the reason."""
-    if "_invalid" in row:
-        raise ValueError("a row must be a mapping of column names to values")
+class _Checks:
+    """Runs one check after another on a row, keeping every problem instead of stopping at the first."""
+
+    def __init__(self) -> None:
+        self.problems: list[str] = []
+
+    def run(self, check: Callable[..., T], *args: Any, **kwargs: Any) -> T | None:
+        try:
+            return check(*args, **kwargs)
+        except RowInvalid as error:
+            self.problems += error.reasons
+            return None
+        except ValueError as error:
+            self.problems.append(str(error))
+            return None
+
+
+def _choice(row: dict[str, Any], name: str, limit: int, allowed: Sequence[str], default: str | None,
+            hint: str) -> str:
+    value = (_text(row, name, limit) if default is not None else _required(row, name, limit)) or default
+    assert value is not None
+    value = value.lower()
+    if value not in allowed:
+        raise ValueError(f"{name} '{value}' is not {hint}")
+    return value
+
+
+def _code(row: dict[str, Any]) -> str:
     code = _required(row, "code", 32).upper()
     if not CODE_RE.match(code):
         raise ValueError(f"code '{code}' should look like BTK-2612-YK")
-    craft = _required(row, "craft", 20).lower()
-    if craft not in CRAFTS:
-        raise ValueError(f"craft '{craft}' is not one of {', '.join(CRAFTS)}")
+    return code
+
+
+def _province(row: dict[str, Any]) -> str:
     province = _required(row, "province", 13)
     if "." in province or region_name(province) is None:
         raise ValueError(f"province '{province}' is not a Kemendagri province code such as 34")
+    return province
+
+
+def _regency(row: dict[str, Any], province: str | None) -> str | None:
     regency = _text(row, "regency", 13)
-    if regency and not is_regency_of(regency, province):
+    if regency and province and not is_regency_of(regency, province):
         raise ValueError(f"regency '{regency}' is not a regency code inside province {province}")
-    mode = (_text(row, "mode", 10) or "offline").lower()
-    if mode not in MODES:
-        raise ValueError(f"mode '{mode}' is not offline, online or hybrid")
-    starts_at = _moment(row, "starts_at", province)
-    ends_at = _moment(row, "ends_at", province, end_of_day=True)
-    if starts_at is None or ends_at is None:
-        raise ValueError("starts_at and ends_at are required")
-    if ends_at <= starts_at:
-        raise ValueError("ends_at is not after starts_at")
-    deadline = _moment(row, "registration_deadline", province, end_of_day=True)
-    if deadline and deadline > starts_at:
-        raise ValueError("registration_deadline is after starts_at")
+    return regency
+
+
+def _dates(row: dict[str, Any], province: str) -> tuple[datetime, datetime, datetime | None]:
+    checks = _Checks()
+    starts_at = checks.run(_moment, row, "starts_at", province)
+    ends_at = checks.run(_moment, row, "ends_at", province, end_of_day=True)
+    deadline = checks.run(_moment, row, "registration_deadline", province, end_of_day=True)
+    if not checks.problems:
+        if starts_at is None or ends_at is None:
+            checks.problems.append("starts_at and ends_at are required")
+        elif ends_at <= starts_at:
+            checks.problems.append("ends_at is not after starts_at")
+        elif deadline and deadline > starts_at:
+            checks.problems.append("registration_deadline is after starts_at")
+    if checks.problems:
+        raise RowInvalid(checks.problems)
+    assert starts_at is not None and ends_at is not None
+    return starts_at, ends_at, deadline
+
+
+def _quota(row: dict[str, Any]) -> int | None:
     quota = _integer(row, "quota")
     if quota is not None and quota <= 0:
         raise ValueError("quota must be positive (leave it empty for no limit)")
+    return quota
+
+
+def _fee(row: dict[str, Any]) -> int:
     fee = _integer(row, "fee")
     if fee is None:
         raise ValueError("fee is empty (0 means free)")
-    language = (_text(row, "language", 5) or "id").lower()
-    if language not in ("id", "en"):
-        raise ValueError(f"language '{language}' is not id or en")
-    status = (_text(row, "status", 12) or "published").lower()
-    if status not in ("published", "cancelled"):
-        raise ValueError(f"status '{status}' is not published or cancelled")
-    return {
-        "code": code, "title": _required(row, "title", 200), "craft": craft,
-        "organizer": _required(row, "organizer", 200), "province": province, "regency": regency,
-        "venue": _required(row, "venue", 300), "mode": mode, "starts_at": starts_at, "ends_at": ends_at,
-        "registration_deadline": deadline, "quota": quota, "fee": fee, "contact": _required(row, "contact", 300),
-        "description": _required(row, "description", 5000), "requirements": _text(row, "requirements", 2000),
-        "language": language, "status": status,
+    return fee
+
+
+def parse_row(row: dict[str, Any]) -> dict[str, Any]:
+    """The columns of one row, checked and converted; raises RowInvalid (a ValueError) with every reason."""
+    problems = check_cells(row)
+    if problems:
+        raise RowInvalid(problems)
+    checks = _Checks()
+    code = checks.run(_code, row)
+    craft = checks.run(_choice, row, "craft", 20, CRAFTS, None, f"one of {', '.join(CRAFTS)}")
+    province = checks.run(_province, row)
+    regency = checks.run(_regency, row, province)
+    mode = checks.run(_choice, row, "mode", 10, MODES, "offline", "offline, online or hybrid")
+    dates = checks.run(_dates, row, province) if province else None
+    values: dict[str, Any] = {
+        "code": code, "title": checks.run(_required, row, "title", 200), "craft": craft,
+        "organizer": checks.run(_required, row, "organizer", 200), "province": province, "regency": regency,
+        "venue": checks.run(_required, row, "venue", 300), "mode": mode,
+        "quota": checks.run(_quota, row), "fee": checks.run(_fee, row),
+        "contact": checks.run(_required, row, "contact", 300),
+        "description": checks.run(_required, row, "description", 5000),
+        "requirements": checks.run(_text, row, "requirements", 2000),
+        "language": checks.run(_choice, row, "language", 5, ("id", "en"), "id", "id or en"),
+        "status": checks.run(_choice, row, "status", 12, ("published", "cancelled"), "published",
+                             "published or cancelled"),
     }
+    if checks.problems:
+        raise RowInvalid(checks.problems)
+    assert dates is not None
+    values["starts_at"], values["ends_at"], values["registration_deadline"] = dates
+    return values
 
 
-def organizer_key(name: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")[:40] or "organizer"
-
-
-async def organizer_for(session: AsyncSession, name: str) -> Organizer:
-    """The organizer named `name` (by key or exact name), created when new."""
-    key = organizer_key(name)
-    found = (
-        await session.execute(select(Organizer).where((Organizer.key == name) | (Organizer.key == key)))
-    ).scalar_one_or_none()
-    if found is None:
-        found = (await session.execute(select(Organizer).where(Organizer.name == name))).scalars().first()
-    if found is None:
-        found = Organizer(key=key, name=name)
-        session.add(found)
-        await session.flush()
-    return found
-
-
-async def import_rows(
-    session: AsyncSession, rows: list[tuple[int, dict[str, Any]]], is_demo: bool = False,
-    now: datetime | None = None, policy: Policy | None = None,
-) -> ImportReport:
-    """Check every row, then upsert the good ones by code in the caller's transaction; registrants of a
-    moved or cancelled training get their reminders re-planned (or dropped) and a notice."""
-    report = ImportReport()
+def check_rows(rows: list[tuple[int, dict[str, Any]]]) -> tuple[list[dict[str, Any]], list[RowError]]:
+    """Every row checked before anything is written: the good rows (converted) and the errors."""
     good: list[dict[str, Any]] = []
+    errors: list[RowError] = []
     seen: dict[str, int] = {}
     for line, row in rows:
         try:
@@ -215,40 +462,152 @@ async def import_rows(
             if parsed["code"] in seen:
                 raise ValueError(f"code {parsed['code']} already appears on line {seen[parsed['code']]}")
         except ValueError as error:
-            report.errors.append(RowError(line, str(row.get("code") or "") or None, str(error)))
+            reasons = error.reasons if isinstance(error, RowInvalid) else [str(error)]
+            errors.append(RowError(line, _row_code(row), "; ".join(reasons), reasons))
             continue
         seen[parsed["code"]] = line
         good.append(parsed)
-    for parsed in good:
-        organizer = await organizer_for(session, parsed.pop("organizer"))
-        existing = (await session.execute(select(Training).where(Training.code == parsed["code"]))).scalar_one_or_none()
-        if existing is None:
-            session.add(Training(**parsed, organizer_id=organizer.id, is_demo=is_demo))
-            report.created.append(parsed["code"])
-        else:
-            if parsed["status"] == "cancelled" and existing.status != "cancelled":
-                report.cancelled.append(existing.id)
-            elif existing.starts_at != parsed["starts_at"]:
-                report.moved.append(existing.id)
-            for name, value in parsed.items():
-                setattr(existing, name, value)
-            existing.organizer_id = organizer.id
-            existing.is_demo = is_demo
-            report.updated.append(parsed["code"])
+    return good, errors
+
+
+def _row_code(row: dict[str, Any]) -> str | None:
+    code = row.get("code")
+    if isinstance(code, str | int) and not isinstance(code, bool):
+        text = str(code).strip()
+        if text and len(text) <= MAX_SHOWN_CHARS and not CONTROL_RE.search(text):
+            return text
+    return None
+
+
+# -- writing ---------------------------------------------------------------------------------------------
+
+
+def organizer_key(name: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")[:40] or "organizer"
+
+
+async def organizer_for(session: AsyncSession, name: str) -> Organizer:
+    """The organizer named `name` (by key or exact name), created when new; two imports creating the same
+    organizer at once both get the one row (INSERT ... ON CONFLICT DO NOTHING, then SELECT)."""
+    key = organizer_key(name)
+    found = (
+        await session.execute(select(Organizer).where((Organizer.key == name) | (Organizer.key == key)))
+    ).scalar_one_or_none()
+    if found is None:
+        found = (await session.execute(select(Organizer).where(Organizer.name == name))).scalars().first()
+    if found is None:
+        dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+        await session.execute(
+            dialect.insert(Organizer).values(key=key, name=name).on_conflict_do_nothing(index_elements=["key"])
+        )
+        found = (await session.execute(select(Organizer).where(Organizer.key == key))).scalar_one()
+    return found
+
+
+async def _write(session: AsyncSession, batch: Sequence[dict[str, Any]], is_demo: bool) -> ImportReport:
+    """Upsert one batch of checked rows by code (one query for the existing ones)."""
+    report = ImportReport()
+    organizers: dict[str, int] = {}
+    codes = [parsed["code"] for parsed in batch]
+    existing = {
+        t.code: t for t in (await session.execute(select(Training).where(Training.code.in_(codes)))).unique().scalars()
+    }
+    for parsed in batch:
+        values = dict(parsed)  # the batch may be written again: leave it as it was
+        name = values.pop("organizer")
+        if name not in organizers:
+            organizers[name] = (await organizer_for(session, name)).id
+        training = existing.get(values["code"])
+        if training is None:
+            session.add(Training(**values, organizer_id=organizers[name], is_demo=is_demo))
+            report.created.append(values["code"])
+            continue
+        if values["status"] == "cancelled" and training.status != "cancelled":
+            report.cancelled.append(training.id)
+        elif training.starts_at != values["starts_at"]:
+            report.moved.append(training.id)
+        for column, value in values.items():
+            setattr(training, column, value)
+        training.organizer_id = organizers[name]
+        training.is_demo = is_demo
+        report.updated.append(values["code"])
     await session.flush()
-    if now is not None:
-        await _after_changes(session, report, now, policy or Policy())
     return report
 
 
-async def _after_changes(session: AsyncSession, report: ImportReport, now: datetime, policy: Policy) -> None:
+async def import_rows(
+    session: AsyncSession, rows: list[tuple[int, dict[str, Any]]], is_demo: bool = False,
+    now: datetime | None = None, policy: Policy | None = None,
+) -> ImportReport:
+    """Check every row, then upsert the good ones by code in the caller's transaction; registrants of a
+    moved or cancelled training get their reminders re-planned (or dropped) and a notice. For a few
+    rows (the demo, tests); a file goes in with `import_in_batches`."""
+    good, errors = check_rows(rows)
+    report = await _write(session, good, is_demo) if good else ImportReport()
+    report.errors = errors
+    if now is not None:
+        await _after_changes(session, report.moved + report.cancelled, set(report.cancelled), now,
+                             policy or Policy())
+    return report
+
+
+async def import_in_batches(
+    sessionmaker: async_sessionmaker[AsyncSession], rows: list[tuple[int, dict[str, Any]]],
+    now: datetime | None = None, policy: Policy | None = None, is_demo: bool = False,
+    batch_rows: int = BATCH_ROWS, pause: float = 0.0,
+) -> ImportReport:
+    """Check every row first, then write the good ones BATCH_ROWS per transaction, and re-plan and announce
+    the moved or cancelled trainings CHANGES_PER_BATCH per transaction: no transaction holds a lock long
+    (on SQLite, the one write lock), and `pause` seconds between two lets other processes take it.
+
+    A batch that fails is not half-written, but the batches before it stay in."""
+    good, errors = check_rows(rows)
+    report = ImportReport(errors=errors)
+    try:
+        for batch in _chunks(good, batch_rows):
+            report.add(await _in_transaction(sessionmaker, _write, batch, is_demo))
+            await asyncio.sleep(pause)
+        if now is not None:
+            changed, cancelled = report.moved + report.cancelled, set(report.cancelled)
+            for ids in _chunks(changed, CHANGES_PER_BATCH):
+                await _in_transaction(sessionmaker, _after_changes, ids, cancelled, now, policy or Policy())
+                await asyncio.sleep(pause)
+    except SQLAlchemyError as error:
+        raise ImportStopped(report, error) from error
+    return report
+
+
+def _chunks(items: Sequence[T], size: int) -> Iterator[Sequence[T]]:
+    for start in range(0, len(items), size):
+        yield items[start:start + size]
+
+
+async def _in_transaction(
+    sessionmaker: async_sessionmaker[AsyncSession], work: Callable[..., Awaitable[T]], *args: Any
+) -> T:
+    """`work(session, *args)` in a transaction of its own, done again when it met rows another import had
+    just added (a unique key)."""
+    for attempt in range(1, BATCH_TRIES + 1):
+        try:
+            async with sessionmaker() as session, session.begin():
+                return await work(session, *args)
+        except IntegrityError:
+            if attempt == BATCH_TRIES:
+                raise
+            logger.info("import: a batch met rows written meanwhile (try %d); writing it again", attempt)
+    raise AssertionError("unreachable")
+
+
+async def _after_changes(
+    session: AsyncSession, training_ids: Sequence[int], cancelled: set[int], now: datetime, policy: Policy
+) -> None:
     planner = ReminderPlanner(session, now, policy)
-    for training_id in report.moved + report.cancelled:
+    for training_id in training_ids:
         await planner.replan_training(training_id)
         training = await session.get_one(Training, training_id)
         if training.starts_at <= now:
             continue
-        kind = "cancelled" if training_id in report.cancelled else "moved"
+        kind = "cancelled" if training_id in cancelled else "moved"
         registrations = (await session.execute(
             select(Registration).where(Registration.training_id == training_id,
                                        Registration.status.in_(("registered", "waitlisted")))
