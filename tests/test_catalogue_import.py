@@ -1,9 +1,9 @@
-"""`kriya trainings import`: CSV and YAML, upsert by code, bad rows reported, nothing half-written."""
+"""`kriya trainings import`: CSV and YAML, upsert by code, bad rows reported, written in short batches."""
 
 from __future__ import annotations
 
 import textwrap
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -11,7 +11,9 @@ from sqlalchemy import select
 
 from bot.app import App
 from bot.services.catalogue import ImportFileError, import_rows, read_rows
+from bot.services.reminders import Policy
 from db.models import Organizer, Training
+from tests.conftest import Chat, Clock
 
 HEADER = ("code,title,craft,organizer,province,regency,venue,mode,starts_at,ends_at,registration_deadline,"
           "quota,fee,contact,description,requirements\n")
@@ -135,3 +137,50 @@ def test_unreadable_files_are_refused_as_a_whole(tmp_path: Path, name: str, cont
 def test_a_missing_file_is_refused(tmp_path: Path) -> None:
     with pytest.raises(ImportFileError, match="file not found"):
         read_rows(tmp_path / "nope.csv")
+
+
+async def test_a_large_import_commits_in_short_batches(app: App, tmp_path: Path) -> None:
+    from sqlalchemy import event
+
+    from bot.services.catalogue import BATCH_ROWS, import_in_batches
+
+    rows = BATCH_ROWS * 3 + 10
+    path = tmp_path / "t.csv"
+    path.write_text(HEADER + "".join(good(f"BTK-{i:04d}-YK", organizer=f"Dinas {i % 9}") for i in range(rows)))
+    commits: list[int] = []
+    event.listen(app.engine.sync_engine, "commit", lambda _connection: commits.append(1))
+    report = await import_in_batches(app.sessionmaker, read_rows(path))
+    assert len(report.created) == rows and not report.errors
+    assert len(commits) >= 4  # one transaction per batch of at most BATCH_ROWS rows
+    assert len(await trainings(app)) == rows
+    async with app.sessionmaker() as session:
+        assert len((await session.execute(select(Organizer))).scalars().all()) == 9
+
+
+async def test_moved_and_cancelled_trainings_are_announced_batch_by_batch(
+    chat: Chat, demo_app: App, clock: Clock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from bot.services import catalogue
+    from db.models import OutboxMessage, Reminder
+    from tests.test_registration_chat import fill_form
+
+    await fill_form(chat)
+    await chat.tap("Ya, daftar")
+    monkeypatch.setattr(catalogue, "CHANGES_PER_BATCH", 1)
+    async with demo_app.sessionmaker() as session:
+        found = (await session.execute(select(Training).where(Training.is_demo.is_(True)))).unique().scalars().all()
+        rows = []
+        for number, training in enumerate(found, 2):
+            row = {c: getattr(training, c) for c in ("code", "title", "craft", "province", "regency", "venue",
+                                                     "mode", "fee", "contact", "description", "quota")}
+            row.update(organizer="BBSPJIKB", starts_at=training.starts_at + timedelta(days=2),
+                       ends_at=training.ends_at + timedelta(days=2))
+            rows.append((number, row))
+    report = await catalogue.import_in_batches(demo_app.sessionmaker, rows, now=clock(), policy=Policy(),
+                                               batch_rows=2)
+    assert len(report.moved) == len(found) and not report.errors
+    async with demo_app.sessionmaker() as session:
+        notices = (await session.execute(select(OutboxMessage).where(OutboxMessage.kind == "notice"))).scalars().all()
+        pending = (await session.execute(select(Reminder).where(Reminder.status == "pending"))).scalars().all()
+    assert len(notices) == 1 and "berubah" in notices[0].body["text"]
+    assert pending and all(r.due_at > clock() for r in pending)
