@@ -26,6 +26,7 @@ def build_router() -> Router:
     router.intent("help", menu.show_help)
     router.intent("thanks", menu.show_thanks)
     router.intent("human", menu.show_human)
+    router.payload("human", menu.show_human, p.NO_ARGS)
     router.intent("media", menu.show_media)
     # trainings
     router.command("pelatihan trainings", trainings.list_trainings)
@@ -78,6 +79,8 @@ def build_router() -> Router:
     router.intent("subscribe", subscriptions.subscribe)
     router.payload("unsub", subscriptions.unsubscribe, p.args(p.number))
     router.intent("unsubscribe", subscriptions.unsubscribe)
+    router.payload("unsuball", subscriptions.unsubscribe_all, p.NO_ARGS)
+    router.payload("stop", subscriptions.stop_messages, p.NO_ARGS)
     # last
     router.fallback = menu.show_fallback
     return router

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
+from typing import Protocol
 
 from bot import payloads
 from bot.context import HandlerContext
@@ -25,8 +27,28 @@ _CRAFT_AND_REGION = payloads.args(payloads.or_empty(payloads.craft), payloads.or
 SUBSCRIBE_BUTTONS = payloads.either(payloads.NO_ARGS, lambda given: any(given) and _CRAFT_AND_REGION(given))
 
 
+# Words (normalised) that tell what a message about subscriptions asks for, when no craft or place is named.
+_LISTING = frozenset({"lihat", "cek", "apa", "mana", "list", "show", "which", "what", "my", "daftarnya"})
+_RESUMING = frozenset({"mulai", "resume", "lagi", "again", "kembali", "restart"})
+_EVERY = frozenset({"semua", "semuanya", "all", "everything", "seluruh", "sekaligus"})
+_ABOUT_SUBSCRIPTIONS = frozenset({"langganan", "berlangganan", "subscription", "subscriptions", "subscribe",
+                                  "unsubscribe", "daftar", "list", "mailing"})
+
+
+def _words(ctx: HandlerContext) -> list[str]:
+    from bot.nlu import normalize
+
+    return normalize(ctx.understanding.text).split() if ctx.understanding else []
+
+
+def _asks_for_list(words: list[str]) -> bool:
+    """'langganan saya', 'langganannya apa aja', 'cek langganan', 'my subscriptions'."""
+    after = dict(zip(words, [*words[1:], ""], strict=True))
+    return bool(set(words) & _LISTING) or after.get("langganan") == "saya" or "subscriptions" in words
+
+
 async def subscribe(msg: IncomingMessage, ctx: HandlerContext) -> list[Reply]:
-    """Follow the craft and region asked for, or offer choices."""
+    """Follow the craft and region asked for; 'langganan saya' lists, 'mulai lagi' resumes; else offer choices."""
     if ctx.args:  # from a button: sub:<craft>:<region>
         craft = ctx.args[0] if ctx.args[0] in CRAFTS else ""
         region = ctx.args[1] if len(ctx.args) > 1 and region_name(ctx.args[1]) else ""
@@ -34,6 +56,11 @@ async def subscribe(msg: IncomingMessage, ctx: HandlerContext) -> list[Reply]:
         u = ctx.understanding
         craft, region = (u.craft or "", u.regency or u.province or "") if u else ("", "")
     if not craft and not region and not ctx.args:
+        words = _words(ctx)
+        if _asks_for_list(words):
+            return await list_subscriptions(msg, ctx)
+        if set(words) & _RESUMING:
+            return await start_messages(msg, ctx)
         return [_choices(ctx)]
     added = await ctx.services.subscriptions.add(ctx.person.id, craft, region)
     lines = [
@@ -60,7 +87,7 @@ def _choices(ctx: HandlerContext) -> Reply:
 
 
 async def list_subscriptions(msg: IncomingMessage, ctx: HandlerContext) -> list[Reply]:
-    """Show the person's subscriptions with a button to remove each."""
+    """Show the person's subscriptions with a button to remove each (and all of them)."""
     found = await ctx.services.subscriptions.of(ctx.person.id)
     if not found:
         return [Reply(_("Anda belum berlangganan kabar pelatihan."),
@@ -69,33 +96,60 @@ async def list_subscriptions(msg: IncomingMessage, ctx: HandlerContext) -> list[
     if ctx.person.proactive_opt_out:
         lines.append(_("Saat ini semua pesan otomatis berhenti. Ketik MULAI untuk menyalakannya."))
     buttons = [Button(_("Hapus {n}").format(n=i), payloads.make("unsub", s.id)) for i, s in enumerate(found, 1)]
+    if len(found) > 1:
+        buttons.append(Button(_("Hapus semua"), payloads.make("unsuball")))
     return [Reply("\n".join(lines), (*buttons, Button(_("Berlangganan"), "sub"), Button(_("Menu"), "menu")))]
 
 
-async def unsubscribe(msg: IncomingMessage, ctx: HandlerContext) -> list[Reply]:
-    """Remove one subscription (by button or the craft named), else show the list."""
-    found = await ctx.services.subscriptions.of(ctx.person.id)
-    target = None
-    if ctx.args and ctx.args[0].isdigit():
-        target = int(ctx.args[0])
-    elif ctx.understanding and (ctx.understanding.craft or ctx.understanding.province):
-        u = ctx.understanding
-        matches = [s for s in found if (not u.craft or s.craft == u.craft)
-                   and (not u.province or s.region.split(".")[0] == u.province)]
-        target = matches[0].id if len(matches) == 1 else None
-    if target is None:
-        return await list_subscriptions(msg, ctx)
-    removed = await ctx.services.subscriptions.remove(ctx.person.id, target)
-    if removed is None:
-        return await list_subscriptions(msg, ctx)
-    return [Reply(_("Langganan {what} sudah dihapus.").format(what=_describe(removed.craft, removed.region)),
+class _Followed(Protocol):
+    craft: str
+    region: str
+
+
+def _removed(removed: Sequence[_Followed]) -> list[Reply]:
+    what = "; ".join(_describe(s.craft, s.region) for s in removed)
+    return [Reply(_("Langganan {what} sudah dihapus.").format(what=what),
                   (Button(_("Langganan saya"), "subs"), Button(_("Menu"), "menu")))]
+
+
+async def unsubscribe_all(msg: IncomingMessage, ctx: HandlerContext) -> list[Reply]:
+    """Remove every subscription of the person (the "Hapus semua" button)."""
+    removed = await ctx.services.subscriptions.remove_where(ctx.person.id)
+    return _removed(removed) if removed else await list_subscriptions(msg, ctx)
+
+
+async def unsubscribe(msg: IncomingMessage, ctx: HandlerContext) -> list[Reply]:
+    """Remove subscriptions: by button, the craft or place named, all of them ("semua", "keluar dari daftar info",
+    the only one); a message about messages in general ("jangan kirim pesan lagi") is STOP."""
+    subscriptions = ctx.services.subscriptions
+    if ctx.args and ctx.args[0].isdigit():
+        removed = await subscriptions.remove(ctx.person.id, int(ctx.args[0]))
+        return _removed([removed]) if removed else await list_subscriptions(msg, ctx)
+    u = ctx.understanding
+    if u and (u.craft or u.province):
+        matched = await subscriptions.remove_where(ctx.person.id, craft=u.craft, province=u.province)
+        if matched:
+            return _removed(matched)
+        wanted = _describe(u.craft or "", u.regency or u.province or "")
+        return [Reply(_("Anda tidak berlangganan {what}.").format(what=wanted)), *await list_subscriptions(msg, ctx)]
+    words = set(_words(ctx))
+    if not words & _ABOUT_SUBSCRIPTIONS:
+        return await stop_messages(msg, ctx)
+    found = await subscriptions.of(ctx.person.id)
+    if not found:
+        return [Reply(_("Anda tidak punya langganan kabar pelatihan, jadi tidak ada yang perlu dihapus. Untuk "
+                        "menghentikan semua pesan otomatis (juga pengingat), ketik STOP."),
+                      (Button(_("Hentikan semua pesan"), "stop"), Button(_("Menu"), "menu")))]
+    if len(found) == 1 or words & _EVERY or words & {"daftar", "list", "mailing"}:
+        return _removed(await subscriptions.remove_where(ctx.person.id))
+    return await list_subscriptions(msg, ctx)
 
 
 async def stop_messages(msg: IncomingMessage, ctx: HandlerContext) -> list[Reply]:
     """STOP / BERHENTI: no more proactive messages of any kind, from any state, at once."""
     ctx.state.clear()
-    await ctx.services.privacy.opt_out(ctx.person, f"keyword {(msg.text or '').strip()[:20]}")
+    how = "button" if msg.payload else f"keyword {(msg.text or '').strip()[:20]}"
+    await ctx.services.privacy.opt_out(ctx.person, how)
     return [Reply(_("Baik, Kriya tidak akan mengirim pesan otomatis lagi (pengingat, kabar pelatihan, "
                     "pengumuman). Anda tetap bisa bertanya kapan saja. Ketik MULAI untuk menyalakannya lagi."))]
 

@@ -88,9 +88,21 @@ def _corrector() -> Corrector:
     return found
 
 
+def _emoji_words(text: str) -> str:
+    """A message of emoji alone that say something (🙏 thanks, 👍 ok) as the words of data/lexicon.yaml `emoji`
+    (normalisation keeps letters only); among words, emoji add nothing ("mulai lagi kak 🙏")."""
+    if any(c.isalnum() for c in text):
+        return text
+    table: dict[str, str] = data.load("lexicon").get("emoji") or {}
+    for emoji, words in table.items():
+        if emoji in text:
+            text = text.replace(emoji, f" {words} ")
+    return text
+
+
 def _read(text: str, today: dt.date) -> _Reading:
     fix = _corrector().correct
-    tokens = [fix(t) for t in normalize(TRAINING_CODE_RE.sub(" xkode ", text)).split()]
+    tokens = [fix(t) for t in normalize(TRAINING_CODE_RE.sub(" xkode ", _emoji_words(text))).split()]
     date_from, date_to, rest = find_dates(" ".join(tokens), today)
     tokens = rest.split()
     topics = {family: find_topic(tokens, family) for family in _MARKERS}

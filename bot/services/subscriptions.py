@@ -46,3 +46,18 @@ class Subscriptions:
         await self.session.flush()
         await self.privacy.record(artisan_id, "unsubscribed", f"craft={found.craft or '*'} region={found.region or '*'}")
         return found
+
+    async def remove_where(self, artisan_id: int, craft: str | None = None,
+                           province: str | None = None) -> list[Subscription]:
+        """Remove the person's subscriptions to `craft` and/or within `province` (None: any); all when neither."""
+        removed = [
+            s for s in await self.of(artisan_id)
+            if (not craft or s.craft == craft) and (not province or s.region.split(".")[0] == province)
+        ]
+        for found in removed:
+            await self.session.delete(found)
+        await self.session.flush()
+        for found in removed:
+            await self.privacy.record(artisan_id, "unsubscribed",
+                                      f"craft={found.craft or '*'} region={found.region or '*'}")
+        return removed
