@@ -10,6 +10,8 @@ from bot import nlu
 from bot.context import HandlerContext
 from bot.core import IncomingMessage, Reply
 from bot.nlu import answers
+from bot.nlu.normalize import normalize
+from bot.nlu.numbers import PICK_WORDS, find_number
 from bot.payloads import Spec, accepts, parse
 
 logger = logging.getLogger(__name__)
@@ -25,19 +27,34 @@ def options_of(reply: Reply) -> list[list[str]]:
 
 
 def match_option(text: str, options: list[list[str]]) -> str | None:
-    """The payload of the option the person typed: by its number, its title, or in their own words (a yes,
-    a no, "lanjut" ...) when one option has that meaning."""
-    wanted = text.strip().rstrip(".").casefold()
-    if wanted.isdigit() and 1 <= int(wanted) <= len(options):
-        return options[int(wanted) - 1][1]
+    """The payload of the option the person typed: by its number ("2", "yang kedua", "nomor 2", "nu kadua",
+    "sing kaping telu"), its title, or in their own words when one option has that meaning (a yes, a no,
+    "lanjut" ...; a yes goes on when the only way on is a "next" option), or by the one verb of its title
+    ("batalkan" for "Ya, batalkan")."""
+    wanted = text.strip().rstrip(".").strip()
+    tokens = normalize(text).split() if not wanted.isdigit() and len(wanted) <= 60 else []
+    number, at = find_number(tokens)
+    if wanted.isdigit():
+        number = int(wanted)
+    elif number is not None and at is not None and not set(tokens[:at] + tokens[at + 1:]) <= PICK_WORDS:
+        number = None  # "pelatihan nomor 2 biayanya berapa" is a question about it, not a pick
+    if number is not None and 1 <= number <= len(options):
+        return options[number - 1][1]
+    wanted = " ".join(answers.words(text))
     for option in options:
-        if option[0].casefold() == wanted:
+        if " ".join(answers.words(option[0])) == wanted and wanted:
             return option[1]
     meaning = answers.meaning(text)
     if meaning:
-        chosen = [option[1] for option in options if len(option) > 2 and option[2] == meaning]
-        if len(chosen) == 1:
-            return chosen[0]
+        meanings = [option[2] if len(option) > 2 else "" for option in options]
+        if meaning == "yes" and "yes" not in meanings:
+            meaning = "next"  # "ok", "sip" under a guide's step: go on
+        chosen = [option[1] for option, means in zip(options, meanings, strict=True) if means == meaning]
+        return chosen[0] if len(chosen) == 1 else None
+    verb = answers.verb(text)
+    if verb:
+        chosen = [option[1] for option in options if verb in answers.words(option[0])]
+        return chosen[0] if len(chosen) == 1 else None
     return None
 
 

@@ -10,6 +10,9 @@ from bot import content, payloads
 from bot.context import HandlerContext
 from bot.core import Button, IncomingMessage, Reply
 from bot.i18n import _, format_day
+from bot.nlu import answers
+from bot.router import Route
+from handlers.subscriptions import start_messages
 
 logger = logging.getLogger(__name__)
 
@@ -53,9 +56,9 @@ def _guide_overview(topic: str, guide: dict[str, Any]) -> Reply:
     lines.append(_("Informasi resmi: {link}").format(link=guide["link"]))
     lines += ["", _("Ada {n} langkah. Mau saya pandu satu per satu?").format(n=len(steps))]
     buttons = (
-        Button(_("Mulai langkah 1"), payloads.make("cert", topic, 1)),
+        Button(_("Mulai langkah 1"), payloads.make("cert", topic, 1), answer="next"),
         Button(_("Panduan lain"), payloads.make("cert")),
-        Button(_("Menu"), payloads.make("menu")),
+        Button(_("Menu"), payloads.make("menu"), answer="no"),
     )
     return Reply("\n".join(lines), buttons)
 
@@ -71,7 +74,7 @@ def _guide_step(topic: str, guide: dict[str, Any], number: int) -> Reply:
     ]
     buttons = []
     if number < len(steps):
-        buttons.append(Button(_("Langkah berikutnya"), payloads.make("cert", topic, number + 1)))
+        buttons.append(Button(_("Langkah berikutnya"), payloads.make("cert", topic, number + 1), answer="next"))
     else:
         lines += ["", _("Selesai! Itu langkah terakhir.")]
         if guide.get("help"):
@@ -80,7 +83,7 @@ def _guide_step(topic: str, guide: dict[str, Any], number: int) -> Reply:
             lines.append(_("Catatan: {notes}").format(notes=guide["notes"].strip()))
         lines.append(_("Informasi resmi: {link}").format(link=guide["link"]))
     if number > 1:
-        buttons.append(Button(_("Sebelumnya"), payloads.make("cert", topic, number - 1)))
+        buttons.append(Button(_("Sebelumnya"), payloads.make("cert", topic, number - 1), answer="back"))
     buttons += [Button(_("Panduan lain"), payloads.make("cert")), Button(_("Menu"), payloads.make("menu"))]
     return Reply("\n".join(lines), tuple(buttons))
 
@@ -95,6 +98,7 @@ async def show_guide(msg: IncomingMessage, ctx: HandlerContext) -> list[Reply]:
         return [_index_reply(text, guides, "cert")]
     number = _position(ctx.args, len(guide["steps"]))
     assert topic is not None
+    ctx.state.memory["guide"] = {"topic": topic, "step": number}  # where the person is (0: the overview)
     return [_guide_step(topic, guide, number) if number else _guide_overview(topic, guide)]
 
 
@@ -110,17 +114,57 @@ async def show_tip(msg: IncomingMessage, ctx: HandlerContext) -> list[Reply]:
     assert topic is not None
     pages = tip["pages"]
     number = _position(ctx.args, len(pages)) or 1
+    ctx.state.memory["tip"] = {"topic": topic, "page": number}
     page = pages[number - 1]
     lines = [f"{tip['title']} ({number}/{len(pages)})", "", page["title"], page["body"].strip()]
     buttons = []
     if number < len(pages):
-        buttons.append(Button(_("Lanjut"), payloads.make("tip", topic, number + 1)))
+        buttons.append(Button(_("Lanjut"), payloads.make("tip", topic, number + 1), answer="next"))
     else:
         if tip.get("link"):
             lines += ["", _("Informasi lebih lanjut: {link}").format(link=tip["link"])]
         if tip.get("as_of"):
             lines.append(_("Angka per {day}; periksa lagi sumber resminya.").format(day=_as_of(tip["as_of"])))
     if number > 1:
-        buttons.append(Button(_("Sebelumnya"), payloads.make("tip", topic, number - 1)))
+        buttons.append(Button(_("Sebelumnya"), payloads.make("tip", topic, number - 1), answer="back"))
     buttons += [Button(_("Tips lain"), payloads.make("tip")), Button(_("Menu"), payloads.make("menu"))]
     return [Reply("\n".join(lines), tuple(buttons), replace=bool(msg.payload))]
+
+
+# --- "mulai" under a guide, MULAI elsewhere -----------------------------------------------------
+
+RESUME_WORDS = frozenset({"mulai", "resume"})  # MULAI (messages on again), also "mulai lagi dong kak"
+_RESUME_COURTESY = frozenset({"lagi", "dong", "kak", "ya", "aja", "saja", "deh", "min", "admin", "please", "pls",
+                              "pesan", "pesannya", "kirim", "again", "messages", "sekarang"})
+
+
+def _offered_step(ctx: HandlerContext) -> str | None:
+    """The payload of the step the last reply offers to go on with (its "next" option) when it is a guide's;
+    at a guide's last step, its first step (start again)."""
+    steps = [option for option in ctx.state.memory.get("options") or []
+             if len(option) > 2 and payloads.parse(option[1])[0] in ("cert", "tip")]
+    for _title, payload, meaning in steps:
+        if meaning == "next":
+            return str(payload)
+    for _title, payload, meaning in steps:
+        if meaning == "back":
+            route, args = payloads.parse(payload)
+            return payloads.make(route, args[0], 1)
+    return None
+
+
+async def start_step_or_messages(msg: IncomingMessage, ctx: HandlerContext) -> list[Reply]:
+    """MULAI: messages on again; under a guide, "mulai" starts (or goes on with) the steps it offers."""
+    step = _offered_step(ctx)
+    if step is None:
+        return await start_messages(msg, ctx)
+    route, ctx.args = payloads.parse(step)
+    return await (show_guide(msg, ctx) if route == "cert" else show_tip(msg, ctx))
+
+
+def resume_in_words(msg: IncomingMessage, ctx: HandlerContext) -> Route | None:
+    """"mulai lagi dong kak": MULAI (or the guide's next step under a guide) in more words than the keyword."""
+    words = answers.words(msg.text or "")
+    if len(words) < 2 or words[0] not in RESUME_WORDS or not set(words[1:]) <= _RESUME_COURTESY:
+        return None
+    return Route(start_step_or_messages)

@@ -63,7 +63,8 @@ async def ask_delete(msg: IncomingMessage, ctx: HandlerContext) -> list[Reply]:
           "ke pelatihan yang belum dimulai dibatalkan. Penyelenggara hanya menyimpan jumlah peserta tanpa nama."),
         _("Ini tidak bisa dibatalkan."),
     ))
-    return [Reply(text, (Button(_("Ya, hapus data saya"), "dely"), Button(_("Tidak"), "menu")))]
+    yes, no = Button(_("Ya, hapus data saya"), "dely", answer="yes"), Button(_("Tidak"), "menu", answer="no")
+    return [Reply(text, (yes, no))]
 
 
 async def delete_data(msg: IncomingMessage, ctx: HandlerContext) -> list[Reply]:

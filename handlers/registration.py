@@ -15,6 +15,7 @@ from bot.context import HandlerContext
 from bot.core import Button, IncomingMessage, Reply
 from bot.crafts import CRAFTS, craft_name
 from bot.i18n import _, format_when
+from bot.nlu import answers
 from bot.regions import region_name, zone_of
 from bot.router import Form
 from bot.services.registrations import RegistrationRefused
@@ -24,8 +25,8 @@ logger = logging.getLogger(__name__)
 
 STATE = "reg"
 FIELDS = ("consent", "name", "phone", "crafts", "region", "business", "confirm")
-YES = {"ya", "iya", "y", "yes", "ok", "oke", "setuju", "boleh", "benar", "betul", "sip", "agree", "yes please"}
-NO = {"tidak", "tdk", "gak", "ga", "nggak", "enggak", "no", "jangan", "tidak setuju", "no thanks"}
+# How a typed answer to the consent or confirm question reads ("ya daftar", "oke kak", "lanjut", "ga setuju ah").
+CHOICE = {"yes": "yes", "next": "yes", "no": "no"}
 CANCEL = {"batal", "batalkan", "cancel", "keluar", "stop form"}
 SKIP = {"lewati", "lewat", "skip", "-", "tidak ada", "tdk ada", "ga ada", "gak ada", "none", "belum ada"}
 DONE = {"selesai", "sudah", "done", "cukup", "lanjut"}
@@ -193,7 +194,7 @@ def looks_like_answer(msg: IncomingMessage, ctx: HandlerContext) -> bool:
     if text in CANCEL or msg.contact:
         return True
     if field in ("consent", "confirm"):
-        return text in YES or text in NO
+        return answers.meaning(msg.text or "") is not None
     if field == "phone":
         return bool(re.fullmatch(r"[+\d][\d\s().-]{5,}", text))
     if field == "crafts":
@@ -220,7 +221,7 @@ async def answer_form(msg: IncomingMessage, ctx: HandlerContext) -> list[Reply]:
     data = ctx.state.data
     problem: str | None = None
     if field == "consent":
-        choice = payload_value or ("yes" if words in YES else "no" if words in NO else None)
+        choice = payload_value or CHOICE.get(answers.meaning(text) or "")
         if choice == "no":
             ctx.state.clear()
             return [Reply(_("Baik, tidak apa-apa. Tanpa izin itu kami tidak bisa mendaftarkan Anda, dan tidak ada "
@@ -292,7 +293,7 @@ async def answer_form(msg: IncomingMessage, ctx: HandlerContext) -> list[Reply]:
         else:
             problem = _("Tulis nama usaha Anda (2 sampai 120 karakter), atau pilih Lewati.")
     elif field == "confirm":
-        choice = payload_value or ("yes" if words in YES else "no" if words in NO else None)
+        choice = payload_value or CHOICE.get(answers.meaning(text) or "")
         if choice == "yes":
             return await _finish(ctx)
         if choice == "edit":
@@ -468,8 +469,9 @@ async def cancel_registration(msg: IncomingMessage, ctx: HandlerContext) -> list
         if len(found) != 1:
             return await show_my_registrations(msg, ctx)
         code = found[0].code
+    yes, no = Button(_("Ya, batalkan"), payloads.make("rcy", code), answer="yes"), Button(_("Tidak"), "my", answer="no")
     return [Reply(_("Yakin membatalkan pendaftaran {code}? Kursi Anda akan diberikan ke orang berikutnya.").format(
-        code=code), (Button(_("Ya, batalkan"), payloads.make("rcy", code)), Button(_("Tidak"), "my")))]
+        code=code), (yes, no))]
 
 
 async def confirm_cancel(msg: IncomingMessage, ctx: HandlerContext) -> list[Reply]:

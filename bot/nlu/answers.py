@@ -1,53 +1,166 @@
 """Reading an answer to a question Kriya asked, in the person's own words: yes, no, next, back.
 
 One reader for every question (consent, confirmations, cancelling, deleting, guide steps), so that "ya daftar",
-"iya kak", "nggih", "👍" mean yes everywhere, and a yes is never taken for a new request."""
+"iya kak", "nggih", "👍" mean yes everywhere, "ga setuju" means no, and a yes is never taken for a new request.
+
+A reply is an answer when every word in it is one of the words below (after folding case, emoji skin tones,
+stretched letters "iyaaa" and one-letter typos "stuju"): answer words, verbs that confirm what was asked
+("ya hapus"), negations, and courtesy words ("kak", "dong"). A negation wins over any yes word ("ga setuju",
+"tidak mau"); anything else in the message ("ya, biayanya berapa?") makes it not a plain answer (None)."""
 
 from __future__ import annotations
 
 import logging
 import re
 import unicodedata
+from functools import cache
 
 from bot.core import Answer
+from bot.nlu.normalize import known_words, slang
 
 logger = logging.getLogger(__name__)
 
-# Words (after normalising) that say one thing on their own; combinations ("ya daftar", "iya kak") are read
-# by `meaning` word by word: every word must be one of the meaning's words or a courtesy word.
-WORDS: dict[Answer, frozenset[str]] = {
-    "yes": frozenset({"ya", "iya", "y", "yes", "ok", "oke", "okay", "setuju", "boleh", "benar", "betul", "sip",
-                      "agree", "yup", "yep", "nggih", "inggih", "muhun", "sumuhun", "mangga", "gas", "siap",
-                      "👍", "✅", "👌", "🙏", "👍🏻", "👍🏼", "👍🏽", "👍🏾", "👍🏿"}),
-    "no": frozenset({"tidak", "tdk", "gak", "ga", "gk", "nggak", "enggak", "engga", "no", "nope", "jangan",
-                     "mboten", "ora", "henteu", "teu", "❌", "👎", "✖️"}),
-    "next": frozenset({"lanjut", "lanjutkan", "berikutnya", "selanjutnya", "next", "terus", "teruskan"}),
-    "back": frozenset({"kembali", "sebelumnya", "back", "previous", "mundur"}),
-}
-COURTESY = frozenset({"kak", "ka", "kakak", "mas", "mbak", "bu", "pak", "bang", "dong", "deh", "aja", "saja",
-                      "sih", "nih", "please", "pls", "thanks", "makasih", "min", "admin", "lah", "yaa", "ok"})
-# Verbs that confirm what was asked ("ya daftar", "ya batalkan", "iya hapus aja"): they strengthen a yes.
-CONFIRMING = frozenset({"daftar", "daftarkan", "batal", "batalkan", "hapus", "hapuskan", "kirim", "setuju",
-                        "lanjut", "register", "cancel", "delete", "send"})
+MAX_WORDS = 6  # longer messages say more than yes or no
 
-_TOKEN = re.compile(r"[\w]+|[^\w\s]", re.UNICODE)
+YES = frozenset({
+    # Indonesian and slang
+    "ya", "iya", "iye", "iyah", "iyo", "yoi", "yo", "y", "ok", "oke", "okey", "okeh", "okay", "oks", "oce", "okie",
+    "setuju", "boleh", "benar", "bener", "betul", "sip", "siap", "gas", "gaskeun", "cus", "mau", "yuk", "ayo",
+    "tentu", "pasti", "jadi", "sudah", "udah", "dah", "yakin", "mantap", "mantab", "okelah", "iyalah", "yaudah",
+    "yaudh", "hayu", "hayuk",
+    # Javanese and Sundanese
+    "nggih", "inggih", "enggih", "nggeh", "geh", "muhun", "sumuhun", "mangga", "enya", "heeh", "heueuh", "he'eh",
+    "leres", "sampun",
+    # English
+    "yes", "yeah", "yea", "yep", "yup", "yups", "yap", "sure", "agree", "alright", "correct", "right",
+    "fine", "absolutely", "definitely", "confirm", "confirmed",
+    # emoji
+    "👍", "✅", "👌", "🙏", "🆗", "✔", "☑", "🙆", "💯", "🤝",
+})
+NO = frozenset({
+    # Indonesian and slang
+    "tidak", "tdk", "tak", "gak", "ga", "gk", "g", "nggak", "ngga", "ngak", "nggk", "enggak", "engga", "engak",
+    "kagak", "ndak", "nda", "ndk", "gag", "ogah", "jangan", "jgn", "belum", "blm", "bukan",
+    # Javanese and Sundanese
+    "mboten", "boten", "ora", "orak", "ra", "rasah", "durung", "dereng", "henteu", "hente", "teu", "embung", "moal",
+    # English
+    "no", "nope", "nah", "not", "dont", "don't", "never", "nevermind",
+    # emoji
+    "❌", "👎", "✖", "🙅", "⛔", "🚫", "❎",
+})
+NEXT = frozenset({"lanjut", "lanjutkan", "lanjutin", "berikutnya", "selanjutnya", "next", "terus", "teruskan",
+                  "trus", "continue", "maju", "➡", "▶", "⏩"})
+BACK = frozenset({"kembali", "sebelumnya", "balik", "back", "previous", "prev", "mundur", "⬅", "◀", "⏪"})
+# Verbs that confirm what was asked ("ya daftar", "ya batalkan", "iya hapus aja"). Alone they are a yes too
+# ("daftar", "hapus aja"), except the ones that also mean "stop this" (`ABORTING`): "batal" at "Hapus data?" is no.
+CONFIRMING = frozenset({"daftar", "daftarkan", "daftarin", "hapus", "hapuskan", "hapusin", "kirim", "kirimkan",
+                        "kirimin", "register", "delete", "send", "proceed", "submit", "ikut", "gabung", "join"})
+ABORTING = frozenset({"batal", "batalkan", "batalin", "cancel"})
+# Words that only soften or frame an answer ("iya kak", "ga usah deh", "no thanks", "not now").
+COURTESY = frozenset({
+    "kak", "ka", "kk", "kakak", "mas", "mbak", "mba", "bu", "ibu", "pak", "bapak", "bang", "om", "tante", "sis",
+    "gan", "min", "admin", "kang", "akang", "teh", "teteh", "bos", "boss", "bro", "cak", "dik", "dek", "sah", "dong", "deh", "aja", "aj", "saja", "sih", "nih", "lah", "ah", "kok", "kan", "lho",
+    "please", "pls", "plis", "thanks", "thank", "you", "makasih", "terima", "kasih", "tq", "thx", "saya", "aku",
+    "usah", "perlu", "dulu", "sekarang", "now", "yet", "mind", "sekali", "banget", "bgt", "kalau", "gitu", "itu",
+    "semua", "datanya", "data", "acan", "pendaftarannya", "pendaftaran", "the", "it", "do", "so", "lagi", "sdh", "nya",
+    "hehe", "wkwk", "😊", "🙂", "😀", "😁", "❤", "🥰", "😍", "✨",
+})
+# Whole replies that say yes although they contain a negation ("gpp" = "it's fine").
+YES_PHRASES = frozenset({
+    "gpp", "gapapa", "gakpapa", "ga papa", "gak papa", "nggak papa", "ngga papa", "tidak apa apa", "ga apa apa",
+    "gak apa apa", "nggak apa apa", "tidak apa", "tak apa", "ga masalah", "gak masalah", "tidak masalah",
+    "no problem", "no worries", "why not", "of course", "go ahead", "sounds good", "ok sure", "yes please",
+    "boleh banget", "tentu saja", "sure thing", "do it", "please do", "let's go", "lets go",
+})
+# Typed shortcuts and common misspellings of the words above.
+TYPOS = {"bner": "benar", "btl": "betul", "stj": "setuju", "ya'": "ya", "lnjt": "lanjut", "nxt": "next",
+         "nex": "next", "brktnya": "berikutnya", "slnjtnya": "selanjutnya", "hps": "hapus", "dftr": "daftar"}
+
+_MEANINGS: tuple[tuple[Answer, frozenset[str]], ...] = (("yes", YES), ("no", NO), ("next", NEXT), ("back", BACK))
+_TOKEN = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?|\d+|[^\w\s]", re.UNICODE)
+_SKIN_AND_VARIANTS = re.compile("[\U0001F3FB-\U0001F3FF\uFE0E\uFE0F\u200D]")
+_STRETCHED = re.compile(r"([^\W\d_])\1+")  # "iyaaa", "sipp", "okee" -> letters once
+_REDUPLICATED = re.compile(r"([^\W\d_]{2,})2\b")  # "apa2" = "apa apa"
 
 
-def _tokens(text: str) -> list[str]:
-    text = unicodedata.normalize("NFKC", text).casefold().strip()
-    text = re.sub(r"(\w)\1{2,}", r"\1", text)  # iyaaa -> iya
-    return [t for t in _TOKEN.findall(text) if t not in {".", ",", "!", "?"}]
+def _squash(word: str) -> str:
+    return _STRETCHED.sub(r"\1", word)
+
+
+@cache
+def _vocabulary() -> dict[str, str]:
+    """Every known word, by itself and squashed ("nggak" -> "ngak"), to its canonical spelling."""
+    known: dict[str, str] = {}
+    for words in (YES, NO, NEXT, BACK, CONFIRMING, ABORTING, COURTESY):
+        for word in words:
+            known.setdefault(word, word)
+    for word in list(known):
+        known.setdefault(_squash(word), word)
+    for typo, word in TYPOS.items():
+        known.setdefault(typo, word)
+    return known
+
+
+def _close(word: str, other: str) -> bool:
+    """One letter added, dropped, changed or two swapped (words of five letters or more only)."""
+    if abs(len(word) - len(other)) > 1 or min(len(word), len(other)) < 5 or word == other:
+        return False
+    if len(word) == len(other):
+        diff = [i for i, (a, b) in enumerate(zip(word, other, strict=True)) if a != b]
+        return len(diff) == 1 or (len(diff) == 2 and diff[1] == diff[0] + 1
+                                  and word[diff[0]] == other[diff[1]] and word[diff[1]] == other[diff[0]])
+    short, long = sorted((word, other), key=len)
+    return any(long[:i] + long[i + 1:] == short for i in range(len(long)))
+
+
+@cache
+def _known(token: str) -> str | None:
+    """The canonical spelling of a typed word, or None when it is not an answer word. Typos are corrected only
+    towards answer words and verbs, and never from a word Kriya knows ("batik" is not "balik")."""
+    vocabulary = _vocabulary()
+    found = vocabulary.get(token) or vocabulary.get(_squash(token)) or vocabulary.get(slang().get(token, ""))
+    if found or token in known_words() or not token.isalpha():
+        return found
+    answer_words = YES | NO | NEXT | BACK | CONFIRMING | ABORTING
+    candidates = {vocabulary[word] for word in answer_words if _close(_squash(token), _squash(word))}
+    return candidates.pop() if len(candidates) == 1 else None
+
+
+def words(text: str) -> list[str]:
+    """The message as lower-case words and emoji, without punctuation, skin tones or stretched letters."""
+    text = _SKIN_AND_VARIANTS.sub("", unicodedata.normalize("NFKC", text).casefold()).replace("’", "'")
+    text = _REDUPLICATED.sub(r"\1 \1", text)
+    return [t for t in _TOKEN.findall(text) if not unicodedata.category(t[0]).startswith("P")]
 
 
 def meaning(text: str) -> Answer | None:
-    """What a short reply means as an answer (None when it is not a plain answer)."""
-    words = _tokens(text)
-    if not words or len(words) > 5:
+    """What a short reply means as an answer to a question Kriya asked (None when it is not a plain answer)."""
+    typed = words(text)
+    if not typed or len(typed) > MAX_WORDS:
         return None
-    for answer, vocabulary in WORDS.items():
-        if words[0] in vocabulary and all(w in vocabulary or w in COURTESY or
-                                          (answer == "yes" and w in CONFIRMING) for w in words[1:]):
-            return answer
-    if all(w in CONFIRMING or w in COURTESY for w in words) and any(w in CONFIRMING for w in words):
+    spelled = [_known(word) or word for word in typed]
+    if {" ".join(spelled), " ".join(w for w in spelled if w not in COURTESY)} & YES_PHRASES:
+        return "yes"  # "gpp kak", "no problem", "of course"
+    if any(_known(word) is None for word in typed):
+        return None
+    core = [word for word in spelled if word not in COURTESY]
+    if not core:
+        return None  # "makasih kak" is thanks, not an answer
+    if any(word in NO for word in core):
+        return "no"  # negation wins: "ga setuju", "tidak mau", "ga jadi", "not now"
+    kinds = {answer for word in core for answer, vocabulary in _MEANINGS if word in vocabulary}
+    if "back" in kinds:
+        return "back" if kinds <= {"back", "yes"} else None
+    if kinds == {"next"}:
+        return "next"  # "lanjut", "terus?", "next kak"
+    if "yes" in kinds:
+        return "yes"  # "ya daftar", "oke lanjut", "iya hapus aja", "setuju kak"
+    if all(word in CONFIRMING for word in core):
         return "yes"  # "daftar", "hapus aja", "kirim"
-    return None
+    return None  # "batal" alone: stop what was asked, or cancel it? The question's own options decide.
+
+
+def verb(text: str) -> str | None:
+    """The one verb a reply is made of ("batalkan", "hapus aja"), to find the option whose title has it."""
+    core = [w for w in (_known(t) for t in words(text)) if w not in COURTESY]
+    return core[0] if len(core) == 1 and core[0] in CONFIRMING | ABORTING else None

@@ -16,6 +16,16 @@ _ORDINALS: dict[str, int] = {
     "pertama": 1, "kesatu": 1, "kedua": 2, "ketiga": 3, "keempat": 4, "kelima": 5, "keenam": 6, "ketujuh": 7,
     "kedelapan": 8, "kesembilan": 9, "kesepuluh": 10,
 }
+# Sundanese ("nu kadua") and Javanese ("sing kapindho", "sing kaping telu") ordinals.
+_REGIONAL_ORDINALS: dict[str, int] = {
+    "kahiji": 1, "kadua": 2, "katilu": 3, "kaopat": 4, "kalima": 5, "kagenep": 6, "katujuh": 7, "kadalapan": 8,
+    "kasalapan": 9, "kasapuluh": 10, "kapisan": 1, "kapindho": 2, "kapindo": 2, "katelu": 3,
+}
+_JAVANESE_CARDINALS: dict[str, int] = {  # after "kaping"
+    "siji": 1, "setunggal": 1, "pindho": 2, "pindo": 2, "loro": 2, "kalih": 2, "telu": 3, "tiga": 3, "papat": 4,
+    "sekawan": 4, "lima": 5, "gangsal": 5, "enem": 6, "nem": 6, "pitu": 7, "wolu": 8, "sanga": 9, "songo": 9,
+    "sepuluh": 10, "dua": 2, "satu": 1, "empat": 4,
+}
 _ENGLISH_ORDINALS: dict[str, int] = {
     "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7, "eighth": 8,
     "ninth": 9, "tenth": 10,
@@ -27,7 +37,7 @@ _POINTERS = {
     "yang", "the", "ke", "pelatihan", "training", "workshop", "kelas", "acara", "info", "detail", "detil",
     "daftar", "ikut", "pilih", "lihat", "liat", "ambil", "register", "join", "book", "show", "see", "tentang",
     "about", "batal", "batalkan", "cancel", "mau", "want", "select", "choose", "pick", "jadwal", "lanjut",
-    "buka",
+    "buka", "sing", "nu", "ingkang", "kaping",
 }
 # Words before which a number counts something else (people, days, money...).
 _UNITS = {
@@ -62,6 +72,9 @@ FILLERS = {
     "pick", "#", "xnum",
 }
 
+# A reply made only of these words and one number picks that option of the last reply ("sing kaping telu").
+PICK_WORDS = FILLERS | {"ke", "sing", "nu", "ingkang", "kaping", "anu", "nomer", "urutan", "lah", "nya"}
+
 PLACEHOLDER = "xnum"
 
 
@@ -92,6 +105,10 @@ def find_number(tokens: list[str]) -> tuple[int | None, int | None]:
             return _CARDINALS[token], i
         if token in _ORDINALS and before not in _ORDINAL_NOT_AFTER and after not in _ORDINAL_NOT_BEFORE:
             return _ORDINALS[token], i
+        if token in _REGIONAL_ORDINALS and before not in _ORDINAL_NOT_AFTER:
+            return _REGIONAL_ORDINALS[token], i
+        if token in _JAVANESE_CARDINALS and before == "kaping":
+            return _JAVANESE_CARDINALS[token], i
         english_pick = before == "the" or after in {"one", "option", "training", "workshop"}
         if token in _ENGLISH_ORDINALS and english_pick:
             return _ENGLISH_ORDINALS[token], i
