@@ -71,7 +71,8 @@ def build_router() -> Router:
     router.payload("dely", profile.delete_data, p.NO_ARGS)
     # subscriptions; STOP and MULAI work from any state
     router.keyword("stop berhenti unsubscribe", subscriptions.stop_messages)
-    router.keyword("mulai resume", subscriptions.start_messages)
+    router.keyword("mulai resume", guides.start_step_or_messages)  # under a guide, "mulai" goes on with it
+    router.context(guides.resume_in_words)  # "mulai lagi dong kak"
     router.command("berhenti stop", subscriptions.stop_messages)
     router.command("langganan subscriptions", subscriptions.list_subscriptions)
     router.payload("subs", subscriptions.list_subscriptions, p.NO_ARGS)
