@@ -36,7 +36,7 @@ def _parser() -> argparse.ArgumentParser:
 
     understand = commands.add_parser("understand", help="show what the bot understood, as JSON lines")
     understand.add_argument("--today", type=date.fromisoformat, help="reference date (YYYY-MM-DD)")
-    understand.add_argument("text", nargs="*")
+    understand.add_argument("text", nargs="*", help="messages (each argument is one; quote a message with spaces)")
 
     serve = commands.add_parser("serve", help="the web process: webhooks, /healthz, scheduler and outbox")
     serve.add_argument("--port", type=int, help="port (default $PORT or 8000)")
@@ -91,7 +91,7 @@ def _understand(args: argparse.Namespace) -> None:
     from bot import nlu
 
     today = args.today or utc_clock().date()
-    lines = [" ".join(args.text)] if args.text else (line.rstrip("\n") for line in sys.stdin)
+    lines = args.text if args.text else (line.rstrip("\n") for line in sys.stdin)  # each argument: one message
     for line in lines:
         print(json.dumps(nlu.understand(line, today=today).as_dict(), ensure_ascii=False), flush=True)
 

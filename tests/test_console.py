@@ -74,6 +74,14 @@ def test_understand_prints_the_contract_keys(seeded: Path) -> None:
                               "date_to", "confidence"]
 
 
+def test_understand_takes_each_argument_as_one_message(seeded: Path) -> None:
+    done = kriya(seeded, "understand", "--today", "2026-11-23", "halo", "pelatihan batik di jogja", "tips kemasan")
+    assert done.returncode == 0, done.stderr
+    lines = [json.loads(line) for line in done.stdout.splitlines()]
+    assert [line["text"] for line in lines] == ["halo", "pelatihan batik di jogja", "tips kemasan"]
+    assert [line["intent"] for line in lines] == ["greeting", "training_search", "market_tips"]
+
+
 def test_bad_arguments_exit_non_zero(seeded: Path) -> None:
     done = kriya(seeded, "understand", "--today", "kemarin")
     assert done.returncode != 0 and "today" in done.stderr
