@@ -28,7 +28,11 @@ IMPORT_ROWS = 20_000
 WEBHOOKS = 100
 WEBHOOK_SPACING = 0.03  # seconds between two webhooks while the import runs
 ANSWER_BOUND = 10.0  # seconds: the longest a webhook may wait for its answer
-STALL_BOUND = 0.5  # seconds: the longest the web process's event loop may be blocked
+# Seconds the web process's event loop may go without turning while it handles 100 webhooks during the
+# import (the old driver blocked it up to 5 s per wait for the lock). On an idle machine this is ~0.05 s;
+# the rest of the bound is for a loaded one (2 shared cores), where handling itself is slow.
+STALL_BOUND = 1.5
+WAIT_STALL_BOUND = 0.2  # the same, while one transaction waits for a lock and nothing else runs
 TICK = 0.005
 HOLD = 1.0  # seconds another connection holds the write lock
 HEADER = ("code,title,craft,organizer,province,regency,venue,mode,starts_at,ends_at,registration_deadline,"
@@ -178,7 +182,7 @@ async def test_a_lock_held_elsewhere_is_waited_for_without_blocking_the_loop(
                 await session.execute(text("SELECT 1"))
             waited = time.perf_counter() - started
         assert HOLD * 0.9 <= waited < HOLD + 1.0
-        assert ticker.longest < STALL_BOUND
+        assert ticker.longest < WAIT_STALL_BOUND
 
         monkeypatch.setattr(inline_sqlite, "LOCK_DEADLINE", 0.3)
         other.execute("BEGIN IMMEDIATE")
