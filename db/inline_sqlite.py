@@ -59,9 +59,10 @@ async def when_unlocked(statement: Callable[[], Any], deadline: float | None = N
         try:
             result = statement()
         except sqlite3.OperationalError as error:
-            if not is_busy(error) or time.monotonic() + delay > give_up:
-                if tries:
-                    logger.warning("sqlite: still locked after %d tries; giving up", tries)
+            if not is_busy(error):
+                raise
+            if time.monotonic() + delay > give_up:
+                logger.warning("sqlite: still locked after %d tries; giving up", tries)
                 raise
         else:
             if tries > 20:
