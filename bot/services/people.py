@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from datetime import datetime, timedelta
 
 from sqlalchemy import bindparam, select
@@ -25,6 +26,22 @@ _PERSON = (
 )
 _PERSON_LOCKED = _PERSON.with_for_update(of=Artisan)
 
+# A first message is clearly English when it has two of these words and none of the Indonesian ones.
+_ENGLISH = frozenset("""i i'm im want would like to the for register join how much what when where is are do does
+can could please hi hello hey my me you your it this that training course workshop about of in and cost fee
+price sign up apply""".split())
+_INDONESIAN = frozenset("""saya aku mau ingin pengen yang di ke dan untuk apa ada pelatihan daftar kak bu pak mas
+mbak gak ga nggak tidak bisa dong ya halo berapa kapan dimana gimana bagaimana sy yg utk min kah nya cara info""".split())
+
+
+def first_language(msg: IncomingMessage) -> str:
+    """The language of a new person: English when their first message clearly is, else the channel's hint."""
+    words = re.findall(r"[a-z']+", (msg.text or "").casefold())
+    english = sum(word in _ENGLISH for word in words)
+    if english >= 2 and not any(word in _INDONESIAN for word in words):
+        return "en"
+    return normalize_language(msg.language)
+
 
 async def load_person(
     session: AsyncSession, msg: IncomingMessage, now: datetime, lock: bool
@@ -36,7 +53,7 @@ async def load_person(
     query = _PERSON_LOCKED if lock else _PERSON
     row = (await session.execute(query, {"channel": msg.channel, "external_id": msg.user_id})).first()
     if row is None:
-        artisan = Artisan(display_name=(msg.name or "")[:120] or None, language=normalize_language(msg.language),
+        artisan = Artisan(display_name=(msg.name or "")[:120] or None, language=first_language(msg),
                           phone=msg.phone, crafts=[], created_at=now, updated_at=now)
         session.add(artisan)
         await session.flush()
