@@ -6,6 +6,7 @@ import logging
 
 from bot import payloads as p
 from bot.i18n import LANGUAGES
+from bot.nlu.codes import is_valid_code
 from bot.router import Router
 from handlers import guides, language, menu, profile, registration, subscriptions, trainings
 
@@ -30,13 +31,15 @@ def build_router() -> Router:
     router.intent("media", menu.show_media)
     # trainings
     router.command("pelatihan trainings", trainings.list_trainings)
-    router.payload("tl", trainings.list_trainings, p.args(p.filters, optional=1))
-    router.payload("tf", trainings.choose_filter, p.args(p.one_of("c", "p", "m"), p.filters))
-    router.payload("td", trainings.show_training, p.args(p.training_code))
+    router.payload("tl", trainings.list_trainings, p.args(trainings.list_filters, optional=1))
+    router.payload("tf", trainings.choose_filter, p.args(p.one_of("c", "p", "m"), trainings.list_filters))
+    router.payload("td", trainings.show_training, p.args(is_valid_code))
+    router.payload("tr", trainings.register_code, p.args(is_valid_code))  # "Daftar" for codes rg's shape refuses
     router.intent("training_search", trainings.search_trainings)
     router.intent("training_detail", trainings.show_training_detail)
-    router.intent("training_code", trainings.show_training)
+    router.intent("training_code", trainings.typed_code(lambda intent: router.by_intent(intent).handler))
     router.intent("location", trainings.show_nearest)
+    router.context(trainings.follow_up)  # codes with "daftar", questions about the training in view, paging
     # certification and market tips
     router.command("sertifikasi certification", guides.show_guide)
     router.payload("cert", guides.show_guide, p.args(p.slug, p.number, optional=2))

@@ -92,7 +92,7 @@ async def test_choose_from_the_list_by_number_or_title(chat: Chat) -> None:
 async def test_empty_result_offers_the_nearest_alternatives(chat: Chat) -> None:
     await chat.send(payload="tl:c=pewter;p=51")  # pewter in Bali: none
     assert "Belum ada pelatihan mendatang untuk Pewter (timah) · Bali" in chat.text
-    assert "Yang terdekat (Pewter (timah))" in chat.text
+    assert "Yang terdekat (Pewter (timah) · terdekat dari Bali)" in chat.text  # nearest places first
     assert "PWT-PGK-01" in chat.text
 
 

@@ -6,10 +6,11 @@ import logging
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, case, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.regions import TimeZone, zone_of
+from bot.nlu.codes import normalize_code
+from bot.regions import CAPITALS, TimeZone, distance_km, zone_of
 from db.models import Registration, Training
 
 logger = logging.getLogger(__name__)
@@ -62,13 +63,31 @@ class TrainingView:
         return self.status == "published" and now < closes and now < self.starts_at
 
 
+MODES = {"online": ("online", "hybrid"), "offline": ("offline", "hybrid")}  # what "online"/"offline" lets in
+
+
 @dataclass(frozen=True)
 class TrainingFilter:
+    """What a list asks for; `near` (a province or regency code) orders by place (that regency, its province,
+    then the other provinces by the distance of their capitals, online last) before the date."""
+
     craft: str | None = None
     province: str | None = None
     regency: str | None = None
     date_from: date | None = None
     date_to: date | None = None
+    mode: str | None = None  # online (online or hybrid), offline (offline or hybrid)
+    free: bool = False
+    near: str | None = None
+
+
+def provinces_near(region: str) -> list[str]:
+    """Province codes nearest first from the province of `region` (itself first), by their capitals."""
+    home = region.split(".")[0]
+    origin = CAPITALS.get(home)
+    if origin is None:
+        return [home]
+    return [home, *sorted((p for p in CAPITALS if p != home), key=lambda p: distance_km(origin, CAPITALS[p]))]
 
 
 @dataclass(frozen=True)
@@ -127,6 +146,18 @@ class TrainingCatalogue:
             query = query.where(Training.starts_at >= _local_bounds(wanted.date_from, end=False))
         if wanted.date_to:
             query = query.where(Training.starts_at <= _local_bounds(wanted.date_to, end=True))
+        if wanted.mode in MODES:
+            query = query.where(Training.mode.in_(MODES[wanted.mode]))
+        if wanted.free:
+            query = query.where(Training.fee == 0)
+        if wanted.near:
+            ranks = {p: rank for rank, p in enumerate(provinces_near(wanted.near), 2)}
+            place = case(
+                (Training.mode == "online", 99),
+                (Training.regency == wanted.near, 0),
+                else_=case(ranks, value=Training.province, else_=98),
+            )
+            return query.order_by(place, Training.starts_at, Training.code)
         return query.order_by(Training.starts_at, Training.code)
 
     async def search(self, wanted: TrainingFilter) -> list[TrainingView]:
@@ -155,7 +186,15 @@ class TrainingCatalogue:
 
     async def by_code(self, code: str) -> TrainingView | None:
         """Any training (past, cancelled or upcoming) by its code, case-insensitive."""
-        row = (await self.session.execute(
-            select(Training, _TAKEN).where(Training.code == code.strip().upper())  # codes are stored upper-case
-        )).first()
-        return _view(row[0], row[1]) if row else None
+        found = await self.by_codes([code])
+        return found[0] if found else None
+
+    async def by_codes(self, codes: list[str]) -> list[TrainingView]:
+        """The trainings (past, cancelled or upcoming) of those of `codes` that exist, in the order given; one
+        query on the unique index (codes are stored in capitals, so any case finds them)."""
+        wanted = list(dict.fromkeys(normalize_code(c) for c in codes if c and c.strip()))
+        if not wanted:
+            return []
+        rows = (await self.session.execute(select(Training, _TAKEN).where(Training.code.in_(wanted)))).all()
+        found = {training.code: _view(training, taken) for training, taken in rows}
+        return [found[code] for code in wanted if code in found]
