@@ -8,6 +8,8 @@ from typing import Any
 
 from alembic import command
 from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy import event, make_url
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
@@ -71,14 +73,27 @@ def alembic_config() -> Config:
     return config
 
 
-def _upgrade(connection: Connection, revision: str) -> None:
-    config = alembic_config()
-    config.attributes["connection"] = connection
-    command.upgrade(config, revision)
+def _upgrade(connection: Connection, revision: str) -> tuple[str | None, str | None]:
+    """Apply the migrations missing up to `revision`; (revision before, revision after)."""
+    alembic_log = logging.getLogger("alembic")
+    level = alembic_log.level
+    alembic_log.setLevel(logging.WARNING)  # its INFO lines ("Context impl SQLiteImpl.") are noise to a user
+    try:
+        config = alembic_config()
+        before = MigrationContext.configure(connection).get_current_revision()
+        target = ScriptDirectory.from_config(config).get_revision(revision)
+        if target is not None and before == target.revision:
+            return before, before  # nothing to do: say nothing
+        config.attributes["connection"] = connection
+        command.upgrade(config, revision)
+        return before, MigrationContext.configure(connection).get_current_revision()
+    finally:
+        alembic_log.setLevel(level)
 
 
 async def upgrade(engine: AsyncEngine, revision: str = "head") -> None:
-    """Apply migrations up to `revision` on the engine's database."""
+    """Apply migrations up to `revision` on the engine's database (logged only when one was applied)."""
     async with engine.begin() as connection:
-        await connection.run_sync(_upgrade, revision)
-    logger.info("database migrated to %s", revision)
+        before, after = await connection.run_sync(_upgrade, revision)
+    if before != after:
+        logger.info("database migrated from %s to %s", before or "an empty database", after)

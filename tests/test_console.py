@@ -82,6 +82,15 @@ def test_understand_takes_each_argument_as_one_message(seeded: Path) -> None:
     assert [line["intent"] for line in lines] == ["greeting", "training_search", "market_tips"]
 
 
+def test_migrations_are_logged_once_to_stderr_and_only_when_applied(tmp_path: Path) -> None:
+    first = kriya(tmp_path, "trainings", "list")
+    assert first.returncode == 0, first.stderr
+    assert "alembic" not in first.stdout + first.stderr and "migrat" not in first.stdout
+    assert len([line for line in first.stderr.splitlines() if "migrated" in line]) == 1
+    second = kriya(tmp_path, "trainings", "list")
+    assert second.returncode == 0 and second.stderr == ""
+
+
 def test_bad_arguments_exit_non_zero(seeded: Path) -> None:
     done = kriya(seeded, "understand", "--today", "kemarin")
     assert done.returncode != 0 and "today" in done.stderr
