@@ -16,6 +16,7 @@ from collections.abc import Callable, Mapping, Sequence
 from datetime import date
 
 from bot.crafts import CRAFTS
+from bot.nlu.codes import is_valid_code
 from bot.regions import is_region
 
 logger = logging.getLogger(__name__)
@@ -65,7 +66,6 @@ _PROVINCE = _shape(r"[0-9]{2}")
 _REGENCY = _shape(r"[0-9]{2}\.[0-9]{2}")
 _DAY = _shape(r"[0-9]{8}")
 _SLUG = _shape(r"[a-z][a-z0-9_-]{0,23}")
-_TRAINING_CODE = _shape(r"[A-Za-z0-9]{2,8}(?:-[A-Za-z0-9]{1,8}){1,4}")  # as the catalogue import accepts
 _REGISTRATION_CODE = _shape(r"[A-Z0-9]{2,8}-[A-Z0-9]{2,16}")  # KR-7QX2MA
 
 
@@ -110,7 +110,8 @@ def slug(value: str) -> bool:
 
 
 def training_code(value: str) -> bool:
-    return bool(_TRAINING_CODE.fullmatch(value))
+    """Any code an organizer may print (the importer's rule: bot.nlu.codes.is_valid_code)."""
+    return is_valid_code(value)
 
 
 def registration_code(value: str) -> bool:

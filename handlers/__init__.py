@@ -34,7 +34,6 @@ def build_router() -> Router:
     router.payload("tl", trainings.list_trainings, p.args(trainings.list_filters, optional=1))
     router.payload("tf", trainings.choose_filter, p.args(p.one_of("c", "p", "m"), trainings.list_filters))
     router.payload("td", trainings.show_training, p.args(is_valid_code))
-    router.payload("tr", trainings.register_code, p.args(is_valid_code))  # "Daftar" for codes rg's shape refuses
     router.intent("training_search", trainings.search_trainings)
     router.intent("training_detail", trainings.show_training_detail)
     router.intent("training_code", trainings.typed_code(lambda intent: router.by_intent(intent).handler))

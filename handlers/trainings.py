@@ -62,9 +62,7 @@ def decode(text: str) -> dict[str, str]:
 
 
 def code_payload(route: str, code: str) -> str:
-    """'td:CODE' or a registration payload; codes the older payload shape refuses register through 'tr'."""
-    if route == "rg" and not payloads.training_code(code):
-        route = "tr"
+    """'td:CODE' (the detail) or 'rg:CODE' (register)."""
     return payloads.make(route, code)
 
 

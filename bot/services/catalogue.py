@@ -21,6 +21,7 @@ from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.crafts import CRAFTS
+from bot.nlu.codes import CODE_MAX, is_valid_code, normalize_code
 from bot.regions import is_regency_of, region_name, zone_of
 from bot.services.notices import notify
 from bot.services.reminders import Policy, ReminderPlanner
@@ -34,7 +35,6 @@ COLUMNS = (
 )
 OPTIONAL = {"regency", "registration_deadline", "quota", "requirements", "language", "status"}
 MODES = ("offline", "online", "hybrid")
-CODE_RE = re.compile(r"^[A-Z0-9]{2,8}(-[A-Z0-9]{1,8}){1,4}$")
 
 MAX_FILE_BYTES = 10 * 1024 * 1024  # a catalogue of 20,000 trainings is about 8 MB
 MAX_ROWS = 50_000
@@ -368,9 +368,11 @@ def _choice(row: dict[str, Any], name: str, limit: int, allowed: Sequence[str], 
 
 
 def _code(row: dict[str, Any]) -> str:
-    code = _required(row, "code", 32).upper()
-    if not CODE_RE.match(code):
-        raise ValueError(f"code '{code}' should look like BTK-2612-YK")
+    """Whatever the organizer printed on the poster: letters, digits and - _ . /, up to 32 characters."""
+    code = normalize_code(_required(row, "code", CODE_MAX))
+    if not is_valid_code(code):
+        raise ValueError(f"code '{code}' may hold letters, digits and - _ . / (up to {CODE_MAX} characters, "
+                         "starting and ending with a letter or digit)")
     return code
 
 
