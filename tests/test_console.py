@@ -57,6 +57,9 @@ def test_chat_in_english(seeded: Path) -> None:
 def test_trainings_list_and_import_errors(seeded: Path, tmp_path: Path) -> None:
     listed = kriya(seeded, "trainings", "list")
     assert listed.returncode == 0 and "BTK-YK-01" in listed.stdout and "WITA" in listed.stdout
+    line = next(line for line in listed.stdout.splitlines() if line.startswith("KRM-BTL-01"))
+    assert "Kabupaten Bantul" in line and " 34.02 " not in line  # names, not Kemendagri codes
+    assert "11 of 15" in line and " 4 " in line  # seats taken and free, said as such
     bad = tmp_path / "bad.csv"
     bad.write_text("code,title\nX-1,y\n")
     done = kriya(seeded, "trainings", "import", str(bad))

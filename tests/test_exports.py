@@ -11,7 +11,7 @@ from sqlalchemy import select, update
 from bot.__main__ import _export
 from bot.app import App
 from bot.config import Settings
-from bot.services.exports import HEADER, spreadsheet_rows, spreadsheet_safe, write_csv
+from bot.services.exports import HEADER, header, spreadsheet_rows, spreadsheet_safe, write_csv
 from db.models import Artisan
 from tests.conftest import Chat
 from tests.test_registration_chat import fill_form
@@ -67,7 +67,7 @@ async def test_the_export_command_neutralises_names_typed_in_chat(
     capsys.readouterr()
     await _export(Settings(database_url=database_url), None)
     rows = list(csv.reader(io.StringIO(capsys.readouterr().out)))
-    assert rows[0] == list(HEADER)
+    assert rows[0] == list(header("id"))  # the CLI's default: Indonesian
     body = rows[1:]
     assert len(body) == len(BUSINESS_NAMES)
     assert [cell for row in rows for cell in row if dangerous(cell)] == []
@@ -77,3 +77,19 @@ async def test_the_export_command_neutralises_names_typed_in_chat(
     assert "'=1+1" in column["regency"] and "'-batik" in column["crafts"]
     assert all(phone.startswith("'+62812345678") for phone in column["phone"])  # still readable, as text
     assert all(row[0] == "BTK-YK-01" and row[1].startswith("KR-") for row in body)  # safe cells stay as they are
+
+
+async def test_the_export_shows_place_names_and_a_header_in_the_chosen_language(
+    demo_app: App, database_url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    chat = Chat(demo_app, user="6281299990000")
+    await fill_form(chat, name="Sri Rahayu", phone="0812 9999 0000", region="Sleman", business=None)
+    await chat.tap("Ya, daftar")
+    for language, place, craft in (("id", "Kabupaten Sleman", "Batik"), ("en", "Kabupaten Sleman", "Batik")):
+        capsys.readouterr()
+        await _export(Settings(database_url=database_url), "BTK-YK-01", language)
+        rows = list(csv.reader(io.StringIO(capsys.readouterr().out)))
+        assert rows[0] == list(header(language)) and rows[0] != list(header("en" if language == "id" else "id"))
+        [row] = rows[1:]
+        assert row[HEADER.index("regency")] == place and "34.04" not in row
+        assert craft in row[HEADER.index("crafts")] and "batik" not in row[HEADER.index("crafts")].split()

@@ -12,6 +12,9 @@ from typing import TextIO
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.crafts import craft_name
+from bot.i18n import _, use_language
+from bot.regions import region_name
 from db.models import Artisan, Registration, Training
 
 logger = logging.getLogger(__name__)
@@ -48,9 +51,40 @@ HEADER = ("training", "registration", "status", "registered_at", "full_name", "p
           "business_name")
 
 
-async def registrants(session: AsyncSession, training_code: str | None = None) -> list[tuple[str, ...]]:
-    """The header and one row per live registration (not cancelled), by training then time: the raw values;
-    write them with `write_csv` (or another writer built on `spreadsheet_rows`), never cell by cell."""
+def header(language: str | None = None) -> tuple[str, ...]:
+    """The export's column names in the organizer's language (the machine names without one)."""
+    if language is None:
+        return HEADER
+    with use_language(language):
+        return (_("Pelatihan"), _("Kode pendaftaran"), _("Status"), _("Waktu daftar"), _("Nama lengkap"),
+                _("Nomor HP"), _("Kerajinan"), _("Kabupaten/kota"), _("Nama usaha"))
+
+
+def _status(status: str, language: str | None) -> str:
+    if language is None:
+        return status
+    with use_language(language):
+        return {"registered": _("terdaftar"), "waitlisted": _("daftar tunggu")}.get(status, status)
+
+
+def _crafts(crafts: list[str] | None, language: str | None) -> str:
+    if language is None:
+        return " ".join(crafts or [])
+    with use_language(language):
+        return ", ".join(craft_name(c) for c in crafts or [])
+
+
+def _regency(code: str | None, language: str | None) -> str:
+    if language is None:
+        return code or ""
+    return region_name(code) or code or ""
+
+
+async def registrants(session: AsyncSession, training_code: str | None = None,
+                      language: str | None = None) -> list[tuple[str, ...]]:
+    """The header and one row per live registration (not cancelled), by training then time. With `language`
+    the header, statuses, crafts and places are words in that language (Kabupaten Sleman, not 34.04); without,
+    the raw values. Write them with `write_csv` (or another writer built on `spreadsheet_rows`)."""
     query = (
         select(Training.code, Registration, Artisan)
         .join(Training, Training.id == Registration.training_id)
@@ -60,12 +94,13 @@ async def registrants(session: AsyncSession, training_code: str | None = None) -
     )
     if training_code:
         query = query.where(func.upper(Training.code) == training_code.upper())
-    rows: list[tuple[str, ...]] = [HEADER]
+    rows: list[tuple[str, ...]] = [header(language)]
     for code, registration, person in (await session.execute(query)).all():
         rows.append((
-            code, registration.code, registration.status, registration.created_at.isoformat(timespec="seconds"),
+            code, registration.code, _status(registration.status, language),
+            registration.created_at.isoformat(timespec="seconds"),
             (person.full_name or "") if person else "", (person.phone or "") if person else "",
-            " ".join(person.crafts or []) if person else "", (person.regency or "") if person else "",
+            _crafts(person.crafts, language) if person else "", _regency(person.regency, language) if person else "",
             (person.business_name or "") if person else "",
         ))
     return rows
