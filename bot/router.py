@@ -26,6 +26,9 @@ def options_of(reply: Reply) -> list[list[str]]:
     return [[b.title, b.payload, b.answer or ""] for b in reply.buttons if b.kind == "payload"]
 
 
+GO_ON_MAX_PLAIN = 2  # a yes means "next" only among a few options (a guide's step), never under a list
+
+
 def match_option(text: str, options: list[list[str]]) -> str | None:
     """The payload of the option the person typed: by its number ("2", "yang kedua", "nomor 2", "nu kadua",
     "sing kaping telu"), its title, or in their own words when one option has that meaning (a yes, a no,
@@ -47,8 +50,8 @@ def match_option(text: str, options: list[list[str]]) -> str | None:
     meaning = answers.meaning(text)
     if meaning:
         meanings = [option[2] if len(option) > 2 else "" for option in options]
-        if meaning == "yes" and "yes" not in meanings:
-            meaning = "next"  # "ok", "sip" under a guide's step: go on
+        if meaning == "yes" and "yes" not in meanings and meanings.count("") <= GO_ON_MAX_PLAIN:
+            meaning = "next"  # "ok", "sip" under a guide's step: go on (not under a list: it is not a page turn)
         chosen = [option[1] for option, means in zip(options, meanings, strict=True) if means == meaning]
         return chosen[0] if len(chosen) == 1 else None
     verb = answers.verb(text)

@@ -444,3 +444,11 @@ async def test_a_list_after_the_deadline_passed(console: ChannelChat) -> None:
     console.app.clock.now += timedelta(days=8)  # type: ignore[attr-defined]  # BTK-YK-01 closed on 30 Nov
     reply = await console.say("pelatihan batik jogja")
     assert "ditutup" in item(reply, "BTK-YK-01")
+
+
+@pytest.mark.parametrize("thanks", ["oke kak makasih", "ok", "sip"])
+async def test_an_ok_under_a_list_is_not_a_page_turn(console: ChannelChat, thanks: str) -> None:
+    await console.say("pelatihan")
+    before = (await memory(console)).get("shown", {}).get("o")
+    await console.say(thanks)
+    assert (await memory(console)).get("shown", {}).get("o") == before
