@@ -10,6 +10,7 @@ import re
 from datetime import timedelta
 from typing import Any
 
+import pytest
 from sqlalchemy import select
 
 from db.models import ChannelIdentity, Conversation, Organizer, Training
