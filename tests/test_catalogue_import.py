@@ -184,3 +184,38 @@ async def test_moved_and_cancelled_trainings_are_announced_batch_by_batch(
         pending = (await session.execute(select(Reminder).where(Reminder.status == "pending"))).scalars().all()
     assert len(notices) == 1 and "berubah" in notices[0].body["text"]
     assert pending and all(r.due_at > clock() for r in pending)
+
+
+@pytest.mark.parametrize(("province", "regency", "stored"), [
+    ("DI Yogyakarta", "Sleman", ("34", "34.04")),
+    ("Daerah Istimewa Yogyakarta", "Kab. Sleman", ("34", "34.04")),
+    ("jogja", "Kota Yogyakarta", ("34", "34.71")),
+    ("Jawa Tengah", "Kota Pekalongan", ("33", "33.75")),
+    ("Jawa Tengah", "kabupaten pekalongan", ("33", "33.26")),
+    ("33", "Batang", ("33", "33.25")),
+    ("Bali", "", ("51", None)),
+])
+async def test_province_and_regency_take_names_as_people_write_them(
+    app: App, tmp_path: Path, province: str, regency: str, stored: tuple[str, str | None]
+) -> None:
+    path = tmp_path / "names.csv"
+    path.write_text(HEADER + good("NAMA-1", province=province, regency=regency))
+    report = await run(app, path)
+    assert report.errors == []
+    training = (await trainings(app))["NAMA-1"]
+    assert (training.province, training.regency) == stored
+
+
+@pytest.mark.parametrize(("province", "regency"), [
+    ("Jawa Tengah", "Pekalongan"),  # Kota or Kabupaten? asked, not guessed
+    ("Sleman", ""),  # a regency is not a province
+    ("Jawa Tengah", "Kabupaten Sleman"),  # not inside that province
+    ("Atlantis", ""),
+])
+async def test_unclear_places_are_refused_with_a_reason(app: App, tmp_path: Path, province: str,
+                                                        regency: str) -> None:
+    path = tmp_path / "names.csv"
+    path.write_text(HEADER + good("NAMA-2", province=province, regency=regency) + good("NAMA-3"))
+    report = await run(app, path)
+    assert [error.line for error in report.errors] == [2]
+    assert "NAMA-3" in await trainings(app) and "NAMA-2" not in await trainings(app)

@@ -22,6 +22,8 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.crafts import CRAFTS
 from bot.nlu.codes import CODE_MAX, is_valid_code, normalize_code
+from bot.nlu.gazetteer import find_region
+from bot.nlu.normalize import normalize
 from bot.regions import is_regency_of, region_name, zone_of
 from bot.services.notices import notify
 from bot.services.reminders import Policy, ReminderPlanner
@@ -120,7 +122,9 @@ def describe_format() -> str:
     return (
         "A .csv file with a header row, or a .yaml/.yml file with a list of trainings (or a 'trainings:' list); "
         f"UTF-8, at most {MAX_FILE_BYTES // (1024 * 1024)} MB and {MAX_ROWS} rows; no YAML anchors or aliases. "
-        f"Required columns: {required}. Optional: {optional}. Times without an offset are local to the "
+        f"Required columns: {required}. Optional: {optional}. province and regency take names as people write "
+        "them (Jawa Tengah, DI Yogyakarta, Kabupaten Sleman, Kota Pekalongan) or Kemendagri codes (33, 34.04); "
+        "code is what the poster shows (letters, digits and - _ . /, up to 32). Times without an offset are local to the "
         "province (WIB, WITA or WIT). Rows are upserted by code; a bad row is reported with its line and "
         "every reason, and the good rows still go in (exit status 0 when any went in, 1 when rows were "
         "refused and none went in, 2 when the file was refused)."
@@ -376,18 +380,57 @@ def _code(row: dict[str, Any]) -> str:
     return code
 
 
+REGEX_KIND = re.compile(r"(?i)\s*(kabupaten|kab\.?|kota|kotamadya)\s")  # the cell says which of the two
+REGION_CODE_SHAPE = re.compile(r"[\d.]+")  # a Kemendagri code (34, 34.04); anything else is read as a name
+
+
+def _place(text: str) -> tuple[str, str | None] | None:
+    """(province, regency or None) of a place written as people write it ("DI Yogyakarta", "jogja",
+    "Kab. Sleman", "Kota Pekalongan"), when the whole cell names one place."""
+    tokens = normalize(text).split()
+    found = find_region(tokens) if tokens else None
+    if found is None or found.start != 0 or found.end != len(tokens):
+        return None
+    return found.value
+
+
 def _province(row: dict[str, Any]) -> str:
-    province = _required(row, "province", 13)
-    if "." in province or region_name(province) is None:
-        raise ValueError(f"province '{province}' is not a Kemendagri province code such as 34")
-    return province
+    province = _required(row, "province", 100)
+    if REGION_CODE_SHAPE.fullmatch(province):
+        if "." in province or region_name(province) is None:
+            raise ValueError(f"province '{province}' is not a Kemendagri province code such as 34")
+        return province
+    place = _place(province)
+    if place is None or place[1] is not None:
+        raise ValueError(f"province '{province}' is not a province name (e.g. Jawa Tengah) or code (e.g. 33)")
+    return place[0]
 
 
 def _regency(row: dict[str, Any], province: str | None) -> str | None:
-    regency = _text(row, "regency", 13)
-    if regency and province and not is_regency_of(regency, province):
-        raise ValueError(f"regency '{regency}' is not a regency code inside province {province}")
+    regency = _text(row, "regency", 100)
+    if not regency:
+        return None
+    if not REGION_CODE_SHAPE.fullmatch(regency):
+        regency = _regency_named(regency, province)
+    if province and not is_regency_of(regency, province):
+        raise ValueError(f"regency '{regency}' is not inside province {province}")
     return regency
+
+
+def _regency_named(name: str, province: str | None) -> str:
+    """The code of a regency or city written by name; a bare name that is both a Kabupaten and a Kota (Pekalongan)
+    is refused rather than guessed."""
+    if not REGEX_KIND.match(name):
+        found = {_place(f"{kind} {name}") for kind in ("Kabupaten", "Kota")}
+        codes = {p[1] for p in found if p and p[1] and (province is None or p[0] == province)}
+        if len(codes) > 1:
+            raise ValueError(f"regency '{name}': say Kabupaten {name} or Kota {name}")
+        if codes:
+            return codes.pop()
+    place = _place(name)
+    if place is None or place[1] is None:
+        raise ValueError(f"regency '{name}' is not a regency or city name (e.g. Kabupaten Sleman) or code (e.g. 34.04)")
+    return place[1]
 
 
 def _dates(row: dict[str, Any], province: str) -> tuple[datetime, datetime, datetime | None]:
