@@ -57,6 +57,14 @@ def backoff(attempts: int) -> timedelta:
     return timedelta(seconds=min(BACKOFF_CAP.total_seconds(), 2 ** min(max(attempts, 1), 30)))
 
 
+FORGOTTEN = ""  # the address of a finished row that belongs to nobody
+
+
+def forget(row: OutboxMessage) -> None:
+    """A finished row that belongs to nobody keeps no address and no text (UU PDP 27/2022)."""
+    row.external_id, row.body, row.provider_message_id = FORGOTTEN, {}, None
+
+
 def new_claim_token() -> str:
     return uuid.uuid4().hex  # 32 characters, the width of outbox.claim_token
 
@@ -402,7 +410,9 @@ class Outbox:
                 return
             row.status, row.sent_at, row.attempts = "sent", self.clock(), row.attempts + 1
             row.last_error = None
-            if result.provider_message_ids:
+            if row.artisan_id is None:  # the reply to a deletion (or an apology): keep nothing of it once sent
+                forget(row)
+            elif result.provider_message_ids:
                 row.provider_message_id = result.provider_message_ids[-1]
                 row.body = {**row.body, "provider_ids": result.provider_message_ids}
 

@@ -96,6 +96,7 @@ async def test_deleting_my_data_leaves_nothing_that_identifies_me(person: Channe
             confirmation = (await session.execute(
                 select(OutboxMessage).order_by(OutboxMessage.id.desc()).limit(1))).scalar_one()
             assert confirmation.status == "sent" and confirmation.artisan_id is None
+    assert await left_of(person.app, traces(person)) == []  # at once, not only after the next scheduler pass
     clock.advance(seconds=30)
     await scheduler_pass(person.app, clock)
     assert await left_of(person.app, traces(person)) == []

@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.outbox import FORGOTTEN
 from bot.services.registrations import Registrations
 from bot.services.reminders import Policy
 from db.models import (
@@ -29,7 +30,6 @@ logger = logging.getLogger(__name__)
 RETENTION = timedelta(days=730)  # personal data is kept at most two years after the person's last message
 INBOUND_KEPT = timedelta(days=7)  # hashes of inbound message ids: long enough for any platform's redelivery
 FINISHED = ("sent", "failed", "expired", "skipped")
-FORGOTTEN = ""  # the address of a finished row that belongs to nobody
 
 
 class Privacy:
