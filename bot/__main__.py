@@ -63,16 +63,28 @@ def _parser() -> argparse.ArgumentParser:
     actions = trainings.add_subparsers(dest="action", required=True)
     from bot.services.catalogue import describe_format
 
-    importing = actions.add_parser("import", help="import trainings from CSV or YAML (upsert by code)",
-                                   description=describe_format())
-    importing.add_argument("file", type=Path)
+    importing = actions.add_parser(
+        "import", help="import trainings from CSV, XLSX or YAML (upsert by code)",
+        description=describe_format() + " An .xlsx workbook is read the same way: its first sheet, the column "
+        "names in row 1, line numbers in messages as the spreadsheet numbers its rows; a formula counts by its "
+        "saved value. `kriya trainings template` writes a file to fill in.")
+    importing.add_argument("file", type=Path, help="a .csv, .xlsx, .yaml or .yml file")
     actions.add_parser("list", help="the catalogue as a table")
+    template = actions.add_parser(
+        "template", help="a file for organizers to fill in: the import's columns and one example row",
+        description="The import's columns as the header and one example row (code CONTOH-01) that imports as it "
+        "is. CSV goes to stdout unless --output is given; XLSX (with a sheet 'Petunjuk' saying per column what "
+        "to write) goes to --output, or to kriya-trainings-template.xlsx in the working directory.")
+    template.add_argument("--format", choices=("csv", "xlsx"), default="csv", help="default: csv")
+    template.add_argument("--output", type=Path, help="the file to write")
 
     registrations = commands.add_parser("registrations", help="registrants, for organizers")
     reg_actions = registrations.add_subparsers(dest="action", required=True)
-    export = reg_actions.add_parser("export", help="registrants as CSV on stdout")
+    export = reg_actions.add_parser("export", help="registrants as CSV on stdout, or CSV/XLSX in a file")
     export.add_argument("--training", help="only this training code")
-    export.add_argument("--format", choices=("csv",), default="csv")
+    export.add_argument("--format", choices=("csv", "xlsx"), default="csv",
+                        help="csv (default) or xlsx (needs --output)")
+    export.add_argument("--output", type=Path, help="the file to write (default for csv: stdout)")
     export.add_argument("--lang", choices=("id", "en"), default="id",
                         help="language of the header, statuses, crafts and place names (default: id)")
     return parser
@@ -251,9 +263,34 @@ async def _list(settings: Settings) -> None:
     print(f"{len(found)} upcoming training(s)")
 
 
-async def _export(settings: Settings, training: str | None, language: str | None = "id") -> None:
-    from bot.services.exports import registrants, write_csv
+def _template(fmt: str, output: Path | None) -> None:
+    from bot.services.templates import DEFAULT_XLSX_NAME, write_template_csv, write_template_xlsx
 
+    try:
+        if fmt == "csv" and output is None:
+            write_template_csv(sys.stdout)
+            return
+        if output is None:
+            output = Path(DEFAULT_XLSX_NAME)
+            if output.exists():  # perhaps the one already filled in: never written over unasked
+                raise CommandError(f"{output.resolve()} exists; name another file with --output")
+        if fmt == "csv":
+            with output.open("w", encoding="utf-8", newline="") as out:
+                write_template_csv(out)
+        else:
+            write_template_xlsx(output)
+    except OSError as error:
+        raise CommandError(f"cannot write {output}: {error.strerror}") from None
+    print(f"template written to {output.resolve()}: fill in one row per training (replace the example "
+          "CONTOH-01), then `kriya trainings import` it")
+
+
+async def _export(settings: Settings, training: str | None, language: str | None = "id", fmt: str = "csv",
+                  output: Path | None = None) -> None:
+    from bot.services.exports import registrants, write_csv, write_xlsx
+
+    if fmt == "xlsx" and output is None:
+        raise CommandError("--format xlsx needs --output FILE")
     async with open_app(settings) as app, app.sessionmaker() as session:
         if training:
             from db.models import Training
@@ -262,7 +299,19 @@ async def _export(settings: Settings, training: str | None, language: str | None
             if not exists:
                 raise CommandError(f"no training with code {training}")
         rows = await registrants(session, training, language)
-    write_csv(rows, sys.stdout)  # every cell neutralised: no formula reaches the organizer's spreadsheet
+    # every cell neutralised: no formula reaches the organizer's spreadsheet
+    try:
+        if output is None:
+            write_csv(rows, sys.stdout)
+        elif fmt == "xlsx":
+            write_xlsx(rows, output, title="Pendaftar" if language == "id" else "Registrants")
+        else:
+            with output.open("w", encoding="utf-8", newline="") as out:
+                write_csv(rows, out)
+    except OSError as error:
+        raise CommandError(f"cannot write {output}: {error.strerror}") from None
+    if output is not None:
+        print(f"{len(rows) - 1} registrant(s) written to {output.resolve()}", file=sys.stderr)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -292,10 +341,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             asyncio.run(_seed(settings))
         elif args.command == "trainings" and args.action == "import":
             return asyncio.run(_import(settings, args.file))
+        elif args.command == "trainings" and args.action == "template":
+            _template(args.format, args.output)
         elif args.command == "trainings":
             asyncio.run(_list(settings))
         elif args.command == "registrations":
-            asyncio.run(_export(settings, args.training, args.lang))
+            asyncio.run(_export(settings, args.training, args.lang, args.format, args.output))
     except (CommandError, ConfigError) as error:
         print(f"kriya: {error}", file=sys.stderr)
         return 2

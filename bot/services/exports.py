@@ -5,9 +5,13 @@ from __future__ import annotations
 
 import csv
 import logging
+import os
+import re
+import tempfile
 import unicodedata
 from collections.abc import Iterable, Sequence
-from typing import TextIO
+from pathlib import Path
+from typing import Any, TextIO
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -45,6 +49,67 @@ def spreadsheet_rows(rows: Iterable[Sequence[object]]) -> list[list[str]]:
 def write_csv(rows: Iterable[Sequence[object]], out: TextIO) -> None:
     """The rows as CSV (RFC 4180 quoting by the csv module), every cell neutralised first."""
     csv.writer(out).writerows(spreadsheet_rows(rows))
+
+
+# Characters an XLSX (XML 1.0) cell cannot hold: C0 controls other than tab, line feed and carriage return, and
+# lone surrogates. openpyxl refuses them; the export shows U+FFFD in their place.
+XLSX_ILLEGAL_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff]")
+XLSX_MAX_WIDTH = 60  # characters: a long description wraps the column no wider than this
+XLSX_MIN_WIDTH = 8
+
+
+def column_widths(rows: Sequence[Sequence[object]]) -> list[float]:
+    """Readable column widths (in characters) for `rows`: the longest line of each column, within bounds."""
+    widths: list[float] = []
+    for row in rows:
+        for index, cell in enumerate(row):
+            longest = max((len(line) for line in str("" if cell is None else cell).splitlines()), default=0)
+            if index == len(widths):
+                widths.append(XLSX_MIN_WIDTH)
+            widths[index] = min(max(widths[index], longest + 2), XLSX_MAX_WIDTH)
+    return widths
+
+
+def style_sheet(sheet: Any, rows: Sequence[Sequence[object]]) -> None:
+    """Header row bold and frozen, columns as wide as their content (within bounds)."""
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
+    for cell in sheet[1] if rows else ():
+        cell.font = Font(bold=True)
+    sheet.freeze_panes = "A2"
+    for index, width in enumerate(column_widths(rows), start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = width
+
+
+def save_workbook(workbook: Any, path: Path) -> None:
+    """Written next to `path` first and then moved over it: never a half-written file under its name."""
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    os.close(handle)
+    try:
+        workbook.save(temporary)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def write_xlsx(rows: Sequence[Sequence[object]], path: Path, title: str = "Registrants") -> None:
+    """The rows as a one-sheet XLSX workbook: every cell neutralised by `spreadsheet_rows` and stored as a
+    string (never a formula, never a number a spreadsheet would reformat), header bold, widths readable."""
+    from openpyxl import Workbook
+
+    safe = [[XLSX_ILLEGAL_RE.sub("\ufffd", cell) for cell in row] for row in spreadsheet_rows(rows)]
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = title[:31]
+    for row_number, row in enumerate(safe, start=1):
+        for column, text in enumerate(row, start=1):
+            cell = sheet.cell(row=row_number, column=column)
+            cell.value = text
+            cell.data_type = "s"  # set after the value: openpyxl would take a text starting with '=' as a formula
+    style_sheet(sheet, safe)
+    save_workbook(workbook, path)
 
 
 HEADER = ("training", "registration", "status", "registered_at", "full_name", "phone", "crafts", "regency",
