@@ -65,7 +65,7 @@ def _parser() -> argparse.ArgumentParser:
 
     importing = actions.add_parser(
         "import", help="import trainings from CSV, XLSX or YAML (upsert by code)",
-        description=describe_format() + " An .xlsx workbook is read the same way: its first sheet, the column "
+        description=describe_format() + " A workbook is read the same way: its first sheet, the column "
         "names in row 1, line numbers in messages as the spreadsheet numbers its rows; a formula counts by its "
         "saved value. `kriya trainings template` writes a file to fill in.")
     importing.add_argument("file", type=Path, help="a .csv, .xlsx, .yaml or .yml file")

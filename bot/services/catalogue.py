@@ -126,7 +126,8 @@ def describe_format() -> str:
     required = ", ".join(c for c in COLUMNS if c not in OPTIONAL)
     optional = ", ".join(sorted(OPTIONAL))
     return (
-        "A .csv file with a header row, or a .yaml/.yml file with a list of trainings (or a 'trainings:' list); "
+        "A .csv file with a header row, an .xlsx workbook, or a .yaml/.yml file with a list of trainings (or a "
+        "'trainings:' list); "
         f"UTF-8, at most {MAX_FILE_BYTES // (1024 * 1024)} MB and {MAX_ROWS} rows; no YAML anchors or aliases. "
         f"Required columns: {required}. Optional: {optional}. province and regency take names as people write "
         "them (Jawa Tengah, DI Yogyakarta, Kabupaten Sleman, Kota Pekalongan) or Kemendagri codes (33, 34.04); "
