@@ -132,18 +132,26 @@ def or_empty(check: Check) -> Check:
 FILTER_KEYS: dict[str, Check] = {"c": craft, "p": province, "r": regency, "f": day, "t": day, "o": number}
 
 
-def filters(value: str) -> bool:
-    """Training list filters as `encode_filters` writes them: known keys, each once, each value valid."""
-    if value == "":
+def keyed(keys: Mapping[str, Check]) -> Check:
+    """A check of `key=value;key=value` arguments (as `encode_filters` writes them): known keys, each once,
+    each value passing its key's check."""
+
+    def check(value: str) -> bool:
+        if value == "":
+            return True
+        seen: set[str] = set()
+        for part in value.split(";"):
+            key, sep, item = part.partition("=")
+            item_check = keys.get(key)
+            if not sep or item_check is None or key in seen or not item_check(item):
+                return False
+            seen.add(key)
         return True
-    seen: set[str] = set()
-    for part in value.split(";"):
-        key, sep, item = part.partition("=")
-        check = FILTER_KEYS.get(key)
-        if not sep or check is None or key in seen or not check(item):
-            return False
-        seen.add(key)
-    return True
+
+    return check
+
+
+filters = keyed(FILTER_KEYS)  # training list filters
 
 
 # --- route specs --------------------------------------------------------------------------------

@@ -10,7 +10,7 @@ import shutil
 import sqlite3
 import sys
 import time
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,10 +20,10 @@ import pytest
 from sqlalchemy.exc import OperationalError
 
 from tests.conftest import Clock
-from tests.telegram.conftest import CHAT, SECRET, TOKEN, serving, telegram_settings
+from tests.telegram.conftest import CHAT, SECRET, serving, telegram_settings
 from tests.telegram.fake_bot_api import FakeBotApi
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 IMPORT_ROWS = 20_000
 WEBHOOKS = 100
 WEBHOOK_SPACING = 0.03  # seconds between two webhooks while the import runs
@@ -151,14 +151,6 @@ async def test_webhooks_during_a_large_import_are_answered_and_stored(
     assert stored == WEBHOOKS
     assert max(outcome.seconds) < ANSWER_BOUND
     assert loaded_stall < STALL_BOUND
-
-
-@pytest.fixture
-async def fake() -> AsyncIterator[FakeBotApi]:
-    api = FakeBotApi(TOKEN)
-    await api.start()
-    yield api
-    await api.stop()
 
 
 async def test_a_lock_held_elsewhere_is_waited_for_without_blocking_the_loop(
