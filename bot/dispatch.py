@@ -187,7 +187,7 @@ class Dispatcher:
                     replies.append(form.prompt(ctx))
             forgotten = person_deleted(person)  # "hapus data saya": nothing may point at the person any more
             if not forgotten:
-                state.memory["options"] = options_of(replies[-1]) if replies else []
+                state.memory["options"] = options_of(replies[-1], msg.channel) if replies else []
                 conversation.state = state.name
                 conversation.data = state.dump()
             outgoing = []

@@ -21,9 +21,49 @@ MAX_TEXT = 4096  # longer messages are cut before they are read
 INTERRUPTION_CONFIDENCE = 0.75  # how sure the NLU must be that a message in a form is another question
 
 
-def options_of(reply: Reply) -> list[list[str]]:
-    """What the person can answer to `reply`: [title, payload, meaning] of each option (meaning may be "")."""
-    return [[b.title, b.payload, b.answer or ""] for b in reply.buttons if b.kind == "payload"]
+WHATSAPP_NUMBERED_AFTER = 10  # WhatsApp shows more options than a list holds as numbered text of the payload ones
+
+
+def options_of(reply: Reply, channel: str = "") -> list[list[str]]:
+    """What the person can answer to `reply`: [title, payload, meaning] of each option (meaning may be ""),
+    numbered the way `channel` shows them. The console (and Telegram's keyboards, and WhatsApp's buttons and
+    lists) show every button in order, so a contact, location or link button keeps its number with an empty
+    payload: typing its number chooses nothing else. WhatsApp's numbered text (more than 10 options) numbers the
+    payload buttons only."""
+    payload_only = [b for b in reply.buttons if b.kind == "payload"]
+    shown = payload_only if channel == "whatsapp" and len(payload_only) > WHATSAPP_NUMBERED_AFTER else reply.buttons
+    return [[b.title, b.payload if b.kind == "payload" else "", (b.answer or "") if b.kind == "payload" else ""]
+            for b in shown]
+
+
+# Words dropped before a short answer is compared with the options' titles ("yg kabupaten", "kota aja").
+SHORT_ANSWER_FILLER = frozenset({"yg", "yang", "aja", "saja", "dong", "kak", "the", "one"})
+SHORT_ANSWER_MAX_WORDS = 3
+SHORT_ANSWER_MAX_OPTIONS = 6
+
+
+def option_by_title_words(text: str, options: list[list[str]]) -> str | None:
+    """The one-option-by-its-words rule: a short answer (at most 3 words after dropping "yg", "aja" ...) whose
+    words are all in exactly one option's title picks it ("yg kabupaten" for "Kabupaten Malang"), only among a
+    few options (at most 6)."""
+    chosen = [option for option in options if option[1]]
+    if len(options) > SHORT_ANSWER_MAX_OPTIONS:
+        return None
+    typed = [w for w in answers.words(text) if w not in SHORT_ANSWER_FILLER]
+    if not typed or len(typed) > SHORT_ANSWER_MAX_WORDS:
+        return None
+    having = [option for option in chosen if set(typed) <= set(answers.words(option[0]))]
+    return having[0][1] if len(having) == 1 else None
+
+
+def option_by_prefix(text: str, options: list[list[str]]) -> str | None:
+    """The payload of the one option whose title starts with the typed word(s) ("mulai" for "Mulai langkah 1")."""
+    typed = answers.words(text)
+    if not typed:
+        return None
+    having = [option[1] for option in options
+              if option[1] and answers.words(option[0])[:len(typed)] == typed]
+    return having[0] if len(having) == 1 else None
 
 
 GO_ON_MAX_PLAIN = 2  # a yes means "next" only among a few options (a guide's step), never under a list
@@ -42,11 +82,12 @@ def match_option(text: str, options: list[list[str]]) -> str | None:
     elif number is not None and at is not None and not set(tokens[:at] + tokens[at + 1:]) <= PICK_WORDS:
         number = None  # "pelatihan nomor 2 biayanya berapa" is a question about it, not a pick
     if number is not None and 1 <= number <= len(options):
-        return options[number - 1][1]
+        return options[number - 1][1] or None  # a contact or link button: its number chooses nothing else
     wanted = " ".join(answers.words(text))
     for option in options:
-        if " ".join(answers.words(option[0])) == wanted and wanted:
+        if " ".join(answers.words(option[0])) == wanted and wanted and option[1]:
             return option[1]
+    options = [option for option in options if option[1]]  # only what can be chosen by typing
     meaning = answers.meaning(text)
     if meaning:
         meanings = [option[2] if len(option) > 2 else "" for option in options]
@@ -58,7 +99,7 @@ def match_option(text: str, options: list[list[str]]) -> str | None:
     if verb:
         chosen = [option[1] for option in options if verb in answers.words(option[0])]
         return chosen[0] if len(chosen) == 1 else None
-    return None
+    return option_by_title_words(text, options)
 
 
 @dataclass
@@ -90,6 +131,7 @@ class Router:
     forms: dict[str, Form] = field(default_factory=dict)  # by state prefix before ':'
     intents: dict[str, Handler] = field(default_factory=dict)
     keywords: dict[str, Handler] = field(default_factory=dict)  # exact words that beat any state (STOP)
+    absolute: set[str] = field(default_factory=set)  # keywords that beat even an option of the last reply (STOP)
     contexts: list[Context] = field(default_factory=list)  # follow-ups about what was just shown, in order
     fallback: Handler | None = None
 
@@ -122,9 +164,13 @@ class Router:
                 return route
         return None
 
-    def keyword(self, words: str, handler: Handler) -> None:
+    def keyword(self, words: str, handler: Handler, absolute: bool = False) -> None:
+        """Exact words that beat any state; an option of the last reply whose title starts with them wins over
+        them ("mulai" under "Mulai langkah 1") unless they are `absolute` (STOP)."""
         for word in words.split():
             self.keywords[word.casefold()] = handler
+            if absolute:
+                self.absolute.add(word.casefold())
 
     def by_payload(self, payload: str) -> Route | None:
         """The route of a button payload; the fallback ("not understood") when its arguments could not have come
@@ -174,16 +220,29 @@ class Router:
             kind = "location" if msg.location else "media" if msg.media or msg.contact else "unknown"
             return router.by_intent(kind), form
         keyword = router.by_keyword(text)
+        options = ctx.state.memory.get("options") or []
+        if keyword and text.strip().strip(".!").casefold() not in router.absolute:
+            prefixed = option_by_prefix(text, options)
+            route = router.by_payload(prefixed) if prefixed else None
+            if route:
+                return route, form
         if keyword:
             return keyword, form
         command = router.by_command(text)
         if command:
             return command, form
-        chosen = match_option(text, ctx.state.memory.get("options") or [])
+        chosen = match_option(text, options)
         if chosen:
             route = router.by_payload(chosen)
             if route:
                 return route, form
+        typed = text.rstrip(".").strip()
+        if typed.isdigit() and 1 <= int(typed) <= len(options) and not options[int(typed) - 1][1]:
+            # The number of a contact or link button: nothing else is chosen; a form asks its question again.
+            if form:
+                return Route(form.handle), None
+            if router.fallback:
+                return Route(router.fallback), None
         ctx.understanding = nlu.understand(text[:1000], today=ctx.today)
         code = nlu.find_training_code(text)
         if form:

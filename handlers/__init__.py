@@ -39,6 +39,7 @@ def build_router() -> Router:
     router.intent("training_code", trainings.typed_code(lambda intent: router.by_intent(intent).handler))
     router.intent("location", trainings.show_nearest)
     router.context(trainings.follow_up)  # codes with "daftar", questions about the training in view, paging
+    router.context(guides.follow_up)  # "lanjut" and questions under a certification guide keep its step
     # certification and market tips
     router.command("sertifikasi certification", guides.show_guide)
     router.payload("cert", guides.show_guide, p.args(p.slug, p.number, optional=2))
@@ -72,7 +73,7 @@ def build_router() -> Router:
     router.intent("delete_data", profile.ask_delete)
     router.payload("dely", profile.delete_data, p.NO_ARGS)
     # subscriptions; STOP and MULAI work from any state
-    router.keyword("stop berhenti unsubscribe", subscriptions.stop_messages)
+    router.keyword("stop berhenti unsubscribe", subscriptions.stop_messages, absolute=True)
     router.keyword("mulai resume", guides.start_step_or_messages)  # under a guide, "mulai" goes on with it
     router.context(guides.resume_in_words)  # "mulai lagi dong kak"
     router.command("berhenti stop", subscriptions.stop_messages)

@@ -99,6 +99,7 @@ async def show_guide(msg: IncomingMessage, ctx: HandlerContext) -> list[Reply]:
     number = _position(ctx.args, len(guide["steps"]))
     assert topic is not None
     ctx.state.memory["guide"] = {"topic": topic, "step": number}  # where the person is (0: the overview)
+    ctx.state.memory["focus"] = "guide"  # follow-ups are about the guide until a training or a list is shown
     return [_guide_step(topic, guide, number) if number else _guide_overview(topic, guide)]
 
 
@@ -168,3 +169,55 @@ def resume_in_words(msg: IncomingMessage, ctx: HandlerContext) -> Route | None:
     if len(words) < 2 or words[0] not in RESUME_WORDS or not set(words[1:]) <= _RESUME_COURTESY:
         return None
     return Route(start_step_or_messages)
+
+
+# --- follow-ups under a guide: another question keeps its position --------------------------------
+
+_GUIDE_ASPECTS = (
+    ("duration", frozenset({"lama", "lamanya", "berapa lama", "brp lama", "durasi", "proses", "prosesnya", "how long"})),
+    ("cost", frozenset({"biaya", "biayanya", "bayar", "bayarnya", "harga", "harganya", "tarif", "ongkos", "cost",
+                        "fee", "gratis"})),
+)
+
+
+def _guide_in_view(ctx: HandlerContext) -> tuple[str, int, dict[str, Any]] | None:
+    where = ctx.state.memory.get("guide")
+    if ctx.state.memory.get("focus") != "guide" or not isinstance(where, dict):
+        return None
+    guide = content.guides().get(str(where.get("topic") or ""))
+    step = where.get("step")
+    return (str(where["topic"]), step, guide) if guide is not None and isinstance(step, int) else None
+
+
+async def answer_about_guide(msg: IncomingMessage, ctx: HandlerContext) -> list[Reply]:
+    """The guide's duration or cost, asked in the middle of it; the person's step is kept ("lanjut" goes on)."""
+    found = _guide_in_view(ctx)
+    assert found is not None
+    topic, step, guide = found
+    if ctx.args and ctx.args[0] == "cost":
+        line = _("Biaya: {cost} (per {day})").format(cost=guide["cost"], day=_as_of(guide.get("cost_as_of")))
+    else:
+        line = _("Lama proses: {duration}").format(duration=guide.get("duration") or "-")
+    buttons = []
+    if step < len(guide["steps"]):
+        buttons.append(Button(_("Lanjut ke langkah {n}").format(n=step + 1), payloads.make("cert", topic, step + 1),
+                              answer="next"))
+    buttons.append(Button(_("Menu"), payloads.make("menu")))
+    return [Reply(line, tuple(buttons))]
+
+
+def follow_up(msg: IncomingMessage, ctx: HandlerContext) -> Route | None:
+    """Under a certification guide: "lanjut" goes on from the step the person reached (also after another
+    question was answered), and its duration or cost is answered without losing the step."""
+    found = _guide_in_view(ctx)
+    if found is None:
+        return None
+    topic, step, guide = found
+    typed = answers.words(msg.text or "")
+    if answers.meaning(msg.text or "") == "next" and step < len(guide["steps"]):
+        return Route(show_guide, [topic, str(step + 1)])
+    padded = f" {' '.join(typed)} "
+    for aspect, table in _GUIDE_ASPECTS:
+        if len(typed) <= 6 and any(f" {w} " in padded for w in table):
+            return Route(answer_about_guide, [aspect])
+    return None

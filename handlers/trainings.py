@@ -21,7 +21,7 @@ from bot.context import HandlerContext
 from bot.core import Button, IncomingMessage, Reply
 from bot.crafts import CRAFTS, craft_name
 from bot.i18n import _, format_money, format_month, format_short_day, format_when
-from bot.nlu.codes import code_candidates, is_valid_code
+from bot.nlu.codes import code_candidates, find_registration_code, is_valid_code
 from bot.regions import provinces_by_distance, region_name
 from bot.router import Route
 from bot.services.trainings import TrainingFilter, TrainingView
@@ -323,7 +323,7 @@ def _last_was_ours(ctx: HandlerContext) -> bool:
     """Whether the reply the person is answering is the last list, detail or answer this module showed."""
     options = ctx.state.memory.get("options") or []
     mine = ctx.state.memory.get("mine")
-    return mine is not None and [o[1] for o in options if len(o) > 1] == mine
+    return mine is not None and [o[1] for o in options if len(o) > 1 and o[1]] == mine
 
 
 def _page_offset(ctx: HandlerContext) -> int:
@@ -661,8 +661,7 @@ def which_training(msg: IncomingMessage, ctx: HandlerContext, codes: list[str] |
         offset = _page_offset(ctx)
         text = _("Pelatihan yang mana? Ketik nomornya ({first} sampai {last}) atau pilih:").format(
             first=offset + 1, last=offset + len(shown))
-        return [Reply(text, tuple(Button(f"{offset + i}. {code}", code_payload("rg", code))
-                                  for i, code in enumerate(shown, 1)))]
+        return [Reply(text, tuple(Button(code, code_payload("rg", code)) for code in shown))]
     return [Reply(_("Pelatihan mana yang ingin Anda ikuti? Ketik kodenya (misalnya BTK-YK-01) atau pilih dari "
                     "daftar pelatihan."), (Button(_("Lihat pelatihan"), "tl"),))]
 
@@ -711,7 +710,7 @@ async def show_training_detail(msg: IncomingMessage, ctx: HandlerContext) -> lis
         offset = _page_offset(ctx)
         text = _("Nomor berapa? Pilih nomor {first} sampai {last} dari daftar terakhir.").format(
             first=offset + 1, last=offset + len(shown))
-        buttons = tuple(Button(str(offset + i), code_payload("td", c)) for i, c in enumerate(shown, 1))
+        buttons = tuple(Button(c, code_payload("td", c)) for c in shown)  # typed "2" is still the 2nd
         return [Reply(text, buttons)]
     return await search_trainings(msg, ctx)
 
@@ -800,7 +799,7 @@ async def answer_about(msg: IncomingMessage, ctx: HandlerContext) -> list[Reply]
             buttons += [Button(_("Detail lengkap"), code_payload("td", training.code)),
                         Button(_("Pelatihan lain"), _list_payload({"c": training.craft}))]
             ctx.state.memory["training"] = training.code
-            _remember(ctx, str(ctx.state.memory.get("focus") or "training"), buttons)
+            _remember(ctx, "training", buttons)  # the focus: follow-ups are about it until a new list is shown
         return [Reply(_aspect_line(aspect, training, ctx), tuple(buttons))]
     offset = _page_offset(ctx)
     lines = [f"{offset + i}. {_aspect_line(aspect, t, ctx)}" for i, t in enumerate(found, 1)]
@@ -840,14 +839,48 @@ def _paging(words: str) -> str | None:
     return None
 
 
+_CANCEL = {"batal", "batalkan", "batalin", "cancel", "gak jadi", "ga jadi", "nggak jadi", "tidak jadi", "gajadi"}
+
+
+async def about_registration(msg: IncomingMessage, ctx: HandlerContext) -> list[Reply]:
+    """A registration code in a message ("batal KR-JWC4ZD", "info KR-JWC4ZD"): cancel it (asking first) or show
+    it, when it is the person's own; never looked up as a training code."""
+    from handlers.registration import cancel_registration  # registration imports this module
+
+    code = ctx.args[0] if ctx.args else ""
+    found = [r for r in await ctx.services.registrations.upcoming_for(ctx.person.id) if r.code == code]
+    if not found:
+        return [Reply(_("Pendaftaran {code} tidak ditemukan atau sudah dibatalkan.").format(code=code),
+                      (Button(_("Pelatihan saya"), "my"),))]
+    if _has(words_of(msg.text or ""), _CANCEL):
+        ctx.args = [code]
+        return await cancel_registration(msg, ctx)
+    item = found[0]
+    status = (_("terdaftar") if item.status == "registered"
+              else _("daftar tunggu nomor {n}").format(n=item.waitlist_position))
+    ctx.state.memory["training"] = item.training_code
+    buttons = (Button(_("Batalkan {code}").format(code=item.code), payloads.make("rc", item.code)),
+               Button(_("Detail lengkap"), code_payload("td", item.training_code)), Button(_("Menu"), "menu"))
+    _remember(ctx, "training", buttons)
+    text = _("Pendaftaran {code}: {title} ({training}), status: {status}.").format(
+        code=item.code, title=item.training_title, training=item.training_code, status=status)
+    return [Reply(text, buttons)]
+
+
 def follow_up(msg: IncomingMessage, ctx: HandlerContext) -> Route | None:
-    """A message about what was just shown: a typed code ("daftar UJIREG-1"), a question about the training in
-    view ("biayanya brp"), paging ("lagi"), a number past the options, or a list refined ("yg gratis aja")."""
+    """A message about what was just shown: a registration code ("batal KR-JWC4ZD"), a typed code ("daftar
+    UJIREG-1"), a question about the training in view ("biayanya brp"), paging ("lagi"), a number past the
+    options, or a list refined ("yg gratis aja")."""
     text = msg.text or ""
     u = ctx.understanding
     words = words_of(text)
     if not words or u is None:
         return None
+    registration = find_registration_code(text)
+    if registration:
+        return Route(about_registration, [registration])
+    if ctx.state.memory.get("focus") == "guide":
+        return None  # under a certification guide: its own follow-ups (handlers/guides.py)
     candidates = code_candidates(text)
     slots = bool(u.craft or u.province or u.regency or u.date_from or u.date_to)
     short = len(words.split()) <= 8

@@ -49,6 +49,17 @@ _VERBS = {"daftar", "daftarkan", "register", "ikut", "info", "detail", "detil", 
 _TOKEN = re.compile(rf"[{CODE_CHARS}]+", re.ASCII)
 
 
+# A registration's own code (bot/services/registrations.py new_code: "KR-" and six letters or digits): never a
+# training's code; a message naming one is about that registration (cancel it, show it).
+REGISTRATION_CODE_RE = re.compile(r"(?<![\w./-])KR-[A-Za-z0-9]{6}(?![\w]|[-_./][A-Za-z0-9])", re.ASCII | re.IGNORECASE)
+
+
+def find_registration_code(text: str) -> str | None:
+    """The first registration code of the text, in capitals, or None."""
+    found = REGISTRATION_CODE_RE.search(text)
+    return found[0].upper() if found else None
+
+
 def code_candidates(text: str) -> list[str]:
     """The words of `text` that may be training codes, in capitals, in order, without repeats: codes by shape,
     and any valid word after "kode"/"code", or a word with a separator after "daftar"/"info" ("daftar
@@ -63,8 +74,9 @@ def code_candidates(text: str) -> list[str]:
         if cue in _CUES or (cue in _VERBS and separated and sum(ch.isalpha() for ch in word) >= 3):
             found.append(word)
     unique: list[str] = []
+    registrations = {normalize_code(m[0]) for m in REGISTRATION_CODE_RE.finditer(text)}
     for code in (normalize_code(c) for c in found):
-        if code not in unique and len(code) <= CODE_MAX:
+        if code not in unique and len(code) <= CODE_MAX and code not in registrations:
             unique.append(code)
     return unique
 
