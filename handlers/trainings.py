@@ -42,18 +42,7 @@ LIST_KEYS: dict[str, payloads.Check] = {
 _MODES = {"on": "online", "off": "offline"}
 
 
-def list_filters(value: str) -> bool:
-    """List filters as `_list_payload` writes them: known keys, each once, each value valid."""
-    if value == "":
-        return True
-    seen: set[str] = set()
-    for part in value.split(";"):
-        key, sep, item = part.partition("=")
-        check = LIST_KEYS.get(key)
-        if not sep or check is None or key in seen or not check(item):
-            return False
-        seen.add(key)
-    return True
+list_filters = payloads.keyed(LIST_KEYS)  # list filters as `_list_payload` writes them
 
 
 def decode(text: str) -> dict[str, str]:
