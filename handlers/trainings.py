@@ -629,8 +629,8 @@ async def training_meant(msg: IncomingMessage, ctx: HandlerContext) -> TrainingV
         if picked:
             return await catalogue.by_code(picked)
         u = ctx.understanding
-        if u.craft or u.province or u.date_from:  # "daftar pelatihan tenun": not the one in view
-            return None
+        if u.craft or u.province or u.regency or u.date_from:  # "daftar yg rajut di bandung": as described
+            return await _described(ctx)
     memory = ctx.state.memory
     shown = memory.get("list") or []
     if memory.get("focus") == "list":
@@ -639,12 +639,40 @@ async def training_meant(msg: IncomingMessage, ctx: HandlerContext) -> TrainingV
     return await catalogue.by_code(str(code)) if code else None
 
 
+DESCRIBED = "described"  # in memory: the open trainings matching a registration asked for by description
+
+
+async def _described(ctx: HandlerContext) -> TrainingView | None:
+    """The one open training matching what the person described (craft, place, dates), preferring the ones
+    shown lately; None with the matches kept in memory when there are several or none."""
+    u = ctx.understanding
+    assert u is not None
+    found = await ctx.services.trainings.search(TrainingFilter(
+        craft=u.craft, province=u.province, regency=u.regency, date_from=u.date_from, date_to=u.date_to))
+    open_ = [t for t in found if t.registration_open(ctx.now)]
+    shown = {str(c) for c in ctx.state.memory.get("list") or []} | {str(ctx.state.memory.get("training") or "")}
+    lately = [t for t in open_ if t.code in shown]
+    chosen = lately if len(lately) == 1 else open_
+    if len(chosen) == 1:
+        return chosen[0]
+    ctx.state.memory[DESCRIBED] = [t.code for t in chosen[:PAGE_SIZE]]
+    return None
+
+
 def which_training(msg: IncomingMessage, ctx: HandlerContext, codes: list[str] | None = None) -> list[Reply]:
-    """Ask which training to register for: the list in view by its titles, or by code."""
+    """Ask which training to register for: the ones matching a description, the list in view by its titles,
+    or by code."""
     candidates = codes if codes is not None else [a for a in ctx.args if a] or code_candidates(msg.text or "")
     if candidates:
         return _not_found(candidates[0])
     memory = ctx.state.memory
+    described = memory.pop(DESCRIBED, None)
+    if isinstance(described, list):
+        if not described:
+            return [Reply(_("Belum ada pelatihan yang masih membuka pendaftaran seperti itu. Lihat daftar "
+                            "pelatihan untuk pilihan lain."), (Button(_("Lihat pelatihan"), "tl"),))]
+        text = _("Ada beberapa pelatihan seperti itu. Yang mana?")
+        return [Reply(text, tuple(Button(code, code_payload("rg", code)) for code in described))]
     shown = [str(c) for c in memory.get("list") or []]
     if memory.get("focus") == "list" and len(shown) > 1:
         offset = _page_offset(ctx)
