@@ -167,8 +167,7 @@ def _phone_value(raw: str, ctx: HandlerContext) -> Reading:
         if international(ctx) and 8 <= len(digits) <= 15 and not digits.startswith("0"):
             return Reading("+" + digits)  # E.164: a country code and the number, 15 digits at most
         if not international(ctx):
-            return Reading(problem=_("Pelatihan ini hanya menerima nomor HP Indonesia. Tulis nomor Anda, misalnya "
-                                     "0812 3456 7890."))
+            return Reading(problem=_only_indonesian(ctx))
     parsed = parse_phone(digits if digits.startswith(("0", "62")) else "+" + digits)
     if parsed.valid and parsed.e164:
         return Reading(parsed.e164)
@@ -178,6 +177,31 @@ def _phone_value(raw: str, ctx: HandlerContext) -> Reading:
             phone=raw[:30]))
     return Reading(problem=_("Nomor \"{phone}\" sepertinya belum benar. Tulis nomor HP Indonesia, misalnya "
                              "0812 3456 7890.").format(phone=raw[:30]))
+
+
+def _only_indonesian(ctx: HandlerContext) -> str:
+    """A foreign number refused: this training takes Indonesian numbers only; its organizer says how else."""
+    view = ctx.state.data.get("training_view") or {}
+    text = _("Pelatihan ini hanya menerima nomor HP Indonesia. Tulis nomor Anda, misalnya 0812 3456 7890.")
+    if view.get("contact"):
+        text += " " + _("Tanpa nomor Indonesia, tanyakan cara lain untuk mendaftar ke penyelenggara, {organizer}: "
+                        "{contact}.").format(organizer=view.get("organizer") or view.get("title", ""),
+                                             contact=view["contact"])
+    return text
+
+
+_ABROAD = frozenset("""malaysia malaysian singapura singapore singaporean brunei bruneian thailand thai filipina
+philippines philippine filipino vietnam vietnamese myanmar kamboja cambodia cambodian laos timor foreign abroad
+asing overseas luar international internasional""".split())
+_INDONESIAN = frozenset({"indonesia", "indonesian", "indo"})
+_NEGATION = frozenset({"tidak", "belum", "bukan", "no", "not", "dont", "don't", "without", "tanpa", "only", "hanya",
+                       "cuma", "cuman"})
+
+
+def _says_foreign_number(text: str) -> bool:
+    """'I don't have an Indonesian number, only Malaysian', 'nomor saya nomor malaysia': no number, a foreign one."""
+    words = set(words_of(text))
+    return bool(words & _ABROAD) or bool(words & _INDONESIAN and words & _NEGATION)
 
 
 def acceptable_phone(phone: str, ctx: HandlerContext) -> str | None:
@@ -199,7 +223,13 @@ def _read_phone(msg: IncomingMessage, ctx: HandlerContext) -> Reading:
             return Reading(problem=_("Itu kontak orang lain. Mohon kirim nomor Anda sendiri."))
         return _phone_value(msg.contact.phone, ctx)
     text = msg.text or ""
-    return _phone_value(_number_in(text) or text.strip(), ctx)
+    number = _number_in(text)
+    if number is None and _says_foreign_number(text):
+        if international(ctx):
+            return Reading(problem=_("Nomor luar negeri bisa dipakai untuk pelatihan ini. Tulis nomor dengan kode "
+                                     "negara, misalnya +60 12 345 6789."))
+        return Reading(problem=_only_indonesian(ctx))
+    return _phone_value(number or text.strip(), ctx)
 
 
 def _looks_like_phone(msg: IncomingMessage, ctx: HandlerContext) -> bool:
@@ -207,7 +237,7 @@ def _looks_like_phone(msg: IncomingMessage, ctx: HandlerContext) -> bool:
     if msg.contact:
         return True
     if not number:
-        return False
+        return _says_foreign_number(msg.text or "") and training_question(msg.text or "") is None
     rest = (msg.text or "").replace(number, " ")
     return all(word in _PHONE_WORDS for word in words_of(rest))
 
@@ -240,20 +270,56 @@ def is_done(text: str) -> bool:
     return bool(words) and any(w in _DONE for w in words) and all(w in _DONE or w in _DONE_GLUE for w in words)
 
 
-def crafts_in(text: str) -> tuple[list[str], list[str]]:
-    """The crafts named in `text` (in catalogue order) and the words left that are no craft nor glue."""
+# Words that add to the crafts one has ("tambah tenun jg", "batik juga", "also weaving") or take one away
+# ("hapus ecoprint", "bukan ecoprint"); without them a list of crafts replaces the one there was.
+_ADDING = frozenset({"tambah", "tambahkan", "tambahin", "nambah", "ditambah", "juga", "jg", "also", "plus", "add",
+                     "too", "as", "well", "lagi", "tapi", "but", "melainkan"})
+_REMOVING = frozenset({"hapus", "hapuskan", "hapusin", "dihapus", "buang", "dibuang", "hilangkan", "kurangi",
+                       "bukan", "kecuali", "tanpa", "remove", "delete", "drop", "not", "except", "without", "no"})
+
+
+def _crafts_at(text: str) -> tuple[list[str], list[tuple[int, str]], set[int]]:
+    """The message's words, the crafts named with the position of each, and the positions they take."""
     words = words_of(text)
-    found: set[str] = set()
+    at: list[tuple[int, str]] = []
     used: set[int] = set()
     for match in craft_vocabulary().find(words):
-        found.add(match.value)
+        at.append((match.start, match.value))
         used.update(range(match.start, match.end))
     for i, word in enumerate(words):
-        if word in _CRAFT_WORDS:
-            found.add(_CRAFT_WORDS[word])
+        if word in _CRAFT_WORDS and i not in used:
+            at.append((i, _CRAFT_WORDS[word]))
             used.add(i)
-    rest = [w for i, w in enumerate(words) if i not in used and w not in _CRAFT_GLUE]
+    return words, sorted(at), used
+
+
+def crafts_in(text: str) -> tuple[list[str], list[str]]:
+    """The crafts named in `text` (in catalogue order) and the words left that are no craft nor glue."""
+    words, at, used = _crafts_at(text)
+    found = {craft for _i, craft in at}
+    rest = [w for i, w in enumerate(words)
+            if i not in used and w not in _CRAFT_GLUE and w not in _ADDING and w not in _REMOVING]
     return [c for c in CRAFTS if c in found], rest
+
+
+def crafts_changed(text: str, current: list[str]) -> list[str] | None:
+    """`current` with the crafts added or taken away by `text` ("tambah tenun jg", "hapus ecoprint"); None when
+    the message says neither (a plain list, which replaces). A craft takes the word before it that adds or
+    removes, else the first one after it ("tenun juga")."""
+    words, at, _used = _crafts_at(text)
+    ops = [(i, "add" if w in _ADDING else "remove") for i, w in enumerate(words) if w in _ADDING or w in _REMOVING]
+    if not at or not ops:
+        return None
+    chosen = set(current)
+    for i, craft in at:
+        before = [op for j, op in ops if j < i]
+        after = [op for j, op in ops if j > i]
+        op = before[-1] if before else after[0]
+        if op == "add":
+            chosen.add(craft)
+        else:
+            chosen.discard(craft)
+    return [c for c in CRAFTS if c in chosen]
 
 
 def _ask_crafts(ctx: HandlerContext) -> tuple[str, tuple[Button, ...]]:
@@ -283,6 +349,11 @@ def _read_crafts(msg: IncomingMessage, ctx: HandlerContext) -> Reading:
             return Reading(chosen)
         return Reading(problem=_("Pilih minimal satu kerajinan dari daftar, atau tulis namanya (misalnya batik)."))
     typed, _rest = crafts_in(msg.text or "")
+    changed = crafts_changed(msg.text or "", chosen or list(ctx.person.crafts or [])) if typed else None
+    if changed is not None:  # "tambah tenun jg", "hapus ecoprint": to the crafts one has
+        if not changed:
+            return Reading(problem=_("Pilih minimal satu kerajinan dari daftar, atau tulis namanya (misalnya batik)."))
+        return Reading(changed)
     if typed and ctx.state.data.get("changing") == "crafts":
         return Reading(typed)  # changing them at the confirmation: what is typed replaces the list
     if typed:
@@ -399,16 +470,34 @@ def _looks_like_region(msg: IncomingMessage, ctx: HandlerContext) -> bool:
 # --- business -----------------------------------------------------------------------------------
 
 _SKIP = frozenset({"lewati", "lewat", "skip", "-", "tidak ada", "tdk ada", "ga ada", "gak ada", "none", "belum ada",
-                   "tidak punya", "belum punya", "no", "nothing", "kosong", "kosongkan", "tidak", "belum"})
+                   "tidak punya", "belum punya", "no", "nothing", "kosong", "kosongkan", "tidak", "belum", "gada",
+                   "gaada", "none yet", "not yet", "nothing yet", "no name", "n a", "na"})
+# "There is none" in Indonesian, Javanese, Sundanese and English: a negation, then "there is" or "have", then at most
+# the name of what is missing ("nggak punya usaha", "no business name", "teu aya", "ora ono", "mboten wonten").
+_NONE_NEGATION = frozenset({"tidak", "belum", "henteu", "teu", "acan", "mboten", "boten", "ora", "ra", "dereng",
+                            "durung", "no", "not", "none", "dont", "do", "i", "we", "have", "has", "any", "yet",
+                            "nope", "gada"})
+_NONE_EXISTS = frozenset({"ada", "aya", "wonten", "ono", "onok", "enten", "punya", "gaduh", "kagungan", "duwe",
+                          "have", "has", "any", "yet", "nothing", "none"})
+_NONE_WHAT = frozenset({"nama", "usaha", "toko", "brand", "merek", "merk", "bisnis", "umkm", "business", "shop",
+                        "name", "a", "one", "saya", "sy", "aku", "kami", "my", "nya", "usahanya", "tokonya", "juga",
+                        "masih", "sih", "kok", "the", "store", "still", "yet"})
 _BUSINESS_FRAME = re.compile(
-    r"^\s*(?:(?:nama\s+)?(?:usaha|toko|brand|merek|merk|bisnis|umkm)(?:nya)?\s*(?:saya|sy|aku|kami|ku)?"
-    r"|my\s+(?:business|shop|brand)(?:\s+name)?(?:\s+is)?|business(?:\s+name)?)\s*(?:adalah|yaitu|is|:|=|-)?\s*"
-    r"(?=\S)", re.IGNORECASE)
+    r"^\s*(?:nama\s+(?:usaha|toko|brand|merek|merk|bisnis|umkm)(?:nya)?(?:\s+(?:saya|sy|aku|kami|ku))?"
+    r"|(?:usaha|toko|brand|merek|merk|bisnis|umkm)(?:nya|\s+(?:saya|sy|aku|kami))"
+    r"|my\s+(?:business|shop|brand)(?:\s+name)?(?:\s+is)?|business\s+name(?:\s+is)?)"
+    r"(?:\s+(?:adalah|yaitu|ialah|is))?\s*(?:\s|[:=-])\s*(?=\S)", re.IGNORECASE)
 
 
 def is_skip(text: str) -> bool:
-    words = " ".join(w for w in words_of(text) if w not in ("saja", "kak", "ka", "dulu", "deh", "bu", "pak", "min"))
-    return words in _SKIP or text.strip() == "-"
+    words = [w for w in words_of(text) if w not in ("saja", "aja", "kak", "ka", "dulu", "deh", "bu", "pak", "min")]
+    if " ".join(words) in _SKIP or text.strip() == "-":
+        return True
+    # "henteu aya", "nggak punya usaha", "no business name", "none yet": a negation first, nothing but what is missing
+    return (len(words) >= 2 and words[0] in _NONE_NEGATION and words[0] not in ("i", "we", "have", "has", "do", "any")
+            and all(w in _NONE_NEGATION or w in _NONE_EXISTS or w in _NONE_WHAT for w in words)) or (
+        len(words) >= 3 and words[0] in ("i", "we") and any(w in ("dont", "not", "no") for w in words)
+        and all(w in _NONE_NEGATION or w in _NONE_EXISTS or w in _NONE_WHAT for w in words))
 
 
 def _ask_business(ctx: HandlerContext) -> tuple[str, tuple[Button, ...]]:
@@ -430,9 +519,20 @@ def _read_business(msg: IncomingMessage, ctx: HandlerContext) -> Reading:
     return Reading(problem=_("Tulis nama usaha Anda (2 sampai 120 karakter), atau pilih Lewati."))
 
 
+def _written_as_a_name(text: str) -> bool:
+    """'Toko Kulit Bu Sri', 'Brandon Craft': a few words, each capitalised, no question: a name as written."""
+    words = text.split()
+    return (0 < len(words) <= 8 and "?" not in text and all(w[:1].isupper() or not w[:1].isalpha() for w in words)
+            and not text.isupper())
+
+
 def _looks_like_business(msg: IncomingMessage, ctx: HandlerContext) -> bool:
     text = msg.text or ""
-    return is_skip(text) or _business_name(text)[1] or (not _other_question(ctx) and training_question(text) is None)
+    if is_skip(text) or _business_name(text)[1]:
+        return True
+    if training_question(text) is not None:
+        return False
+    return not _other_question(ctx) or _written_as_a_name(text)
 
 
 # --- the table ----------------------------------------------------------------------------------
@@ -484,7 +584,7 @@ def change_request(text: str) -> tuple[str, str] | None:
         named = "business"
     # The new value, when given in the same message: the raw text after the last cue or field word.
     raw = text.strip()
-    cut = re.split(r"(?i)\b(?:jadi|menjadi|harusnya|seharusnya|yang\s+benar|yg\s+benar|to|is)\b", raw, maxsplit=1)
+    cut = re.split(r"(?i)\b(?:jadi|menjadi|harusnya|seharusnya|yang\s+benar|yg\s+benar|to|is|ke)\b", raw, maxsplit=1)
     rest = cut[1].strip(" :,-") if len(cut) > 1 else ""
     if not rest and named == "phone":
         rest = _number_in(raw) or ""

@@ -9,7 +9,8 @@ from bot.core import Button, IncomingMessage, Reply
 from bot.crafts import craft_name
 from bot.i18n import _
 from bot.regions import region_name
-from handlers.registration import start_edit
+from bot.router import Route
+from handlers.registration import edit_field, edit_request, start_edit
 
 logger = logging.getLogger(__name__)
 
@@ -43,8 +44,19 @@ def profile_reply(ctx: HandlerContext, heading: str | None = None) -> Reply:
 
 
 async def show_profile(msg: IncomingMessage, ctx: HandlerContext) -> list[Reply]:
-    """Show what Kriya keeps about the person, with buttons to change it."""
+    """Show what Kriya keeps about the person, with buttons to change it; a change asked for in words ("ganti nama
+    usaha jadi Celuk Silver Art", "ubah wilayah", a button's title typed) starts that change."""
+    wanted = edit_request(msg)
+    if wanted is not None and wanted[0] in EDITABLE:
+        return await edit_field(ctx, wanted[0], wanted[1], msg=msg)
     return [profile_reply(ctx)]
+
+
+def edit_in_words(msg: IncomingMessage, ctx: HandlerContext) -> Route | None:
+    """A follow-up reader for the router: a profile change asked for in words from anywhere ("ubah wilayah ke
+    denpasar", which the NLU does not read as the profile), to register with `router.context(...)`."""
+    wanted = edit_request(msg)
+    return Route(show_profile) if wanted is not None and wanted[0] in EDITABLE else None
 
 
 async def edit_profile(msg: IncomingMessage, ctx: HandlerContext) -> list[Reply]:

@@ -32,8 +32,20 @@ CANCEL = {"batal", "batalkan", "cancel", "keluar", "stop form", "batalkan pendaf
           "nggak jadi daftar", "batal saja", "batal aja", "cancel registration", "never mind"}
 
 
+# Words before a cancel that only say one changed one's mind ("eh salah, ga jadi", "aduh, batal aja").
+_MIND_CHANGED = frozenset({"eh", "ehh", "ah", "oh", "aduh", "waduh", "salah", "keliru", "maaf", "sorry", "oops",
+                           "kak", "ka", "min", "deh", "sih", "wait", "sebentar", "bentar"})
+
+
 def _is_cancel(text: str) -> bool:
-    return _words(text) in CANCEL or " ".join(form_fields.words_of(text)) in CANCEL
+    if _words(text) in CANCEL or " ".join(form_fields.words_of(text)) in CANCEL:
+        return True
+    words = form_fields.words_of(text)
+    while words and words[0] in _MIND_CHANGED:
+        words = words[1:]
+    while words and words[-1] in _MIND_CHANGED:
+        words = words[:-1]
+    return bool(words) and " ".join(words) in CANCEL
 
 
 def _words(text: str) -> str:
@@ -159,6 +171,8 @@ def looks_like_answer(msg: IncomingMessage, ctx: HandlerContext) -> bool:
     field = _step(ctx)
     if _is_cancel(text) or msg.contact:
         return True
+    if ctx.state.data.get("mode") == "edit" and _edit_request(msg.text or ""):
+        return True  # another field named while editing one: that one is edited instead
     if field in ("consent", "confirm"):
         if field == "confirm" and form_fields.change_request(msg.text or ""):
             return True
@@ -192,6 +206,8 @@ async def answer_form(msg: IncomingMessage, ctx: HandlerContext) -> list[Reply]:
     typed = msg.payload is None and not ctx.args
     if field == "confirm" and typed and (wanted := form_fields.change_request(text)):
         return _change(ctx, *wanted, msg=msg)
+    if data.get("mode") == "edit" and typed and (wanted := _edit_request(text)):
+        return await edit_field(ctx, *wanted, msg=msg)  # "ubah wilayah ke denpasar" while editing another field
     topic = form_fields.training_question(text) if typed else None
     if topic and (field not in BY_NAME or not BY_NAME[field].looks_like(msg, ctx)):
         return await _answer_question(topic, ctx, field)
@@ -199,7 +215,8 @@ async def answer_form(msg: IncomingMessage, ctx: HandlerContext) -> list[Reply]:
         return await _take(ctx, _carried_over(msg, ctx, field), msg)
     problem: str | None = None
     if field == "consent":
-        choice = payload_value or CHOICE.get(answers.meaning(text) or "")
+        # Agreeing takes an answer word: "register" alone (the button before) is asked again.
+        choice = payload_value or CHOICE.get(answers.meaning(text, bare_verb=False) or "")
         if choice == "no":
             ctx.state.clear()
             return [Reply(_("Baik, tidak apa-apa. Tanpa izin itu kami tidak bisa mendaftarkan Anda, dan tidak ada "
@@ -207,8 +224,12 @@ async def answer_form(msg: IncomingMessage, ctx: HandlerContext) -> list[Reply]:
                           (Button(_("Menu"), "menu"),))]
         if choice == "yes":
             data["consent"] = True
+            pending = data.pop("pending", None)
+            if data.get("mode") == "edit" and pending:
+                return await edit_field(ctx, data["field"], pending, msg=msg)
         else:
-            problem = _("Mohon jawab Setuju atau Tidak setuju.")
+            reask, buttons = _reask(ctx, "consent")
+            return [Reply(_("Mohon jawab Setuju atau Tidak setuju.") + " " + reask, buttons)]
     elif field == "confirm":
         choice = payload_value or CHOICE.get(answers.meaning(text) or "")
         if choice == "yes":
@@ -247,8 +268,9 @@ async def _take(ctx: HandlerContext, field: str, msg: IncomingMessage) -> list[R
     if field == "region" and msg.payload is None and not ctx.args:
         found, rest = form_fields.crafts_in(msg.text or "")
         if found and not rest and not data.get("mode") == "edit":  # "tenun juga" after the crafts: added
-            data["crafts"] = [c for c in CRAFTS if c in {*(data.get("crafts") or _value(ctx, "crafts") or []),
-                                                         *found}]
+            current = list(data.get("crafts") or _value(ctx, "crafts") or [])
+            changed = form_fields.crafts_changed(msg.text or "", current)
+            data["crafts"] = changed or [c for c in CRAFTS if c in {*current, *found}]
             return [_ask(ctx, "region", _("Kerajinan: {crafts}.").format(
                 crafts=", ".join(craft_name(c) for c in data["crafts"])))]
     reading: Reading = BY_NAME[field].read(msg, ctx)
@@ -366,7 +388,8 @@ async def start_registration(msg: IncomingMessage, ctx: HandlerContext) -> list[
     zone = training.zone
     view = {"code": training.code, "title": training.title,
             "when": format_when(training.starts_at, zone.zone, zone.name),
-            "international": form_fields.open_to_international(training)}
+            "international": form_fields.open_to_international(training),
+            "organizer": training.organizer, "contact": training.contact}
     ctx.state.enter(STATE, training=training.code, training_view=view)
     known = form_fields.acceptable_phone(msg.phone, ctx) if msg.phone and not ctx.person.phone else None
     if known:
@@ -380,6 +403,39 @@ async def start_edit(ctx: HandlerContext, field: str) -> list[Reply]:
     """Ask for one profile field (from the profile screen)."""
     ctx.state.enter(STATE, mode="edit", field=field)
     return [_ask(ctx, _next_field(ctx))]
+
+
+def _edit_request(text: str) -> tuple[str, str] | None:
+    """A profile change in words ("ganti nama usaha jadi Celuk Silver Art", "ubah wilayah ke denpasar", "ubah
+    nomor hp"): the field and the new value when given."""
+    wanted = form_fields.change_request(text)
+    if wanted is None or not any(w in _EDIT_VERBS for w in form_fields.words_of(text)):
+        return None
+    return wanted
+
+
+_EDIT_VERBS = frozenset({"ganti", "ubah", "edit", "change", "update", "koreksi", "perbaiki", "ralat", "fix",
+                         "benerin", "betulkan", "ubahkan", "gantikan"})
+
+
+async def edit_field(ctx: HandlerContext, field: str, value: str = "",
+                     msg: IncomingMessage | None = None) -> list[Reply]:
+    """Edit one profile field; with its new value given ("ganti nama usaha jadi ...") it is saved at once (after
+    the consent question for someone who has not agreed yet), else asked for."""
+    agreed = bool(ctx.state.data.get("consent")) or ctx.person.consent_at is not None
+    ctx.state.enter(STATE, mode="edit", field=field, **({"consent": True} if agreed else {}))
+    if not agreed:
+        if value:
+            ctx.state.data["pending"] = value
+        return [_ask(ctx, "consent")]
+    if value and msg is not None:
+        return await _take(ctx, field, replace(msg, text=value, payload=None))
+    return [_ask(ctx, field)]
+
+
+def edit_request(msg: IncomingMessage) -> tuple[str, str] | None:
+    """The profile field a typed message asks to change, with the new value when given."""
+    return _edit_request(msg.text or "") if msg.payload is None else None
 
 
 async def _save_edit(ctx: HandlerContext, field: str) -> list[Reply]:

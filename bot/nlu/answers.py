@@ -63,6 +63,7 @@ COURTESY = frozenset({
     "please", "pls", "plis", "thanks", "thank", "you", "makasih", "terima", "kasih", "tq", "thx", "saya", "aku",
     "usah", "perlu", "dulu", "sekarang", "now", "yet", "mind", "sekali", "banget", "bgt", "kalau", "gitu", "itu",
     "semua", "datanya", "data", "acan", "pendaftarannya", "pendaftaran", "the", "it", "do", "so", "lagi", "sdh", "nya",
+    "semuanya", "i", "eh",
     "hehe", "wkwk", "😊", "🙂", "😀", "😁", "❤", "🥰", "😍", "✨",
 })
 # Whole replies that say yes although they contain a negation ("gpp" = "it's fine").
@@ -133,14 +134,19 @@ def words(text: str) -> list[str]:
     return [t for t in _TOKEN.findall(text) if not unicodedata.category(t[0]).startswith("P")]
 
 
-def meaning(text: str) -> Answer | None:
-    """What a short reply means as an answer to a question Kriya asked (None when it is not a plain answer)."""
+def meaning(text: str, *, bare_verb: bool = True) -> Answer | None:
+    """What a short reply means as an answer to a question Kriya asked (None when it is not a plain answer).
+    With `bare_verb` False a confirming verb alone ("register", "daftar") is no yes: agreeing to keep one's data
+    takes an answer word ("setuju", "ya daftar")."""
     typed = words(text)
     if not typed or len(typed) > MAX_WORDS:
         return None
     spelled = [_known(word) or word for word in typed]
     if {" ".join(spelled), " ".join(w for w in spelled if w not in COURTESY)} & YES_PHRASES:
         return "yes"  # "gpp kak", "no problem", "of course"
+    rest = [w for w in spelled if w not in COURTESY and w not in YES]
+    if rest != spelled and " ".join(rest) in YES_PHRASES:
+        return "yes"  # "sure, go ahead", "yes please do"
     if any(_known(word) is None for word in typed):
         return None
     core = [word for word in spelled if word not in COURTESY]
@@ -155,7 +161,7 @@ def meaning(text: str) -> Answer | None:
         return "next"  # "lanjut", "terus?", "next kak"
     if "yes" in kinds:
         return "yes"  # "ya daftar", "oke lanjut", "iya hapus aja", "setuju kak"
-    if all(word in CONFIRMING for word in core):
+    if bare_verb and all(word in CONFIRMING for word in core):
         return "yes"  # "daftar", "hapus aja", "kirim"
     return None  # "batal" alone: stop what was asked, or cancel it? The question's own options decide.
 

@@ -109,3 +109,25 @@ def test_a_yes_without_a_yes_option_is_not_taken_as_a_choice() -> None:
     detail = [["Daftar", "rg:BTK-YK-01", ""], ["Pelatihan lain", "tl", ""], ["Menu", "menu", ""]]
     assert match_option("ya", detail) is None
     assert match_option("daftar", detail) == "rg:BTK-YK-01"  # its title
+
+
+@pytest.mark.parametrize("text", ["yes I agree", "i agree", "yes, I do", "sure, go ahead", "iya hapus aja semuanya",
+                                  "ya hapus semua", "eh iya"])
+def test_yes_from_the_trial(text: str) -> None:
+    assert meaning(text) == "yes"
+
+
+@pytest.mark.parametrize("text", ["register", "daftar", "daftar aja kak"])
+def test_a_bare_verb_is_no_agreement_when_asked_so(text: str) -> None:
+    assert meaning(text) == "yes"
+    assert meaning(text, bare_verb=False) is None
+
+
+@pytest.mark.parametrize("text", ["ya daftar", "setuju", "yes I agree"])
+def test_an_answer_word_agrees_without_bare_verbs(text: str) -> None:
+    assert meaning(text, bare_verb=False) == "yes"
+
+
+@pytest.mark.parametrize("text", ["i", "i dont", "sure go"])
+def test_not_a_yes(text: str) -> None:
+    assert meaning(text) != "yes"
