@@ -57,12 +57,14 @@ def option_by_title_words(text: str, options: list[list[str]]) -> str | None:
 
 
 def option_by_prefix(text: str, options: list[list[str]]) -> str | None:
-    """The payload of the one option whose title starts with the typed word(s) ("mulai" for "Mulai langkah 1")."""
+    """The payload of the one "go on" option whose title starts with the typed word(s) ("mulai" for "Mulai
+    langkah 1"); a topic that happens to start with the word ("Mulai ekspor") is not chosen over a keyword."""
     typed = answers.words(text)
     if not typed:
         return None
     having = [option[1] for option in options
-              if option[1] and answers.words(option[0])[:len(typed)] == typed]
+              if option[1] and len(option) > 2 and option[2] == "next"
+              and answers.words(option[0])[:len(typed)] == typed]
     return having[0] if len(having) == 1 else None
 
 

@@ -72,6 +72,7 @@ def build_router() -> Router:
     router.payload("del", profile.ask_delete, p.NO_ARGS)
     router.intent("delete_data", profile.ask_delete)
     router.payload("dely", profile.delete_data, p.NO_ARGS)
+    router.context(profile.edit_in_words)  # "ganti nama usaha jadi ...", "ubah wilayah ke denpasar"
     # subscriptions; STOP and MULAI work from any state
     router.keyword("stop berhenti unsubscribe", subscriptions.stop_messages, absolute=True)
     router.keyword("mulai resume", guides.start_step_or_messages)  # under a guide, "mulai" goes on with it

@@ -186,8 +186,6 @@ async def test_ganti_nama_usaha_before_consent(console: ChannelChat) -> None:
     assert await form_step(console) is None
 
 
-@pytest.mark.xfail(strict=True, reason="the NLU reads it as unknown: needs router.context(profile.edit_in_words) "
-                                       "in handlers/__init__.py, owned by the routing fix")
 async def test_ubah_wilayah_ke_denpasar(console: ChannelChat) -> None:
     await registered_with_profile(console)
     await console.say("ubah wilayah ke denpasar")
