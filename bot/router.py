@@ -68,6 +68,20 @@ def option_by_prefix(text: str, options: list[list[str]]) -> str | None:
     return having[0] if len(having) == 1 else None
 
 
+def _verbs_agree(text: str, title: str) -> bool:
+    """A yes with a verb confirms only an option about that verb: "hapus data saya" is not "Ya, batalkan"."""
+    typed = [w for w in answers.words(text) if w in answers.CONFIRMING | answers.ABORTING]
+    if not typed:
+        return True
+    shown = answers.words(title)
+    return any(_same_verb(a, b) for a in typed for b in shown)
+
+
+def _same_verb(a: str, b: str) -> bool:
+    return a == b or (len(a) >= VERB_STEM and len(b) >= VERB_STEM and a[:VERB_STEM] == b[:VERB_STEM])
+
+
+VERB_STEM = 5  # batal/batalkan/batalin, hapus/hapuskan, daftar/daftarkan: one verb
 GO_ON_MAX_PLAIN = 2  # a yes means "next" only among a few options (a guide's step), never under a list
 
 
@@ -95,11 +109,13 @@ def match_option(text: str, options: list[list[str]]) -> str | None:
         meanings = [option[2] if len(option) > 2 else "" for option in options]
         if meaning == "yes" and "yes" not in meanings and meanings.count("") <= GO_ON_MAX_PLAIN:
             meaning = "next"  # "ok", "sip" under a guide's step: go on (not under a list: it is not a page turn)
-        chosen = [option[1] for option, means in zip(options, meanings, strict=True) if means == meaning]
-        return chosen[0] if len(chosen) == 1 else None
+        meant = [option for option, means in zip(options, meanings, strict=True) if means == meaning]
+        if len(meant) != 1 or not _verbs_agree(text, meant[0][0]):
+            return None
+        return meant[0][1]
     verb = answers.verb(text)
     if verb:
-        chosen = [option[1] for option in options if verb in answers.words(option[0])]
+        chosen = [option[1] for option in options if any(_same_verb(verb, w) for w in answers.words(option[0]))]
         return chosen[0] if len(chosen) == 1 else None
     return option_by_title_words(text, options)
 

@@ -96,7 +96,8 @@ def _cancel_button() -> Button:
 
 _NAME_RE = re.compile(r"^[^\W\d_]+(?:[ .,'-]+[^\W\d_]+)*\.?$")
 _NAME_FRAME = re.compile(
-    r"^\s*(?:(?:nama|nm|name)\s*(?:lengkap|lengkapnya|full)?\s*(?:saya|sy|aku|ku|gue|gw|my)?\s*(?:adalah|ialah|yaitu|is)?"
+    r"^\s*(?:(?:sa|sa\s+pu|beta\s+pung|ana\s+pu)\s+nama"  # eastern Indonesia: "sa pu nama", "beta pung nama"
+    r"|(?:nama|nm|name)\s*(?:lengkap|lengkapnya|full)?\s*(?:saya|sy|aku|ku|gue|gw|my|sa|beta)?\s*(?:adalah|ialah|yaitu|is)?"
     r"|namaku|namanya|my\s+(?:full\s+)?name\s+is|my\s+name'?s|i\s+am|i'm|im|it'?s|saya|sy|aku|gue|gw"
     r"|perkenalkan(?:\s+nama\s+saya)?|kenalin(?:\s+nama\s+saya)?)\s*[:=-]?\s+(?=\S)",
     re.IGNORECASE)
@@ -489,10 +490,22 @@ _BUSINESS_FRAME = re.compile(
     r"(?:\s+(?:adalah|yaitu|ialah|is))?\s*(?:\s|[:=-])\s*(?=\S)", re.IGNORECASE)
 
 
+SKIP_MAX_WORDS = 8  # "there is none" with a reason after it; a longer answer is read as a name
+
+
+def _titled(text: str) -> bool:
+    """Written like a name ("Tidak Ada Duanya Batik"): three or more capitalised words, not all in capitals."""
+    return not text.isupper() and sum(word[:1].isupper() for word in text.split()) >= 3
+
+
 def is_skip(text: str) -> bool:
     words = [w for w in words_of(text) if w not in ("saja", "aja", "kak", "ka", "dulu", "deh", "bu", "pak", "min")]
     if " ".join(words) in _SKIP or text.strip() == "-":
         return True
+    if len(words) >= 2 and words[0] in _NONE_NEGATION | {"gak", "ga", "nggak", "enggak", "tdk", "gk"} \
+            and words[1] in _NONE_EXISTS and words[1] not in ("any", "yet") and len(words) <= SKIP_MAX_WORDS \
+            and not _titled(text):
+        return True  # "gak punya usaha, masih ikut juragan": it says there is none, then why
     # "henteu aya", "nggak punya usaha", "no business name", "none yet": a negation first, nothing but what is missing
     return (len(words) >= 2 and words[0] in _NONE_NEGATION and words[0] not in ("i", "we", "have", "has", "do", "any")
             and all(w in _NONE_NEGATION or w in _NONE_EXISTS or w in _NONE_WHAT for w in words)) or (
