@@ -410,7 +410,7 @@ class Outbox:
                 return
             row.status, row.sent_at, row.attempts = "sent", self.clock(), row.attempts + 1
             row.last_error = None
-            if row.artisan_id is None:  # the reply to a deletion (or an apology): keep nothing of it once sent
+            if row.artisan_id is None and row.kind == "reply":  # to a deletion (or an apology): keep nothing of it
                 forget(row)
             elif result.provider_message_ids:
                 row.provider_message_id = result.provider_message_ids[-1]
