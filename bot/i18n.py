@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -98,6 +99,21 @@ def format_month(day: date) -> str:
     """'Desember 2026'."""
     language = _current.get()
     return format_date(day, "MMMM y", locale=language)
+
+
+def format_as_of(value: object) -> str:
+    """A source's date at the source's own precision: "2019" stays a year, "2025-10" a month ("Oktober 2025"),
+    "2025-07-23" a day ("23 Juli 2025"); never a weekday the source did not give."""
+    text = str(value or "").strip()
+    language = _current.get()
+    if re.fullmatch(r"\d{4}", text):
+        return text
+    if re.fullmatch(r"\d{4}-\d{2}", text):
+        return format_date(date.fromisoformat(text + "-01"), "MMMM y", locale=language)
+    try:
+        return format_date(date.fromisoformat(text), "d MMMM y", locale=language)
+    except ValueError:
+        return text
 
 
 def format_money(amount: int) -> str:

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import logging
-from datetime import date
 from typing import Any
 
 from bot import content, payloads
 from bot.context import HandlerContext
 from bot.core import Button, IncomingMessage, Reply
-from bot.i18n import _, format_day
+from bot.i18n import _, format_as_of
 from bot.nlu import answers
 from bot.router import Route
 from handlers.subscriptions import start_messages
@@ -22,15 +21,6 @@ def _index_reply(text: str, items: dict[str, dict[str, Any]], route: str) -> Rep
         Button(item["title"], payloads.make(route, key), description=item.get("summary")) for key, item in items.items()
     )
     return Reply(text, (*buttons, Button(_("Menu"), payloads.make("menu"))))
-
-
-def _as_of(value: object) -> str:
-    if isinstance(value, date):
-        return format_day(value)
-    try:
-        return format_day(date.fromisoformat(str(value)))
-    except ValueError:
-        return str(value)
 
 
 def _position(args: list[str], count: int) -> int:
@@ -49,7 +39,7 @@ def _guide_overview(topic: str, guide: dict[str, Any]) -> Reply:
     lines += [f"• {doc}" for doc in guide.get("documents") or []]
     lines += [
         "",
-        _("Biaya: {cost} (per {day})").format(cost=guide["cost"], day=_as_of(guide.get("cost_as_of"))),
+        _("Biaya: {cost} (per {day})").format(cost=guide["cost"], day=format_as_of(guide.get("cost_as_of"))),
     ]
     if guide.get("duration"):
         lines.append(_("Lama proses: {duration}").format(duration=guide["duration"]))
@@ -125,7 +115,7 @@ async def show_tip(msg: IncomingMessage, ctx: HandlerContext) -> list[Reply]:
         if tip.get("link"):
             lines += ["", _("Informasi lebih lanjut: {link}").format(link=tip["link"])]
         if tip.get("as_of"):
-            lines.append(_("Angka per {day}; periksa lagi sumber resminya.").format(day=_as_of(tip["as_of"])))
+            lines.append(_("Angka per {day}; periksa lagi sumber resminya.").format(day=format_as_of(tip["as_of"])))
     if number > 1:
         buttons.append(Button(_("Sebelumnya"), payloads.make("tip", topic, number - 1), answer="back"))
     buttons += [Button(_("Tips lain"), payloads.make("tip")), Button(_("Menu"), payloads.make("menu"))]
@@ -195,7 +185,7 @@ async def answer_about_guide(msg: IncomingMessage, ctx: HandlerContext) -> list[
     assert found is not None
     topic, step, guide = found
     if ctx.args and ctx.args[0] == "cost":
-        line = _("Biaya: {cost} (per {day})").format(cost=guide["cost"], day=_as_of(guide.get("cost_as_of")))
+        line = _("Biaya: {cost} (per {day})").format(cost=guide["cost"], day=format_as_of(guide.get("cost_as_of")))
     else:
         line = _("Lama proses: {duration}").format(duration=guide.get("duration") or "-")
     buttons = []

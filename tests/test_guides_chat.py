@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from datetime import date
 
 import pytest
 
@@ -25,10 +24,11 @@ def test_content_is_complete_and_dated(language: str) -> None:
     for key, guide in guides.items():
         assert guide["steps"], key
         assert guide["link"].startswith("https://"), key
-        date.fromisoformat(str(guide["cost_as_of"]))
+        assert re.fullmatch(r"\d{4}(-\d{2}(-\d{2})?)?", str(guide["cost_as_of"])), key  # the source's precision
         assert len(guide["title"]) <= 24 and len(guide["summary"]) <= 72, key
     for key, tip in tips.items():
         assert tip["pages"], key
+        assert re.fullmatch(r"(\d{4}(-\d{2}(-\d{2})?)?)?", str(tip.get("as_of") or "")), key
 
 
 def test_both_languages_have_the_same_structure() -> None:
@@ -81,3 +81,20 @@ async def test_guides_in_english(demo_app: App) -> None:
 async def test_an_unknown_topic_shows_the_index(chat: Chat) -> None:
     await chat.send(payload="cert:nothing:99")
     assert "Pilih topik" in chat.text and len(chat.titles) >= len(TOPICS)
+
+
+@pytest.mark.parametrize(("value", "language", "shown"), [
+    ("2019", "id", "2019"), ("2025-10", "id", "Oktober 2025"), ("2025-10", "en", "October 2025"),
+    ("2025-07-23", "id", "23 Juli 2025"), ("2025-07-23", "en", "23 July 2025"),
+])
+def test_a_source_date_keeps_its_precision(value: str, language: str, shown: str) -> None:
+    from bot.i18n import format_as_of
+
+    with use_language(language):
+        assert format_as_of(value) == shown
+
+
+async def test_a_fee_from_a_yearly_source_names_the_year_not_a_weekday(chat: Chat) -> None:
+    await chat.say("cara daftar merek")  # the trademark fees come from PP 28/2019: a year
+    assert "2019" in chat.text
+    assert not re.search(r"(Senin|Selasa|Rabu|Kamis|Jumat|Sabtu|Minggu), \d+ \w+ 2019", chat.text)
