@@ -133,7 +133,7 @@ async def scheduler_pass(folder: str, pending: int) -> None:
             await session.flush()
             session.add(ChannelIdentity(artisan_id=person.id, channel="console", external_id="bench", created_at=now))
             training = (await session.execute(Training.__table__.select().limit(1))).first()
-            registration = await Registrations(session, now).register(person.id, training.id)
+            registration = await Registrations(session, now, app.settings.policy).register(person.id, training.id)
             base = datetime.now(UTC) + timedelta(days=30)
             rows = [{"key": f"bench:{i}", "artisan_id": person.id, "training_id": training.id,
                      "registration_id": registration.id, "kind": "before_start", "offset_seconds": 7200,

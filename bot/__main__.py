@@ -146,7 +146,6 @@ async def _broadcast(settings: Settings, args: argparse.Namespace) -> None:
     from bot.crafts import CRAFTS
     from bot.regions import WIB, region_name
     from bot.services.announcements import Audience, audience, schedule_broadcast
-    from bot.services.reminders import Policy
     from db.models import Training
 
     text = args.text.strip()
@@ -183,9 +182,8 @@ async def _broadcast(settings: Settings, args: argparse.Namespace) -> None:
             if (await asyncio.to_thread(input, "Send? [y/N] ")).strip().lower() not in ("y", "yes", "ya"):
                 print("not sent")
                 return
-        policy = Policy(offsets=settings.reminder_offsets, quiet_hours=settings.quiet_hours)
         async with app.sessionmaker() as session, session.begin():
-            sent = await schedule_broadcast(session, text, wanted, send_at, now, policy)
+            sent = await schedule_broadcast(session, text, wanted, send_at, now, settings.policy)
         print(f"broadcast {sent.id} queued for {sent.recipients} recipient(s)")
 
 
@@ -213,13 +211,11 @@ async def _import(settings: Settings, path: Path) -> int:
         printable,
         read_rows,
     )
-    from bot.services.reminders import Policy
 
     try:
         rows = read_rows(path)
     except ImportFileError as error:
         raise CommandError(printable(str(error))) from None
-    policy = Policy(offsets=settings.reminder_offsets, quiet_hours=settings.quiet_hours)
 
     def summary(report: ImportReport) -> None:
         for rejected in report.errors:
@@ -229,7 +225,7 @@ async def _import(settings: Settings, path: Path) -> int:
 
     async with open_app(settings) as app:
         try:
-            report = await import_in_batches(app.sessionmaker, rows, now=app.clock(), policy=policy,
+            report = await import_in_batches(app.sessionmaker, rows, now=app.clock(), policy=settings.policy,
                                              pause=SQLITE_BATCH_PAUSE if settings.is_sqlite else 0.0)
         except ImportStopped as stopped:
             logger.debug("import stopped", exc_info=stopped.__cause__)
@@ -245,7 +241,7 @@ async def _list(settings: Settings) -> None:
     from bot.services.trainings import TrainingFilter
 
     async with open_app(settings) as app, app.sessionmaker() as session:
-        found = await Services.bind(session, app.clock()).trainings.search(TrainingFilter())
+        found = await Services.bind(session, app.clock(), "cli", app.settings.policy).trainings.search(TrainingFilter())
     from bot.regions import region_name
 
     rows: list[tuple[str, ...]] = [("code", "starts (local)", "craft", "place", "mode", "taken", "free", "fee",

@@ -15,7 +15,6 @@ from bot.config import DEFAULT_DATABASE_URL, Settings
 from bot.delivery import Outgoing
 from bot.dispatch import Clock, Dispatcher, utc_clock
 from bot.outbox import Outbox
-from bot.services.reminders import Policy
 from db.session import create_engine, create_sessionmaker, upgrade
 from handlers import build_router
 
@@ -52,18 +51,17 @@ async def open_app(
         if migrate if migrate is not None else migrates_itself(settings):
             await upgrade(engine)
         sessionmaker = create_sessionmaker(engine)
-        policy = Policy(offsets=settings.reminder_offsets, quiet_hours=settings.quiet_hours)
         dispatcher = Dispatcher(sessionmaker, build_router(), clock=clock, row_locks=not settings.is_sqlite,
-                                policy=policy)
-        outbox = Outbox(sessionmaker, {}, {}, clock, skip_locked=not settings.is_sqlite,
-                        lease=timedelta(seconds=settings.outbox_lease))
+                                policy=settings.policy)
+        outbox: Outbox | None = None
 
-        async def deliver(items: Sequence[Outgoing]) -> None:
+        async def deliver(items: Sequence[Outgoing]) -> None:  # bound late: channels exist before the outbox
+            assert outbox is not None, "a channel delivered before open_app built the outbox"
             await outbox.deliver(items)
 
         channels = build_channels(settings, dispatcher, deliver) if with_channels else []
-        outbox.senders.update({c.name: c.sender for c in channels})
-        outbox.limiters.update({c.name: c.limiter for c in channels})
+        outbox = Outbox(sessionmaker, {c.name: c.sender for c in channels}, {c.name: c.limiter for c in channels},
+                        clock, skip_locked=not settings.is_sqlite, lease=timedelta(seconds=settings.outbox_lease))
         app = App(settings, engine, sessionmaker, dispatcher, clock, outbox, channels)
         for channel in channels:
             await channel.start()

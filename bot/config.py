@@ -8,10 +8,14 @@ import os
 import re
 from dataclasses import dataclass, field
 from datetime import timedelta
+from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from dotenv import load_dotenv
+
+if TYPE_CHECKING:
+    from bot.services.reminders import Policy
 
 logger = logging.getLogger(__name__)
 
@@ -98,6 +102,13 @@ class Settings:
     @property
     def is_sqlite(self) -> bool:
         return self.database_url.startswith("sqlite")
+
+    @cached_property
+    def policy(self) -> Policy:
+        """When proactive messages go (reminder offsets, quiet hours): built once, given to every service."""
+        from bot.services.reminders import Policy
+
+        return Policy(offsets=self.reminder_offsets, quiet_hours=self.quiet_hours)
 
 
 def load_settings(env: dict[str, str] | None = None, dotenv_path: Path | None = None) -> Settings:

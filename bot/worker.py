@@ -7,8 +7,12 @@ import contextlib
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import TYPE_CHECKING
 
 from bot.app import App
+
+if TYPE_CHECKING:
+    from bot.scheduler import Scheduler
 
 logger = logging.getLogger(__name__)
 
@@ -39,17 +43,22 @@ async def wait_for_signal() -> None:
     await stop.wait()
 
 
+def build_scheduler(app: App) -> Scheduler:
+    """The scheduler of this app: its jobs plan and purge with the settings' policy."""
+    from bot.scheduler import Scheduler
+
+    return Scheduler(app.sessionmaker, app.clock, app.settings.policy, app.settings.scheduler_interval,
+                     postgres=not app.settings.is_sqlite)
+
+
 @asynccontextmanager
 async def background(app: App, scheduler: bool = True) -> AsyncIterator[None]:
     """Run the outbox loop (and the scheduler) while the block runs."""
-    from bot.scheduler import Scheduler
-
     stop = asyncio.Event()
     task = asyncio.create_task(outbox_loop(app, stop), name="outbox")
     jobs = None
     if scheduler:
-        jobs = Scheduler(app.sessionmaker, app.clock, app.dispatcher.policy, app.settings.scheduler_interval,
-                         postgres=not app.settings.is_sqlite)
+        jobs = build_scheduler(app)
         jobs.start()
     try:
         yield

@@ -110,7 +110,7 @@ async def test_a_full_training_puts_people_on_the_waitlist_and_promotes_them(dem
 
     async with demo_app.sessionmaker() as session, session.begin():
         assert seat_owner is not None
-        await Registrations(session, demo_app.clock()).cancel(seat_owner, seat.code)
+        await Registrations(session, demo_app.clock(), demo_app.settings.policy).cancel(seat_owner, seat.code)
     states = {r.artisan_id: r.status for r in await registrations_of(demo_app, "PWT-PGK-01")}
     assert sorted(states.values()).count("waitlisted") == 1
     async with demo_app.sessionmaker() as session:

@@ -27,7 +27,7 @@ async def test_concurrent_registrations_never_overbook(demo_app: App, people: in
 
     async def register(artisan_id: int) -> str:
         async with demo_app.sessionmaker() as session, session.begin():
-            registration = await Registrations(session, demo_app.clock()).register(artisan_id, training_id)
+            registration = await Registrations(session, demo_app.clock(), demo_app.settings.policy).register(artisan_id, training_id)
             return registration.status
 
     statuses = await asyncio.gather(*(register(i) for i in ids))

@@ -33,7 +33,7 @@ FINISHED = ("sent", "failed", "expired", "skipped")
 
 
 class Privacy:
-    def __init__(self, session: AsyncSession, now: datetime, channel: str, policy: Policy | None = None) -> None:
+    def __init__(self, session: AsyncSession, now: datetime, channel: str, policy: Policy) -> None:
         self.session = session
         self.now = now
         self.channel = channel

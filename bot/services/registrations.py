@@ -47,10 +47,10 @@ class RegistrationView:
 class Registrations:
     """Registering, cancelling and listing, inside the caller's transaction."""
 
-    def __init__(self, session: AsyncSession, now: datetime, policy: Policy | None = None) -> None:
+    def __init__(self, session: AsyncSession, now: datetime, policy: Policy) -> None:
         self.session = session
         self.now = now
-        self.reminders = ReminderPlanner(session, now, policy or Policy())
+        self.reminders = ReminderPlanner(session, now, policy)
 
     async def _lock_training(self, training_id: int) -> Training:
         """The training row, locked until commit on PostgreSQL so seats are counted one registrant at a time."""

@@ -26,7 +26,7 @@ class Services:
     subscriptions: Subscriptions
 
     @classmethod
-    def bind(cls, session: AsyncSession, now: datetime, channel: str = "cli", policy: Policy | None = None) -> Services:
+    def bind(cls, session: AsyncSession, now: datetime, channel: str, policy: Policy) -> Services:
         privacy = Privacy(session, now, channel, policy)
         return cls(
             session=session,

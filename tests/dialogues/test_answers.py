@@ -87,7 +87,7 @@ async def registered(chat: ChannelChat, *codes: str) -> None:
         for code in codes:
             training = await session.scalar(select(Training).where(Training.code == code))
             assert training is not None
-            await Registrations(session, chat.app.clock()).register(person.id, training.id)
+            await Registrations(session, chat.app.clock(), chat.app.settings.policy).register(person.id, training.id)
     assert set((await statuses(chat)).values()) <= {"registered", "waitlisted"}
 
 
