@@ -9,33 +9,12 @@ from datetime import datetime
 from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.core import Button, Reply
-from bot.crafts import craft_name
-from bot.delivery import reply_to_body
-from bot.i18n import _, format_money, format_when, use_language
-from bot.outbox import enqueue
-from bot.regions import region_name, zone_of
-from bot.services.notices import best_identities, best_identity
-from bot.services.reminders import Policy, person_zone
-from bot.services.timing import allowed_time
-from db.models import Artisan, Broadcast, ChannelIdentity, Registration, Reminder, Subscription, Training
+from bot.proactive_texts import ANNOUNCEMENT, BROADCAST, Tell
+from bot.services.proactive import best_identities, queue
+from bot.services.timing import Policy
+from db.models import Artisan, Broadcast, Registration, Reminder, Subscription, Training
 
 logger = logging.getLogger(__name__)
-
-
-def _announcement(training: Training) -> Reply:
-    zone = zone_of(training.regency or training.province)
-    place = _("daring (online)") if training.mode == "online" else (
-        region_name(training.regency) or region_name(training.province) or training.venue)
-    lines = [
-        _("Pelatihan baru: {title} ({code})").format(title=training.title, code=training.code),
-        _("{craft} · {place}").format(craft=craft_name(training.craft), place=place),
-        _("Mulai: {when}").format(when=format_when(training.starts_at, zone.zone, zone.name)),
-        _("Biaya: {fee}").format(fee=format_money(training.fee) if training.fee else _("gratis")),
-        _("Ketik STOP untuk berhenti menerima kabar seperti ini."),
-    ]
-    return Reply("\n".join(lines), (Button(_("Lihat pelatihan"), f"td:{training.code}"),
-                                    Button(_("Daftar"), f"rg:{training.code}")))
 
 
 async def announce_new(session: AsyncSession, now: datetime, policy: Policy) -> int:
@@ -46,34 +25,40 @@ async def announce_new(session: AsyncSession, now: datetime, policy: Policy) -> 
     )).scalars().all()
     queued = 0
     for training in trainings:
-        closes = min(training.registration_deadline or training.starts_at, training.starts_at)
-        regions = ["", training.province] + ([training.regency] if training.regency else [])
-        followers = select(Subscription.artisan_id).where(
-            or_(Subscription.craft == "", Subscription.craft == training.craft), Subscription.region.in_(regions))
-        people = (await session.execute(
-            select(Artisan).where(Artisan.id.in_(followers), Artisan.proactive_opt_out.is_(False)).order_by(Artisan.id)
-        )).scalars().all()
-        for person in people if closes > now else []:
-            identity = await best_identity(session, person.id)
-            send_at = allowed_time(now, person_zone(person, training), policy.quiet_hours, latest=closes)
-            if identity is None or send_at is None:
-                continue
-            with use_language(person.language):
-                reply = _announcement(training)
-            row = await enqueue(session, artisan_id=person.id, channel=identity.channel,
-                                external_id=identity.external_id, kind="announcement",
-                                body={**reply_to_body(reply), "language": person.language},
-                                dedupe_key=f"announce:{training.id}:{person.id}", now=now, not_before=send_at,
-                                expires_at=closes)
-            queued += row is not None
-            if training.registration_deadline and training.registration_deadline - policy.deadline_notice > now:
-                key = f"deadline:{training.id}:{person.id}"
-                if (await session.execute(select(Reminder.id).where(Reminder.key == key))).first() is None:
-                    session.add(Reminder(key=key, artisan_id=person.id, training_id=training.id, kind="deadline",
-                                         due_at=training.registration_deadline - policy.deadline_notice,
-                                         status="pending", created_at=now))
+        queued += await _announce(session, training, now, policy)
         training.announced_at = now
     await session.flush()
+    return queued
+
+
+async def _announce(session: AsyncSession, training: Training, now: datetime, policy: Policy) -> int:
+    closes = min(training.registration_deadline or training.starts_at, training.starts_at)
+    if closes <= now:
+        return 0
+    regions = ["", training.province] + ([training.regency] if training.regency else [])
+    followers = select(Subscription.artisan_id).where(
+        or_(Subscription.craft == "", Subscription.craft == training.craft), Subscription.region.in_(regions))
+    people = (await session.execute(
+        select(Artisan).where(Artisan.id.in_(followers), Artisan.proactive_opt_out.is_(False)).order_by(Artisan.id)
+    )).scalars().all()
+    identities = await best_identities(session, [p.id for p in people])
+    queued = 0
+    for person in people:
+        identity = identities.get(person.id)
+        if identity is None:
+            continue
+        sent = await queue(session, person, identity, Tell(ANNOUNCEMENT, training),
+                           key=f"announce:{training.id}:{person.id}", now=now, quiet_hours=policy.quiet_hours,
+                           latest=closes)
+        if sent.at is None:  # quiet hours until registration closes
+            continue
+        queued += sent.row is not None
+        if training.registration_deadline and training.registration_deadline - policy.deadline_notice > now:
+            key = f"deadline:{training.id}:{person.id}"
+            if (await session.execute(select(Reminder.id).where(Reminder.key == key))).first() is None:
+                session.add(Reminder(key=key, artisan_id=person.id, training_id=training.id, kind="deadline",
+                                     due_at=training.registration_deadline - policy.deadline_notice,
+                                     status="pending", created_at=now))
     return queued
 
 
@@ -121,20 +106,15 @@ async def schedule_broadcast(session: AsyncSession, text: str, wanted: Audience,
     await session.flush()
     followed = {sub.artisan_id: sub.region for sub in (await session.execute(
         select(Subscription).where(Subscription.region != ""))).scalars()}
-    identities: dict[int, ChannelIdentity] = {}
-    for start in range(0, len(people), 500):
-        identities.update(await best_identities(session, [p.id for p in people[start : start + 500]]))
+    identities = await best_identities(session, [p.id for p in people])
     for person in people:
         identity = identities.get(person.id)
         if identity is None:
             continue
         # Their own province, else the region they follow, else the broadcast's region.
-        zone = zone_of(person.regency or person.province or followed.get(person.id) or wanted.region).zone
-        when = allowed_time(send_at, zone, policy.quiet_hours) or send_at
-        row = await enqueue(session, artisan_id=person.id, channel=identity.channel, external_id=identity.external_id,
-                            kind="broadcast", body={"text": text, "buttons": [], "language": person.language},
-                            dedupe_key=f"broadcast:{broadcast.id}:{person.id}", now=now, not_before=when,
-                            new_key=True)
-        broadcast.recipients += row is not None
+        sent = await queue(session, person, identity, Tell(BROADCAST, text=text),
+                           key=f"broadcast:{broadcast.id}:{person.id}", now=now, quiet_hours=policy.quiet_hours,
+                           due=send_at, region=followed.get(person.id) or wanted.region, new_key=True)
+        broadcast.recipients += sent.row is not None
     await session.flush()
     return broadcast

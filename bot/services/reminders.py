@@ -3,41 +3,20 @@
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
-from sqlalchemy import select, update
+from sqlalchemy import ColumnElement, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.core import Button, Reply
-from bot.delivery import reply_to_body
-from bot.i18n import _, format_relative, format_when, use_language
-from bot.outbox import enqueue
-from bot.regions import zone_of
-from bot.services.notices import best_identities
-from bot.services.timing import allowed_time
+from bot.proactive_texts import DEADLINE, REMINDER, Tell
+from bot.services.proactive import best_identities, queue, withdraw
+from bot.services.timing import Policy, allowed_time, person_zone
 from db.models import Artisan, ChannelIdentity, Registration, Reminder, Training
 
+__all__ = ["Policy", "ReminderPlanner", "fire_due", "person_zone"]
+
 logger = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True)
-class Policy:
-    """When proactive messages go: reminder offsets before a training, and quiet hours (local time)."""
-
-    offsets: tuple[timedelta, ...] = field(
-        default_factory=lambda: (timedelta(days=3), timedelta(days=1), timedelta(hours=2))
-    )
-    quiet_hours: tuple[int, int] | None = (21, 7)
-    deadline_notice: timedelta = timedelta(days=1)  # before a registration deadline, for subscribers
-
-
-def person_zone(person: Artisan | None, training: Training) -> ZoneInfo:
-    """The zone a person lives by: their own province, else the training's."""
-    code = (person.regency or person.province) if person else None
-    return zone_of(code or training.regency or training.province).zone
 
 
 class ReminderPlanner:
@@ -50,8 +29,11 @@ class ReminderPlanner:
         """(Re)plan the reminders of one registration; returns how many are pending."""
         if registration.artisan_id is None or registration.status != "registered":
             return 0
+        # A deadline reminder waiting for their morning is checked again when due (and dropped: registered).
+        await self._recall(Reminder.kind == "deadline", Reminder.training_id == training.id,
+                           Reminder.artisan_id == registration.artisan_id)
         person = await self.session.get(Artisan, registration.artisan_id)
-        zone = person_zone(person, training)
+        zone = person_zone(person, training.regency or training.province)
         planned = 0
         for offset in self.policy.offsets:
             when = allowed_time(training.starts_at - offset, zone, self.policy.quiet_hours, latest=training.starts_at)
@@ -73,7 +55,16 @@ class ReminderPlanner:
         await self.session.flush()
         return planned
 
+    async def _recall(self, *where: ColumnElement[bool]) -> None:
+        """Reminders queued for after someone's quiet hours and not sent yet are pending again (so the caller
+        drops or re-plans them, or they are checked once more when due)."""
+        keys = (await self.session.execute(select(Reminder.key).where(*where, Reminder.status == "queued"))).scalars()
+        recalled = await withdraw(self.session, list(keys))
+        if recalled:
+            await self.session.execute(update(Reminder).where(Reminder.key.in_(recalled)).values(status="pending"))
+
     async def drop_registration(self, registration_id: int) -> None:
+        await self._recall(Reminder.registration_id == registration_id)
         await self.session.execute(
             update(Reminder).where(Reminder.registration_id == registration_id, Reminder.status == "pending")
             .values(status="dropped")
@@ -82,6 +73,7 @@ class ReminderPlanner:
     async def replan_training(self, training_id: int) -> int:
         """After an organizer moved a training: every pending reminder is planned again (or dropped)."""
         training = await self.session.get_one(Training, training_id)
+        await self._recall(Reminder.training_id == training_id, Reminder.kind == "before_start")
         await self.session.execute(
             update(Reminder).where(Reminder.training_id == training_id, Reminder.status == "pending",
                                    Reminder.kind == "before_start").values(status="dropped")
@@ -92,29 +84,6 @@ class ReminderPlanner:
             select(Registration).where(Registration.training_id == training_id, Registration.status == "registered")
         )).scalars().all()
         return sum([await self.plan(r, training) for r in registrations])
-
-
-def _reminder_reply(training: Training, registration: Registration | None, now: datetime) -> Reply:
-    zone = zone_of(training.regency or training.province)
-    when = format_when(training.starts_at, zone.zone, zone.name)
-    lines = [
-        _("Pengingat: {title} dimulai {relative} ({when}).").format(
-            title=training.title, relative=format_relative(training.starts_at - now), when=when),
-        _("Tempat: {venue}").format(venue=training.venue),
-    ]
-    if registration is not None:
-        lines.append(_("Kode pendaftaran Anda: {registration}").format(registration=registration.code))
-    lines.append(_("Kontak: {contact}").format(contact=training.contact))
-    return Reply("\n".join(lines), (Button(_("Lihat pelatihan"), f"td:{training.code}"),))
-
-
-def _deadline_reply(training: Training, now: datetime) -> Reply:
-    assert training.registration_deadline is not None
-    zone = zone_of(training.regency or training.province)
-    text = _("Pendaftaran {title} ditutup {relative} ({when}). Masih ada waktu untuk mendaftar.").format(
-        title=training.title, relative=format_relative(training.registration_deadline - now),
-        when=format_when(training.registration_deadline, zone.zone, zone.name))
-    return Reply(text, (Button(_("Daftar"), f"rg:{training.code}"), Button(_("Lihat pelatihan"), f"td:{training.code}")))
 
 
 async def fire_due(session: AsyncSession, now: datetime, policy: Policy, limit: int = 500,
@@ -150,6 +119,26 @@ async def _by_id(session: AsyncSession, model: Any, ids: set[int]) -> dict[int, 
 async def _fire_one(session: AsyncSession, reminder: Reminder, now: datetime, policy: Policy, training: Training,
                     person: Artisan | None, registration: Registration | None,
                     identity: ChannelIdentity | None) -> str:
+    latest = await _latest_moment(session, reminder, now, training, registration)
+    if latest is None:
+        return reminder.status
+    if person is None or person.proactive_opt_out or identity is None:
+        reminder.status = "skipped"
+        return "skipped"
+    tell = Tell(DEADLINE if reminder.kind == "deadline" else REMINDER, training,
+                registration.code if registration is not None else None)
+    queued = await queue(session, person, identity, tell, key=reminder.key, now=now, quiet_hours=policy.quiet_hours,
+                         latest=latest, new_key=True)  # (queued once: the reminder's status)
+    if queued.at is None:  # quiet hours until it no longer makes sense
+        reminder.status = "expired"
+        return "expired"
+    reminder.status = "queued"
+    return "postponed" if queued.at > now else "queued"  # postponed: queued for the end of their quiet hours
+
+
+async def _latest_moment(session: AsyncSession, reminder: Reminder, now: datetime, training: Training,
+                         registration: Registration | None) -> datetime | None:
+    """Until when the reminder still makes sense; None when it no longer does (then its status says why)."""
     if reminder.kind == "deadline":
         closes = training.registration_deadline
         already = (await session.execute(select(Registration.id).where(
@@ -157,38 +146,18 @@ async def _fire_one(session: AsyncSession, reminder: Reminder, now: datetime, po
             Registration.status != "cancelled"))).first()
         if already is not None:
             reminder.status = "dropped"
-            return "dropped"
+            return None
         expired = training.status != "published" or closes is None or now >= closes or now >= training.starts_at
         latest = closes
     else:
         if registration is None or registration.status != "registered" or training.status != "published":
             reminder.status = "dropped"
-            return "dropped"
+            return None
         # Late (Kriya was down): still useful while less than half the offset has passed, never after the start.
         expired = now >= training.starts_at or now - reminder.due_at > timedelta(seconds=reminder.offset_seconds / 2)
         latest = training.starts_at
-    if expired:
+    if expired or latest is None:
         reminder.status = "expired"
         logger.info("reminder %s expired (due %s)", reminder.key, reminder.due_at)
-        return "expired"
-    if person is None or person.proactive_opt_out:
-        reminder.status = "skipped"
-        return "skipped"
-    when = allowed_time(now, person_zone(person, training), policy.quiet_hours, latest=latest)
-    if when is None:
-        reminder.status = "expired"
-        return "expired"
-    if when > now:  # quiet hours now: wait for the morning
-        reminder.due_at = when
-        return "postponed"
-    if identity is None:
-        reminder.status = "skipped"
-        return "skipped"
-    with use_language(person.language):
-        reply = (_deadline_reply(training, now) if reminder.kind == "deadline"
-                 else _reminder_reply(training, registration, now))
-    await enqueue(session, artisan_id=person.id, channel=identity.channel, external_id=identity.external_id,
-                  kind="reminder", body={**reply_to_body(reply), "language": person.language},
-                  dedupe_key=reminder.key, now=now, expires_at=latest, new_key=True)  # (queued once: status)
-    reminder.status = "queued"
-    return "queued"
+        return None
+    return latest

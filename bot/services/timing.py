@@ -3,10 +3,31 @@
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from bot.regions import zone_of
+from db.models import Artisan
+
 logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Policy:
+    """When proactive messages go: reminder offsets before a training, and quiet hours (local time)."""
+
+    offsets: tuple[timedelta, ...] = field(
+        default_factory=lambda: (timedelta(days=3), timedelta(days=1), timedelta(hours=2))
+    )
+    quiet_hours: tuple[int, int] | None = (21, 7)
+    deadline_notice: timedelta = timedelta(days=1)  # before a registration deadline, for subscribers
+
+
+def person_zone(person: Artisan | None, fallback_region: str | None) -> ZoneInfo:
+    """The zone a person lives by: their own regency or province, else the region given (a training's, ...)."""
+    code = (person.regency or person.province) if person else None
+    return zone_of(code or fallback_region).zone
 
 
 def in_quiet_hours(moment: datetime, zone: ZoneInfo, quiet: tuple[int, int] | None) -> bool:

@@ -1,0 +1,119 @@
+"""The words of every proactive message: services say what to tell (a `Tell`), this module says how."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+from bot.core import Button, Reply
+from bot.crafts import craft_name
+from bot.i18n import _, format_money, format_relative, format_when
+from bot.regions import region_name, zone_of
+from db.models import Training
+
+logger = logging.getLogger(__name__)
+
+# What a proactive message is about.
+REMINDER = "reminder"  # a registered training starts soon
+DEADLINE = "deadline"  # registration for a training someone follows closes soon
+ANNOUNCEMENT = "announcement"  # a new training someone follows
+PROMOTED = "promoted"  # a seat freed up: off the waitlist
+MOVED = "moved"  # an organizer moved a training
+CANCELLED = "cancelled"  # an organizer cancelled a training
+BROADCAST = "broadcast"  # an organizer's own words, sent as written
+
+
+@dataclass(frozen=True)
+class Tell:
+    """What to tell one person, without the words: a kind and the facts it needs."""
+
+    kind: str
+    training: Training | None = None
+    registration_code: str | None = None
+    text: str = ""  # a broadcast's text
+
+
+def render(tell: Tell, at: datetime) -> Reply:
+    """The message in the current language, as the person reads it at `at` ('in 3 days' counts from then)."""
+    if tell.kind == BROADCAST:
+        return Reply(tell.text)
+    if tell.training is None or tell.kind not in _WORDING:
+        raise ValueError(f"cannot word a proactive message of kind {tell.kind!r}")
+    return _WORDING[tell.kind](tell.training, tell.registration_code, at)
+
+
+def _when(training: Training, moment: datetime) -> str:
+    """A moment of the training, in the training's own zone."""
+    zone = zone_of(training.regency or training.province)
+    return format_when(moment, zone.zone, zone.name)
+
+
+def _see(training: Training) -> Button:
+    return Button(_("Lihat pelatihan"), f"td:{training.code}")
+
+
+def _register(training: Training) -> Button:
+    return Button(_("Daftar"), f"rg:{training.code}")
+
+
+def _reminder(training: Training, registration_code: str | None, at: datetime) -> Reply:
+    lines = [
+        _("Pengingat: {title} dimulai {relative} ({when}).").format(
+            title=training.title, relative=format_relative(training.starts_at - at),
+            when=_when(training, training.starts_at)),
+        _("Tempat: {venue}").format(venue=training.venue),
+    ]
+    if registration_code is not None:
+        lines.append(_("Kode pendaftaran Anda: {registration}").format(registration=registration_code))
+    lines.append(_("Kontak: {contact}").format(contact=training.contact))
+    return Reply("\n".join(lines), (_see(training),))
+
+
+def _deadline(training: Training, registration_code: str | None, at: datetime) -> Reply:
+    closes = training.registration_deadline
+    if closes is None:
+        raise ValueError(f"{training.code} has no registration deadline")
+    text = _("Pendaftaran {title} ditutup {relative} ({when}). Masih ada waktu untuk mendaftar.").format(
+        title=training.title, relative=format_relative(closes - at), when=_when(training, closes))
+    return Reply(text, (_register(training), _see(training)))
+
+
+def _announcement(training: Training, registration_code: str | None, at: datetime) -> Reply:
+    place = _("daring (online)") if training.mode == "online" else (
+        region_name(training.regency) or region_name(training.province) or training.venue)
+    lines = [
+        _("Pelatihan baru: {title} ({code})").format(title=training.title, code=training.code),
+        _("{craft} · {place}").format(craft=craft_name(training.craft), place=place),
+        _("Mulai: {when}").format(when=_when(training, training.starts_at)),
+        _("Biaya: {fee}").format(fee=format_money(training.fee) if training.fee else _("gratis")),
+        _("Ketik STOP untuk berhenti menerima kabar seperti ini."),
+    ]
+    return Reply("\n".join(lines), (_see(training), _register(training)))
+
+
+def _promoted(training: Training, registration_code: str | None, at: datetime) -> Reply:
+    text = _(
+        "Kabar baik! Ada kursi kosong dan Anda sekarang terdaftar di {title} ({code}). "
+        "Kode pendaftaran Anda: {registration}."
+    ).format(title=training.title, code=training.code, registration=registration_code)
+    return Reply(text, (_see(training), Button(_("Pelatihan saya"), "my")))
+
+
+def _moved(training: Training, registration_code: str | None, at: datetime) -> Reply:
+    text = _("Jadwal {title} ({code}) berubah. Sekarang mulai {when}. Pengingat kami sesuaikan.").format(
+        title=training.title, code=training.code, when=_when(training, training.starts_at))
+    return Reply(text, (_see(training),))
+
+
+def _cancelled(training: Training, registration_code: str | None, at: datetime) -> Reply:
+    text = _("Mohon maaf, {title} ({code}) dibatalkan oleh penyelenggara. Pendaftaran Anda ikut batal.").format(
+        title=training.title, code=training.code)
+    return Reply(text, (Button(_("Pelatihan lain"), "tl"),))
+
+
+_WORDING: dict[str, Callable[[Training, str | None, datetime], Reply]] = {
+    REMINDER: _reminder, DEADLINE: _deadline, ANNOUNCEMENT: _announcement,
+    PROMOTED: _promoted, MOVED: _moved, CANCELLED: _cancelled,
+}

@@ -1,0 +1,109 @@
+"""Proactive messages (notices, reminders, announcements) wait for the end of quiet hours in the person's zone,
+and their wording uses only msgids the English catalogue translates."""
+
+from __future__ import annotations
+
+import ast
+from datetime import UTC, datetime, time, timedelta
+from pathlib import Path
+
+from babel.messages.pofile import read_po
+from sqlalchemy import select, update
+
+from bot.app import App
+from bot.regions import WIT, zone_of
+from bot.services.announcements import announce_new
+from bot.services.catalogue import import_rows
+from bot.services.reminders import Policy, fire_due
+from db.models import Artisan, OutboxMessage, Reminder, Training
+from tests.conftest import Chat, Clock
+from tests.test_registration_chat import fill_form
+
+POLICY = Policy()
+ROOT = Path(__file__).resolve().parent.parent
+EVENING = datetime(2026, 11, 23, 13, 0, tzinfo=UTC)  # 20.00 WIB (not quiet), 22.00 WIT (quiet)
+NEXT_MORNING_WIT = datetime(2026, 11, 24, 7, 0, tzinfo=WIT.zone)
+
+
+async def outbox(app: App, kind: str) -> list[OutboxMessage]:
+    async with app.sessionmaker() as session:
+        query = select(OutboxMessage).where(OutboxMessage.kind == kind).order_by(OutboxMessage.id)
+        return list((await session.execute(query)).scalars())
+
+
+async def register_in_jayapura(app: App, code: str = "BTK-YK-01") -> Chat:
+    """Someone living in Jayapura (WIT) registers for a training in Yogyakarta (WIB)."""
+    chat = Chat(app, user="jayapura-2", name="Yance")
+    await fill_form(chat, code, name="Yance Wenda", phone="0812 9999 2222", crafts=("Batik",),
+                    region="Kota Jayapura", business=None)
+    await chat.tap("Ya, daftar")
+    return chat
+
+
+async def test_a_notice_in_quiet_hours_waits_for_the_persons_morning(demo_app: App, clock: Clock) -> None:
+    await register_in_jayapura(demo_app)
+    clock.now = EVENING
+    async with demo_app.sessionmaker() as session, session.begin():
+        training = (await session.execute(select(Training).where(Training.code == "BTK-YK-01"))).scalar_one()
+        row = {c: getattr(training, c) for c in ("code", "title", "craft", "province", "regency", "venue", "mode",
+                                                 "fee", "contact", "description", "quota")}
+        later = training.starts_at.astimezone(zone_of(training.province).zone) + timedelta(days=1)
+        row.update(organizer="BBSPJIKB", starts_at=f"{later:%Y-%m-%dT%H:%M}",
+                   ends_at=f"{later + timedelta(days=2):%Y-%m-%dT%H:%M}")
+        report = await import_rows(session, [(2, row)], now=clock(), policy=POLICY)
+    assert report.moved
+    [notice] = await outbox(demo_app, "notice")
+    assert notice.not_before == NEXT_MORNING_WIT
+
+
+async def test_a_late_reminder_in_quiet_hours_waits_for_the_persons_morning(demo_app: App, clock: Clock) -> None:
+    await register_in_jayapura(demo_app)
+    async with demo_app.sessionmaker() as session:
+        first = (await session.execute(select(Reminder).order_by(Reminder.due_at).limit(1))).scalar_one()
+    # Kriya was down: the reminder is still worth sending, but it is 22.00 in Jayapura now.
+    day = first.due_at.astimezone(WIT.zone).date()
+    clock.now = datetime.combine(day, time(22), tzinfo=WIT.zone)
+    async with demo_app.sessionmaker() as session, session.begin():
+        counts = await fire_due(session, clock(), POLICY)
+    assert counts["expired"] == 0
+    [row] = await outbox(demo_app, "reminder")
+    assert row.not_before == datetime.combine(day + timedelta(days=1), time(7), tzinfo=WIT.zone)
+    assert row.status == "pending"
+
+
+async def test_an_announcement_in_quiet_hours_waits_for_the_persons_morning(demo_app: App, clock: Clock) -> None:
+    async with demo_app.sessionmaker() as session, session.begin():
+        await session.execute(update(Training).values(announced_at=clock()))  # the demo catalogue is old news
+    subscriber = Chat(demo_app, user="sub-wit", name="Papua")
+    await subscriber.send(payload="sub:batik:")
+    async with demo_app.sessionmaker() as session, session.begin():
+        await session.execute(update(Artisan).where(Artisan.display_name == "Papua")
+                              .values(province="91", regency="91.71"))  # lives in Jayapura (WIT)
+        rows = [(2, {"code": "BTK-2702-YK", "title": "Batik cap", "craft": "batik", "organizer": "BBSPJIKB",
+                     "province": "34", "regency": "34.71", "venue": "Balai", "mode": "offline",
+                     "starts_at": "2027-01-11T08:00", "ends_at": "2027-01-15T16:00", "fee": "0",
+                     "contact": "kantor", "description": "Kelas batik cap."})]
+        await import_rows(session, rows, now=clock(), policy=POLICY)
+    clock.now = EVENING
+    async with demo_app.sessionmaker() as session, session.begin():
+        assert await announce_new(session, clock(), POLICY) == 1
+    [row] = await outbox(demo_app, "announcement")
+    assert row.not_before == NEXT_MORNING_WIT
+
+
+def _msgids(path: Path) -> set[str]:
+    """The string literals passed to `_()` in one module."""
+    return {
+        node.args[0].value
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "_"
+        and node.args and isinstance(node.args[0], ast.Constant) and isinstance(node.args[0].value, str)
+    }
+
+
+def test_every_proactive_text_is_translated_into_english() -> None:
+    used = _msgids(ROOT / "bot" / "proactive_texts.py")
+    with (ROOT / "locales" / "en" / "LC_MESSAGES" / "messages.po").open("rb") as handle:
+        translated = {str(m.id) for m in read_po(handle) if m.id and m.string and not m.fuzzy}
+    assert len(used) > 10
+    assert used - translated == set()
