@@ -1,4 +1,7 @@
-"""The `kriya` command line (also `python -m bot`): chat, understand, serve, worker, poll, db, seed, trainings."""
+"""The `kriya` command line (also `python -m bot`): chat, understand, serve, worker, poll, db, seed, trainings.
+
+Each command is a function `(settings, args)` set as the `run` default of its subparser; `main` calls it (and
+runs it in an event loop when it is a coroutine). Imports are lazy so that `kriya --help` loads little."""
 
 from __future__ import annotations
 
@@ -7,44 +10,70 @@ import asyncio
 import json
 import logging
 import sys
-from collections.abc import Sequence
-from datetime import date, timedelta
+from collections.abc import Awaitable, Callable, Sequence
+from contextlib import AbstractAsyncContextManager
+from datetime import date, datetime, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import func, select
-
-from bot.app import open_app
 from bot.config import ConfigError, Settings, load_settings
-from bot.dispatch import utc_clock
+
+if TYPE_CHECKING:
+    from bot.app import App
 
 logger = logging.getLogger(__name__)
+
+Command = Callable[[Settings, argparse.Namespace], Awaitable[int | None] | int | None]
+Subparsers = Any  # argparse's _SubParsersAction, private
+QUIET_COMMANDS = ("chat", "understand")  # their output is the conversation: only warnings on stderr
+NOISY_LOGGERS = ("alembic",)  # INFO lines as it loads ("setup plugin ...") are noise to a user
+MAX_BROADCAST = 4096
 
 
 class CommandError(Exception):
     """Bad input to a command: printed as one line, exit status 2."""
 
 
+def _open_app(settings: Settings, **options: Any) -> AbstractAsyncContextManager[App]:
+    from bot.app import open_app
+
+    return open_app(settings, **options)
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="kriya", description="Kriya, a chatbot for Indonesian artisans.")
     commands = parser.add_subparsers(dest="command", required=True)
+    for add in (_add_conversation, _add_processes, _add_broadcast, _add_data, _add_trainings, _add_registrations):
+        add(commands)
+    return parser
 
+
+def _add_conversation(commands: Subparsers) -> None:
     chat = commands.add_parser("chat", help="chat in the terminal (or one message per line on stdin)")
     chat.add_argument("--user", default="console", help="who you are, like a phone number (default: console)")
     chat.add_argument("--name", help="your display name")
     chat.add_argument("--lang", choices=("id", "en"), help="language of the conversation")
     chat.add_argument("--json", action="store_true", help="print each reply as one JSON line")
+    chat.set_defaults(run=_chat)
 
     understand = commands.add_parser("understand", help="show what the bot understood, as JSON lines")
     understand.add_argument("--today", type=date.fromisoformat, help="reference date (YYYY-MM-DD)")
     understand.add_argument("text", nargs="*", help="messages (each argument is one; quote a message with spaces)")
+    understand.set_defaults(run=_understand)
 
+
+def _add_processes(commands: Subparsers) -> None:
     serve = commands.add_parser("serve", help="the web process: webhooks, /healthz, scheduler and outbox")
     serve.add_argument("--port", type=int, help="port (default $PORT or 8000)")
     serve.add_argument("--host", default="0.0.0.0")
     serve.add_argument("--no-background", action="store_true", help="leave scheduler and outbox to `kriya worker`")
-    commands.add_parser("worker", help="scheduler and outbox sender alone")
-    commands.add_parser("poll", help="Telegram long polling with scheduler and outbox in-process")
+    serve.set_defaults(run=_serve)
+    commands.add_parser("worker", help="scheduler and outbox sender alone").set_defaults(run=_worker)
+    commands.add_parser("poll", help="Telegram long polling with scheduler and outbox in-process").set_defaults(
+        run=_poll)
 
+
+def _add_broadcast(commands: Subparsers) -> None:
     broadcast = commands.add_parser("broadcast", help="send a message to an audience, now or at a set time")
     broadcast.add_argument("--text", required=True, help="the message")
     broadcast.add_argument("--craft", help="people with this craft (profile or subscription)")
@@ -52,24 +81,33 @@ def _parser() -> argparse.ArgumentParser:
     broadcast.add_argument("--training", help="the registrants of this training code")
     broadcast.add_argument("--at", help="when, ISO 8601 (without offset: WIB); default now")
     broadcast.add_argument("--yes", action="store_true", help="send without asking")
+    broadcast.set_defaults(run=_broadcast)
 
+
+def _add_data(commands: Subparsers) -> None:
     db = commands.add_parser("db", help="database")
     db.add_argument("action", choices=("upgrade",))
+    db.set_defaults(run=_db_upgrade)
 
     seed = commands.add_parser("seed", help="load data")
     seed.add_argument("--demo", action="store_true", required=True, help="the demo catalogue")
+    seed.set_defaults(run=_seed)
 
-    trainings = commands.add_parser("trainings", help="the training catalogue")
-    actions = trainings.add_subparsers(dest="action", required=True)
+
+def _add_trainings(commands: Subparsers) -> None:
     from bot.services.catalogue import describe_format
 
+    actions = commands.add_parser("trainings", help="the training catalogue").add_subparsers(
+        dest="action", required=True)
     importing = actions.add_parser(
         "import", help="import trainings from CSV, XLSX or YAML (upsert by code)",
         description=describe_format() + " A workbook is read the same way: its first sheet, the column "
         "names in row 1, line numbers in messages as the spreadsheet numbers its rows; a formula counts by its "
         "saved value. `kriya trainings template` writes a file to fill in.")
     importing.add_argument("file", type=Path, help="a .csv, .xlsx, .yaml or .yml file")
-    actions.add_parser("list", help="the catalogue as a table")
+    importing.set_defaults(run=lambda settings, args: _import(settings, args.file))
+    actions.add_parser("list", help="the catalogue as a table").set_defaults(
+        run=lambda settings, _args: _list(settings))
     template = actions.add_parser(
         "template", help="a file for organizers to fill in: the import's columns and one example row",
         description="The import's columns as the header and one example row (code CONTOH-01) that imports as it "
@@ -77,23 +115,38 @@ def _parser() -> argparse.ArgumentParser:
         "to write) goes to --output, or to kriya-trainings-template.xlsx in the working directory.")
     template.add_argument("--format", choices=("csv", "xlsx"), default="csv", help="default: csv")
     template.add_argument("--output", type=Path, help="the file to write")
+    template.set_defaults(run=lambda _settings, args: _template(args.format, args.output))
 
-    registrations = commands.add_parser("registrations", help="registrants, for organizers")
-    reg_actions = registrations.add_subparsers(dest="action", required=True)
-    export = reg_actions.add_parser("export", help="registrants as CSV on stdout, or CSV/XLSX in a file")
+
+def _add_registrations(commands: Subparsers) -> None:
+    actions = commands.add_parser("registrations", help="registrants, for organizers").add_subparsers(
+        dest="action", required=True)
+    export = actions.add_parser("export", help="registrants as CSV on stdout, or CSV/XLSX in a file")
     export.add_argument("--training", help="only this training code")
     export.add_argument("--format", choices=("csv", "xlsx"), default="csv",
                         help="csv (default) or xlsx (needs --output)")
     export.add_argument("--output", type=Path, help="the file to write (default for csv: stdout)")
     export.add_argument("--lang", choices=("id", "en"), default="id",
                         help="language of the header, statuses, crafts and place names (default: id)")
-    return parser
+    export.set_defaults(run=lambda settings, args: _export(settings, args.training, args.lang, args.format,
+                                                           args.output))
+
+
+async def _existing_code(app: App, code: str) -> str:
+    """The training's code as stored; CommandError when no training has it."""
+    from bot.services.trainings import TrainingCatalogue
+
+    async with app.sessionmaker() as session:
+        found = await TrainingCatalogue(session, app.clock()).by_code(code)
+    if found is None:
+        raise CommandError(f"no training with code {code}")
+    return found.code
 
 
 async def _chat(settings: Settings, args: argparse.Namespace) -> None:
     from bot.channels.console import Console
 
-    async with open_app(settings) as app:
+    async with _open_app(settings) as app:
         console = Console(app.dispatcher, args.user, name=args.name, language=args.lang, as_json=args.json)
         if sys.stdin.isatty():
             await console.run_terminal()
@@ -101,8 +154,9 @@ async def _chat(settings: Settings, args: argparse.Namespace) -> None:
             await console.run_lines(sys.stdin)
 
 
-def _understand(args: argparse.Namespace) -> None:
+def _understand(_settings: Settings, args: argparse.Namespace) -> None:
     from bot import nlu
+    from bot.dispatch import utc_clock
 
     today = args.today or utc_clock().date()
     lines = args.text if args.text else (line.rstrip("\n") for line in sys.stdin)  # each argument: one message
@@ -115,87 +169,103 @@ async def _serve(settings: Settings, args: argparse.Namespace) -> None:
 
     from bot.web import create_web_app
 
-    async with open_app(settings, with_channels=True) as app:
+    async with _open_app(settings, with_channels=True) as app:
         web = create_web_app(app, run_background=not args.no_background)
         config = uvicorn.Config(web, host=args.host, port=args.port or settings.port, log_level="info")
         await uvicorn.Server(config).serve()
 
 
-async def _worker(settings: Settings) -> None:
+async def _worker(settings: Settings, _args: argparse.Namespace) -> None:
     from bot.worker import background, wait_for_signal
 
-    async with open_app(settings, with_channels=True) as app, background(app):
+    async with _open_app(settings, with_channels=True) as app, background(app):
         logger.info("worker running: outbox for %s", ", ".join(c.name for c in app.channels) or "no channel")
         await wait_for_signal()
 
 
-async def _poll(settings: Settings) -> None:
+async def _poll(settings: Settings, _args: argparse.Namespace) -> None:
     from bot.worker import background
 
     if not settings.telegram_bot_token:
         raise CommandError("TELEGRAM_BOT_TOKEN is not set: get a token from @BotFather first")
-    async with open_app(settings, with_channels=True) as app, background(app):
+    async with _open_app(settings, with_channels=True) as app, background(app):
         telegram = app.channel("telegram")
         assert telegram is not None
         await telegram.poll()  # type: ignore[attr-defined]
 
 
-async def _broadcast(settings: Settings, args: argparse.Namespace) -> None:
-    from datetime import datetime
+def _send_time(at: str | None, now: datetime) -> datetime:
+    """When a broadcast goes: `--at` (without offset: WIB), not in the past; default now."""
+    from bot.regions import WIB
 
+    if not at:
+        return now
+    try:
+        send_at = datetime.fromisoformat(at)
+    except ValueError:
+        raise CommandError(f"--at {at} is not an ISO 8601 date and time") from None
+    send_at = send_at if send_at.tzinfo else send_at.replace(tzinfo=WIB.zone)
+    if send_at < now - timedelta(minutes=1):
+        raise CommandError("--at is in the past")
+    return send_at
+
+
+async def _confirmed(args: argparse.Namespace) -> bool:
+    """--yes, or a yes typed on the terminal; without a terminal nothing is sent unasked."""
+    if args.yes:
+        return True
+    if not sys.stdin.isatty():
+        raise CommandError("not sent: add --yes to send")
+    return (await asyncio.to_thread(input, "Send? [y/N] ")).strip().lower() in ("y", "yes", "ya")
+
+
+def _check_broadcast(args: argparse.Namespace) -> str:
+    """The broadcast's text; CommandError for a bad text, craft or region."""
     from bot.crafts import CRAFTS
-    from bot.regions import WIB, region_name
-    from bot.services.announcements import Audience, audience, schedule_broadcast
-    from db.models import Training
+    from bot.regions import region_name
 
-    text = args.text.strip()
-    if not text or len(text) > 4096:
-        raise CommandError("--text must have 1 to 4096 characters")
+    text: str = args.text.strip()
+    if not text or len(text) > MAX_BROADCAST:
+        raise CommandError(f"--text must have 1 to {MAX_BROADCAST} characters")
     if args.craft and args.craft not in CRAFTS:
         raise CommandError(f"--craft {args.craft} is not one of {', '.join(CRAFTS)}")
     if args.region and region_name(args.region) is None:
         raise CommandError(f"--region {args.region} is not a Kemendagri region code")
-    wanted = Audience(craft=args.craft, region=args.region, training_code=args.training)
-    async with open_app(settings) as app:
+    return text
+
+
+async def _broadcast(settings: Settings, args: argparse.Namespace) -> None:
+    from bot.regions import WIB
+    from bot.services.announcements import Audience, audience, schedule_broadcast
+
+    text = _check_broadcast(args)
+    async with _open_app(settings) as app:
         now = app.clock()
-        send_at = now
-        if args.at:
-            try:
-                send_at = datetime.fromisoformat(args.at)
-            except ValueError:
-                raise CommandError(f"--at {args.at} is not an ISO 8601 date and time") from None
-            send_at = send_at if send_at.tzinfo else send_at.replace(tzinfo=WIB.zone)
-            if send_at < now - timedelta(minutes=1):
-                raise CommandError("--at is in the past")
+        send_at = _send_time(args.at, now)
+        training = await _existing_code(app, args.training) if args.training else None
+        wanted = Audience(craft=args.craft, region=args.region, training_code=training)
         async with app.sessionmaker() as session:
-            if args.training and not await session.scalar(
-                select(func.count()).where(func.upper(Training.code) == args.training.upper())
-            ):
-                raise CommandError(f"no training with code {args.training}")
             people = await audience(session, wanted)
         who = ", ".join(f"{k}={v}" for k, v in vars(wanted).items() if v) or "everyone"
         print(f"Preview:\n{text}\n\nAudience: {who}\nRecipients: {len(people)}\n"
               f"Send at: {send_at.astimezone(WIB.zone):%Y-%m-%d %H:%M} WIB (quiet hours move it per person)")
-        if not args.yes:
-            if not sys.stdin.isatty():
-                raise CommandError("not sent: add --yes to send")
-            if (await asyncio.to_thread(input, "Send? [y/N] ")).strip().lower() not in ("y", "yes", "ya"):
-                print("not sent")
-                return
+        if not await _confirmed(args):
+            print("not sent")
+            return
         async with app.sessionmaker() as session, session.begin():
             sent = await schedule_broadcast(session, text, wanted, send_at, now, settings.policy)
         print(f"broadcast {sent.id} queued for {sent.recipients} recipient(s)")
 
 
-async def _db_upgrade(settings: Settings) -> None:
-    async with open_app(settings, migrate=True):
+async def _db_upgrade(settings: Settings, _args: argparse.Namespace) -> None:
+    async with _open_app(settings, migrate=True):
         print("database is up to date")
 
 
-async def _seed(settings: Settings) -> None:
+async def _seed(settings: Settings, _args: argparse.Namespace) -> None:
     from db.seed import seed_demo
 
-    async with open_app(settings) as app, app.sessionmaker() as session, session.begin():
+    async with _open_app(settings) as app, app.sessionmaker() as session, session.begin():
         report = await seed_demo(session, app.clock())
     print(f"demo catalogue loaded: {len(report.created)} new, {len(report.updated)} refreshed (demo data, not real schedules)")
 
@@ -223,7 +293,7 @@ async def _import(settings: Settings, path: Path) -> int:
                   file=sys.stderr)
         print(f"imported {len(report.created)} new, {len(report.updated)} updated, {len(report.errors)} rejected")
 
-    async with open_app(settings) as app:
+    async with _open_app(settings) as app:
         try:
             report = await import_in_batches(app.sessionmaker, rows, now=app.clock(), policy=settings.policy,
                                              pause=SQLITE_BATCH_PAUSE if settings.is_sqlite else 0.0)
@@ -237,11 +307,10 @@ async def _import(settings: Settings, path: Path) -> int:
 
 async def _list(settings: Settings) -> None:
     from bot.services.catalogue import printable
-    from bot.services.registry import Services
-    from bot.services.trainings import TrainingFilter
+    from bot.services.trainings import TrainingCatalogue, TrainingFilter
 
-    async with open_app(settings) as app, app.sessionmaker() as session:
-        found = await Services.bind(session, app.clock(), "cli", app.settings.policy).trainings.search(TrainingFilter())
+    async with _open_app(settings) as app, app.sessionmaker() as session:
+        found = await TrainingCatalogue(session, app.clock()).search(TrainingFilter())
     from bot.regions import region_name
 
     rows: list[tuple[str, ...]] = [("code", "starts (local)", "craft", "place", "mode", "taken", "free", "fee",
@@ -287,14 +356,11 @@ async def _export(settings: Settings, training: str | None, language: str | None
 
     if fmt == "xlsx" and output is None:
         raise CommandError("--format xlsx needs --output FILE")
-    async with open_app(settings) as app, app.sessionmaker() as session:
+    async with _open_app(settings) as app:
         if training:
-            from db.models import Training
-
-            exists = await session.scalar(select(func.count()).where(func.upper(Training.code) == training.upper()))
-            if not exists:
-                raise CommandError(f"no training with code {training}")
-        rows = await registrants(session, training, language)
+            training = await _existing_code(app, training)
+        async with app.sessionmaker() as session:
+            rows = await registrants(session, training, language)
     # every cell neutralised: no formula reaches the organizer's spreadsheet
     try:
         if output is None:
@@ -313,36 +379,17 @@ async def _export(settings: Settings, training: str | None, language: str | None
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     logging.basicConfig(
-        level=logging.WARNING if args.command in ("chat", "understand") else logging.INFO,
+        level=logging.WARNING if args.command in QUIET_COMMANDS else logging.INFO,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
         stream=sys.stderr,
     )
+    for name in NOISY_LOGGERS:
+        logging.getLogger(name).setLevel(logging.WARNING)
+    run: Command = args.run
     try:
-        settings = load_settings()
-        if args.command == "chat":
-            asyncio.run(_chat(settings, args))
-        elif args.command == "understand":
-            _understand(args)
-        elif args.command == "serve":
-            asyncio.run(_serve(settings, args))
-        elif args.command == "worker":
-            asyncio.run(_worker(settings))
-        elif args.command == "poll":
-            asyncio.run(_poll(settings))
-        elif args.command == "broadcast":
-            asyncio.run(_broadcast(settings, args))
-        elif args.command == "db":
-            asyncio.run(_db_upgrade(settings))
-        elif args.command == "seed":
-            asyncio.run(_seed(settings))
-        elif args.command == "trainings" and args.action == "import":
-            return asyncio.run(_import(settings, args.file))
-        elif args.command == "trainings" and args.action == "template":
-            _template(args.format, args.output)
-        elif args.command == "trainings":
-            asyncio.run(_list(settings))
-        elif args.command == "registrations":
-            asyncio.run(_export(settings, args.training, args.lang, args.format, args.output))
+        outcome = run(load_settings(), args)
+        if asyncio.iscoroutine(outcome):
+            outcome = asyncio.run(outcome)
     except (CommandError, ConfigError) as error:
         print(f"kriya: {error}", file=sys.stderr)
         return 2
@@ -351,7 +398,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:  # `kriya trainings list | head`: the reader has what it wanted
         sys.stderr.close()
         return 0
-    return 0
+    return outcome if isinstance(outcome, int) else 0
 
 
 if __name__ == "__main__":

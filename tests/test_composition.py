@@ -3,8 +3,10 @@ the scheduler alike; the outbox has the channels' senders from the start."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
@@ -13,7 +15,7 @@ from bot.app import App, open_app
 from bot.config import load_settings
 from bot.services.registrations import Registrations
 from bot.worker import build_scheduler
-from db.models import Artisan, ChannelIdentity, Registration, Reminder, Training
+from db.models import Artisan, Broadcast, ChannelIdentity, Registration, Reminder, Training
 from db.seed import seed_demo
 from tests.conftest import Chat, Clock
 
@@ -100,3 +102,32 @@ async def test_the_outbox_has_the_senders_of_the_channels(database_url: str, clo
         assert telegram is not None
         assert app.outbox.senders == {"telegram": telegram.sender}
         assert app.outbox.limiters == {"telegram": telegram.limiter}
+
+
+def test_cli_commands_run_from_the_table(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                         capsys: pytest.CaptureFixture[str]) -> None:
+    """Each command is its subparser's `run`: exit codes as the contract says, the broadcast through services."""
+    from bot.__main__ import main
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("DATABASE_URL", f"sqlite+aiosqlite:///{tmp_path / 'kriya.db'}")
+    assert main(["seed", "--demo"]) == 0
+    assert main(["broadcast", "--text", "Info pameran", "--training", "NO-SUCH-1", "--yes"]) == 2
+    assert main(["broadcast", "--text", "Info pameran", "--at", "kemarin", "--yes"]) == 2
+    assert main(["broadcast", "--text", "Info pameran", "--training", "btk-yk-01", "--yes"]) == 0
+    assert main(["registrations", "export", "--training", "NO-SUCH-1"]) == 2
+    assert main(["trainings", "list"]) == 0
+    out = capsys.readouterr().out
+    assert "Recipients:" in out and "queued" in out and "BTK-YK-01" in out
+
+    async def broadcasts() -> list[str | None]:
+        from sqlalchemy.ext.asyncio import create_async_engine
+
+        engine = create_async_engine(f"sqlite+aiosqlite:///{tmp_path / 'kriya.db'}")
+        try:
+            async with engine.connect() as connection:
+                return list((await connection.execute(select(Broadcast.training_code))).scalars())
+        finally:
+            await engine.dispose()
+
+    assert asyncio.run(broadcasts()) == ["BTK-YK-01"]
