@@ -161,12 +161,13 @@ async def test_moved_and_cancelled_trainings_are_announced_batch_by_batch(
     chat: Chat, demo_app: App, clock: Clock, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from bot.services import catalogue
+    from bot.services.catalogue import saving
     from db.models import OutboxMessage, Reminder
     from tests.test_registration_chat import fill_form
 
     await fill_form(chat)
     await chat.tap("Ya, daftar")
-    monkeypatch.setattr(catalogue, "CHANGES_PER_BATCH", 1)
+    monkeypatch.setattr(saving, "CHANGES_PER_BATCH", 1)  # where the batches read it
     async with demo_app.sessionmaker() as session:
         found = (await session.execute(select(Training).where(Training.is_demo.is_(True)))).unique().scalars().all()
         rows = []
