@@ -8,6 +8,7 @@ from bot.app import App
 from db.models import Artisan, Base, Registration, Training
 from db.seed import seed_demo
 from tests.conftest import Chat
+from tests.forms import fill_form
 
 
 async def counts(app: App) -> dict[str, int]:
@@ -40,15 +41,7 @@ async def test_seeding_twice_is_the_same_as_once(app: App) -> None:
 
 async def test_reseeding_keeps_real_registrations(demo_app: App) -> None:
     chat = Chat(demo_app, user="6281211110000")
-    await chat.say("BTK-YK-01")
-    await chat.tap("Daftar")
-    await chat.tap("Setuju")
-    for answer in ("Sri Rahayu", "0812 1111 0000"):
-        await chat.say(answer)
-    await chat.tap("Batik")
-    await chat.tap("Selesai")
-    await chat.say("Sleman")
-    await chat.tap("Lewati")
+    await fill_form(chat, name="Sri Rahayu", phone="0812 1111 0000")
     await chat.tap("Ya, daftar")
     before = await seats(demo_app)
     async with demo_app.sessionmaker() as session:

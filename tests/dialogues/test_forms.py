@@ -12,6 +12,7 @@ from sqlalchemy import select, update
 
 from db.models import Artisan, ChannelIdentity, Conversation, Registration, Training
 from tests.channels import ChannelChat, form_step
+from tests.forms import DEMO_CODE, answer_contact, open_form
 
 # --- reading the state ---------------------------------------------------------------------------
 
@@ -49,19 +50,15 @@ async def open_international_training(chat: ChannelChat) -> None:
 
 # --- getting to a step ---------------------------------------------------------------------------
 
-async def begin(chat: ChannelChat, code: str = "BTK-YK-01") -> None:
+async def begin(chat: ChannelChat, code: str = DEMO_CODE) -> None:
     """Open the training, choose to register, agree: the form asks the name."""
-    await chat.say(code)
-    await chat.tap("Daftar")
-    await chat.tap("Setuju")
+    await open_form(chat, code)
     assert await form_step(chat) == "reg:name"
 
 
 async def to_crafts(chat: ChannelChat, name: str = "Sri Rahayu", phone: str = "0812 2233 4455") -> None:
     await begin(chat)
-    await chat.say(name)
-    if chat.channel != "whatsapp":
-        await chat.say(phone)
+    await answer_contact(chat, name, phone)
     assert await form_step(chat) == "reg:crafts"
 
 
@@ -502,9 +499,7 @@ async def test_singapore_number_on_the_asean_training(console: ChannelChat) -> N
 
 async def test_malaysian_number_on_the_asean_training_everywhere(anywhere: ChannelChat) -> None:
     await open_international_training(anywhere)
-    await anywhere.say("PRH-YK-01")
-    await anywhere.tap("Daftar")
-    await anywhere.tap("Setuju")
+    await open_form(anywhere, "PRH-YK-01")
     await anywhere.say("Nurul Aisyah")
     if anywhere.channel != "whatsapp":
         await anywhere.say("+60 12-345 6789")

@@ -7,6 +7,7 @@ from sqlalchemy import select
 
 from db.models import Artisan, Registration
 from tests.channels import ChannelChat, form_step
+from tests.forms import answer_contact, open_form
 from tests.test_privacy_everywhere import register
 
 
@@ -42,11 +43,8 @@ async def test_a_different_verb_does_not_confirm_a_deletion(console: ChannelChat
                                                 ("GAK PUNYA USAHA KAK", None),
                                                 ("Tidak Ada Duanya Batik Jaya", "Tidak Ada Duanya Batik Jaya")])
 async def test_no_business_with_a_reason_is_skipped(console: ChannelChat, answer: str, stored: str | None) -> None:
-    await console.say("BTK-YK-01")
-    await console.tap("Daftar")
-    await console.tap("Setuju")
-    for reply in ("Maria Goreti", "0812 7777 1111"):
-        await console.say(reply)
+    await open_form(console)
+    await answer_contact(console, "Maria Goreti", "0812 7777 1111")
     await console.say("tenun")
     await console.say("Sleman")
     assert (await form_step(console) or "").endswith("business")
@@ -60,9 +58,7 @@ async def test_no_business_with_a_reason_is_skipped(console: ChannelChat, answer
 @pytest.mark.parametrize(("typed", "name"), [("sa pu nama Maria Goreti da Silva", "Maria Goreti da Silva"),
                                              ("beta pung nama Yohanes Tanate", "Yohanes Tanate")])
 async def test_eastern_indonesian_name_framing(console: ChannelChat, typed: str, name: str) -> None:
-    await console.say("BTK-YK-01")
-    await console.tap("Daftar")
-    await console.tap("Setuju")
+    await open_form(console)
     await console.say(typed)
     assert not (await form_step(console) or "").endswith("name")
     async with console.app.sessionmaker() as session:
