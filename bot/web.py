@@ -15,6 +15,7 @@ from starlette.routing import BaseRoute, Route
 
 from bot.app import App
 from bot.logs import guard_access_log
+from bot.organizers.site import organizer_routes
 from bot.worker import background
 
 logger = logging.getLogger(__name__)
@@ -55,7 +56,7 @@ def create_web_app(app: App, run_background: bool = True) -> Starlette:
         else:
             yield
 
-    routes: list[BaseRoute] = [Route("/healthz", healthz, methods=["GET"])]
+    routes: list[BaseRoute] = [Route("/healthz", healthz, methods=["GET"]), *organizer_routes(app)]
     for channel in app.channels:
         routes += channel.routes()
     return Starlette(routes=routes, lifespan=lifespan)

@@ -270,6 +270,8 @@ class Broadcast(Base):
     send_at: Mapped[datetime]
     recipients: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # whose broadcast (None: the operator's, from the command line; no organizer sees it)
+    organizer_id: Mapped[int | None] = mapped_column(ForeignKey("organizers.id", ondelete="SET NULL"), index=True)
 
 
 class SchedulerLease(Base):
@@ -280,3 +282,66 @@ class SchedulerLease(Base):
     name: Mapped[str] = mapped_column(String(40), primary_key=True)
     holder: Mapped[str] = mapped_column(String(80))
     expires_at: Mapped[datetime]
+
+
+# --- the organizers' side: staff accounts, their credentials, the audit log ------------------------------
+
+STAFF_ROLES = ("admin", "staff", "checkin", "viewer")
+
+
+class StaffAccount(Base):
+    """A person of an organizer's office who signs in to the console or calls the API, with one role."""
+
+    __tablename__ = "staff_accounts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)  # stored lower-case
+    organizer_id: Mapped[int] = mapped_column(ForeignKey("organizers.id", ondelete="CASCADE"), index=True)
+    role: Mapped[str] = mapped_column(String(10))  # one of STAFF_ROLES
+    password_hash: Mapped[str | None] = mapped_column(String(200))  # argon2id; None until a password is set
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    organizer: Mapped[Organizer] = relationship(lazy="joined")
+
+
+class StaffCredential(Base):
+    """An API token, a console session or a one-time sign-in link of a staff account; only its SHA-256 is kept."""
+
+    __tablename__ = "staff_credentials"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    staff_id: Mapped[int] = mapped_column(ForeignKey("staff_accounts.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(10))  # api, session, link
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    label: Mapped[str | None] = mapped_column(String(80))
+    csrf: Mapped[str | None] = mapped_column(String(64))  # a session's CSRF token
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime | None]
+    last_used_at: Mapped[datetime | None]
+
+
+class AuditEvent(Base):
+    """One action of staff (or an attempt at one): who, what, when, from where."""
+
+    __tablename__ = "audit_events"
+    __table_args__ = (Index("ix_audit_events_action_at", "action", "created_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    organizer_id: Mapped[int | None] = mapped_column(ForeignKey("organizers.id", ondelete="SET NULL"), index=True)
+    staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff_accounts.id", ondelete="SET NULL"))
+    actor: Mapped[str] = mapped_column(String(254))  # the email as given (kept when the account goes)
+    action: Mapped[str] = mapped_column(String(40))  # signin, signin_failed, signout, token_created, ...
+    target: Mapped[str | None] = mapped_column(String(120))
+    ip: Mapped[str | None] = mapped_column(String(45))
+    detail: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+
+
+class WebSecret(Base):
+    """A random key of the web side (the cookie signing key), made once and shared by every web process."""
+
+    __tablename__ = "web_secrets"
+
+    name: Mapped[str] = mapped_column(String(40), primary_key=True)
+    value: Mapped[str] = mapped_column(String(128))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

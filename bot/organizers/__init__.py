@@ -1,0 +1,1 @@
+"""The organizers' side: staff accounts, the isolation of each organizer's data, the web console and the API."""

@@ -1,0 +1,237 @@
+"""The API under /api/v1/ (JSON, `Authorization: Bearer TOKEN`), as contracts.md has it, and its OpenAPI document.
+
+A token resolves to one staff member (organizer and role) once per request; every query then runs on a
+session scoped to that organizer, so another organizer's training answers 404 as if it did not exist.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from sqlalchemy.exc import IntegrityError
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import BaseRoute, Route
+
+from bot.organizers import accounts, audit, queries
+from bot.organizers.accounts import Staff
+from bot.organizers.scope import scoped
+from bot.organizers.web import Side
+from bot.regions import zone_of
+from bot.services.catalogue import COLUMNS, parse_row
+from db.models import Training
+
+logger = logging.getLogger(__name__)
+
+MAX_BODY = 64 * 1024  # bytes of JSON a training may take
+Handler = Callable[[Request, Staff], Awaitable[Response]]
+
+
+def problem(status: int, message: str, field: str | None = None) -> JSONResponse:
+    headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
+    return JSONResponse({"errors": [{"field": field, "message": message}]}, status_code=status, headers=headers)
+
+
+def _local(moment: Any, region: str) -> str | None:
+    return moment.astimezone(zone_of(region).zone).isoformat() if moment is not None else None
+
+
+def training_json(row: queries.TrainingRow, organizer: str) -> dict[str, Any]:
+    """A training with the import columns' names (times in the province's own offset), seats_left, registered."""
+    t = row.training
+    region = t.regency or t.province
+    return {
+        "code": t.code, "title": t.title, "craft": t.craft, "organizer": organizer, "province": t.province,
+        "regency": t.regency, "venue": t.venue, "mode": t.mode, "starts_at": _local(t.starts_at, region),
+        "ends_at": _local(t.ends_at, region), "registration_deadline": _local(t.registration_deadline, region),
+        "quota": t.quota, "fee": t.fee, "contact": t.contact, "description": t.description,
+        "requirements": t.requirements, "status": t.status, "seats_left": row.seats_left,
+        "registered": row.registered,
+    }
+
+
+def registration_json(person: queries.Registrant) -> dict[str, Any]:
+    return {"id": person.id, "name": person.name, "phone": person.phone, "regency": person.regency,
+            "craft": person.crafts[0] if person.crafts else None, "status": person.status,
+            "ticket": person.code, "checked_in_at": None}
+
+
+def field_of(reason: str) -> str | None:
+    """The column a reason of the importer is about (it names it first), or None."""
+    first = reason.split(" ", 1)[0].strip("'\":,")
+    return first if first in COLUMNS else None
+
+
+class Api:
+    def __init__(self, side: Side) -> None:
+        self.side = side
+        self.app = side.app
+
+    def endpoint(self, permission: str, handler: Handler) -> Callable[[Request], Awaitable[Response]]:
+        async def run(request: Request) -> Response:
+            scheme, _, token = request.headers.get("authorization", "").partition(" ")
+            if scheme.lower() != "bearer" or not token.strip():
+                return problem(401, "an Authorization: Bearer token is required")
+            now = self.app.clock()
+            async with self.app.sessionmaker() as session, session.begin():
+                found = await accounts.resolve(session, token.strip(), "api", now)
+                if found is not None:
+                    found[1].last_used_at = now
+            if found is None:
+                return problem(401, "the token is not valid")
+            staff = found[0]
+            if not staff.may(permission):
+                return problem(403, f"the role {staff.role} may not do this")
+            return await handler(request, staff)
+        return run
+
+    async def list_trainings(self, request: Request, staff: Staff) -> Response:
+        async with scoped(self.side.scoped_maker, staff.organizer_id) as session:
+            rows = await queries.trainings(session)
+        return JSONResponse({"items": [training_json(row, staff.organizer) for row in rows]})
+
+    async def one_training(self, request: Request, staff: Staff) -> Response:
+        async with scoped(self.side.scoped_maker, staff.organizer_id) as session:
+            row = await queries.training(session, request.path_params["code"])
+        if row is None:
+            return problem(404, "no such training")
+        return JSONResponse(training_json(row, staff.organizer))
+
+    async def registrations(self, request: Request, staff: Staff) -> Response:
+        async with scoped(self.side.scoped_maker, staff.organizer_id) as session:
+            row = await queries.training(session, request.path_params["code"])
+            if row is None:
+                return problem(404, "no such training")
+            people = await queries.registrants(session, row.training.id)
+        return JSONResponse({"items": [registration_json(person) for person in people]})
+
+    async def create_training(self, request: Request, staff: Staff) -> Response:
+        body = await request.body()
+        if len(body) > MAX_BODY:
+            return problem(422, f"the body may have at most {MAX_BODY} bytes")
+        try:
+            data = json.loads(body)
+        except (json.JSONDecodeError, UnicodeDecodeError):
+            return problem(422, "the body is not JSON")
+        if not isinstance(data, dict):
+            return problem(422, "the body is not a JSON object")
+        unknown = sorted(set(data) - set(COLUMNS) - {"organizer"})
+        if unknown:
+            return JSONResponse({"errors": [{"field": name, "message": f"{name} is not a column"}
+                                            for name in unknown]}, status_code=422)
+        row = {name: "" if value is None else value for name, value in data.items()}
+        row["organizer"] = staff.organizer  # always the token's own
+        try:
+            values = parse_row(row)
+        except ValueError as error:
+            reasons = getattr(error, "reasons", None) or [str(error)]
+            return JSONResponse({"errors": [{"field": field_of(r), "message": r} for r in reasons]},
+                                status_code=422)
+        values.pop("organizer")
+        now = self.app.clock()
+        async with scoped(self.side.scoped_maker, staff.organizer_id) as session:
+            try:
+                async with session.begin():
+                    session.add(Training(**values, organizer_id=staff.organizer_id))
+                    await session.flush()
+                    await audit.record(session, "training_created", staff.email, now,
+                                       organizer_id=staff.organizer_id, staff_id=staff.id, target=values["code"],
+                                       detail={"by": "api"})
+            except IntegrityError:
+                return problem(409, f"a training with code {values['code']} exists", "code")
+            created = await queries.training(session, values["code"])
+        assert created is not None
+        return JSONResponse(training_json(created, staff.organizer), status_code=201)
+
+    async def openapi(self, request: Request) -> Response:
+        return JSONResponse(openapi_document())
+
+
+def routes(side: Side) -> list[BaseRoute]:
+    api = Api(side)
+    return [
+        Route("/api/v1/openapi.json", api.openapi, methods=["GET"]),
+        Route("/api/v1/trainings", api.endpoint("view", api.list_trainings), methods=["GET"]),
+        Route("/api/v1/trainings", api.endpoint("edit", api.create_training), methods=["POST"]),
+        Route("/api/v1/trainings/{code}", api.endpoint("view", api.one_training), methods=["GET"]),
+        Route("/api/v1/trainings/{code}/registrations", api.endpoint("registrants", api.registrations),
+              methods=["GET"]),
+    ]
+
+
+def _errors_ref() -> dict[str, Any]:
+    return {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Errors"}}}}
+
+
+def openapi_document() -> dict[str, Any]:
+    """The OpenAPI 3.1 document of what the API serves now."""
+    text = {"type": "string"}
+    nullable_text = {"type": ["string", "null"]}
+    when = {"type": ["string", "null"], "format": "date-time"}
+    training_props: dict[str, Any] = {
+        "code": text, "title": text, "craft": text, "organizer": text, "province": text, "regency": nullable_text,
+        "venue": text, "mode": {"type": "string", "enum": ["offline", "online", "hybrid"]},
+        "starts_at": {"type": "string", "format": "date-time"}, "ends_at": {"type": "string", "format": "date-time"},
+        "registration_deadline": when, "quota": {"type": ["integer", "null"]}, "fee": {"type": "integer"},
+        "contact": text, "description": text, "requirements": nullable_text,
+        "status": {"type": "string", "enum": ["published", "cancelled"]},
+        "seats_left": {"type": ["integer", "null"]}, "registered": {"type": "integer"},
+    }
+    errors = {"401": {"description": "missing or wrong token", **_errors_ref()},
+              "403": {"description": "the token's role may not do this", **_errors_ref()}}
+    not_found = {"404": {"description": "no such training of this organizer", **_errors_ref()}}
+    code = [{"name": "code", "in": "path", "required": True, "schema": text}]
+    item = {"$ref": "#/components/schemas/Training"}
+    return {
+        "openapi": "3.1.0",
+        "info": {"title": "Kriya organizers API", "version": "1"},
+        "servers": [{"url": "/api/v1"}],
+        "security": [{"bearer": []}],
+        "paths": {
+            "/trainings": {
+                "get": {"summary": "This organizer's trainings", "responses": {
+                    "200": {"description": "the trainings", "content": {"application/json": {"schema": {
+                        "type": "object", "properties": {"items": {"type": "array", "items": item}}}}}},
+                    **errors}},
+                "post": {"summary": "Create a training from the import columns (its organizer is the token's)",
+                         "requestBody": {"required": True, "content": {"application/json": {"schema": {
+                             "$ref": "#/components/schemas/TrainingInput"}}}},
+                         "responses": {"201": {"description": "created", "content": {
+                             "application/json": {"schema": item}}},
+                             "409": {"description": "the code exists", **_errors_ref()},
+                             "422": {"description": "bad input, per field; nothing saved", **_errors_ref()},
+                             **errors}},
+            },
+            "/trainings/{code}": {"get": {"summary": "One training", "parameters": code, "responses": {
+                "200": {"description": "the training", "content": {"application/json": {"schema": item}}},
+                **errors, **not_found}}},
+            "/trainings/{code}/registrations": {"get": {
+                "summary": "The registrants of one training", "parameters": code, "responses": {
+                    "200": {"description": "the registrations", "content": {"application/json": {"schema": {
+                        "type": "object", "properties": {"items": {"type": "array", "items": {
+                            "$ref": "#/components/schemas/Registration"}}}}}}},
+                    **errors, **not_found}}},
+        },
+        "components": {
+            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
+            "schemas": {
+                "Training": {"type": "object", "properties": training_props},
+                "TrainingInput": {"type": "object", "required": [
+                    "code", "title", "craft", "province", "venue", "starts_at", "ends_at", "fee", "contact",
+                    "description"], "properties": {k: v for k, v in training_props.items()
+                                                   if k not in ("organizer", "seats_left", "registered")}},
+                "Registration": {"type": "object", "properties": {
+                    "id": {"type": "integer"}, "name": nullable_text, "phone": nullable_text,
+                    "regency": nullable_text, "craft": nullable_text,
+                    "status": {"type": "string", "enum": list(queries.STATUSES)}, "ticket": text,
+                    "checked_in_at": when}},
+                "Errors": {"type": "object", "properties": {"errors": {"type": "array", "items": {
+                    "type": "object", "properties": {"field": nullable_text, "message": text}}}}},
+            },
+        },
+    }
+
+

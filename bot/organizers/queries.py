@@ -1,0 +1,105 @@
+"""What the console and the API read, through a scoped session only (the scope adds the organizer)."""
+
+from __future__ import annotations
+
+import logging
+from collections import Counter
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import ScalarSelect, func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.nlu.codes import normalize_code
+from bot.organizers.scope import scope_of
+from db.models import Artisan, ChannelIdentity, Registration, Training
+
+logger = logging.getLogger(__name__)
+
+STATUSES = ("registered", "waitlisted", "cancelled")
+
+
+def _count(status: str) -> ScalarSelect[int]:
+    return (
+        select(func.count(Registration.id))
+        .where(Registration.training_id == Training.id, Registration.status == status)
+        .correlate(Training)
+        .scalar_subquery()
+    )
+
+
+@dataclass(frozen=True)
+class TrainingRow:
+    training: Training
+    registered: int
+    waitlisted: int
+
+    @property
+    def seats_left(self) -> int | None:
+        quota = self.training.quota
+        return None if quota is None else max(quota - self.registered, 0)
+
+
+@dataclass(frozen=True)
+class Registrant:
+    id: int
+    code: str
+    name: str | None
+    phone: str | None
+    regency: str | None
+    crafts: list[str]
+    status: str
+    channels: list[str]
+    created_at: datetime
+
+
+async def trainings(session: AsyncSession, upcoming_after: datetime | None = None) -> list[TrainingRow]:
+    """The organizer's trainings (only those starting after `upcoming_after` when given), soonest first."""
+    scope_of(session)
+    query = select(Training, _count("registered"), _count("waitlisted"))
+    if upcoming_after is not None:
+        query = query.where(Training.starts_at > upcoming_after)
+    rows = (await session.execute(query.order_by(Training.starts_at, Training.code))).all()
+    return [TrainingRow(t, registered or 0, waitlisted or 0) for t, registered, waitlisted in rows]
+
+
+async def training(session: AsyncSession, code: str) -> TrainingRow | None:
+    """One of the organizer's trainings by code (any case); None when it is another's or none at all."""
+    scope_of(session)
+    query = select(Training, _count("registered"), _count("waitlisted")).where(Training.code == normalize_code(code))
+    row = (await session.execute(query)).first()
+    return TrainingRow(row[0], row[1] or 0, row[2] or 0) if row else None
+
+
+async def registrants(session: AsyncSession, training_id: int) -> list[Registrant]:
+    """The registrants of one training (in the scope), in the order they registered, with their channels."""
+    scope_of(session)
+    rows = (await session.execute(
+        select(Registration, Artisan)
+        .join(Artisan, Artisan.id == Registration.artisan_id, isouter=True)
+        .where(Registration.training_id == training_id)
+        .order_by(Registration.created_at, Registration.id)
+    )).all()
+    people = [artisan.id for _registration, artisan in rows if artisan is not None]
+    channels: dict[int, list[str]] = {}
+    if people:
+        for artisan_id, channel in (await session.execute(
+            select(ChannelIdentity.artisan_id, ChannelIdentity.channel)
+            .where(ChannelIdentity.artisan_id.in_(people)).order_by(ChannelIdentity.id)
+        )).all():
+            channels.setdefault(artisan_id, []).append(channel)
+    return [
+        Registrant(
+            id=registration.id, code=registration.code,
+            name=(artisan.full_name or artisan.display_name) if artisan else None,
+            phone=artisan.phone if artisan else None, regency=artisan.regency if artisan else None,
+            crafts=list(artisan.crafts or []) if artisan else [], status=registration.status,
+            channels=channels.get(artisan.id, []) if artisan else [], created_at=registration.created_at,
+        )
+        for registration, artisan in rows
+    ]
+
+
+def counts(people: list[Registrant]) -> dict[str, int]:
+    found = Counter(p.status for p in people)
+    return {status: found.get(status, 0) for status in STATUSES}

@@ -1,0 +1,1 @@
+"""Tests of the organizers side: accounts, isolation, console, API."""
