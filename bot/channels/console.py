@@ -7,8 +7,10 @@ import json
 import logging
 import sys
 import uuid
+from dataclasses import dataclass, field
 from typing import TextIO
 
+from bot.channels.toolkit import numbered
 from bot.core import IncomingMessage, Reply
 from bot.dispatch import Dispatcher
 from bot.i18n import _, normalize_language, use_language
@@ -21,7 +23,7 @@ def render_text(reply: Reply) -> str:
     lines = [reply.text]
     if reply.buttons:
         lines.append("")
-        lines += [f"  {i}. {button.title}" for i, button in enumerate(reply.buttons, 1)]
+        lines.append(numbered((button.title for button in reply.buttons), indent="  "))
     return "\n".join(lines)
 
 
@@ -29,20 +31,17 @@ def render_json(reply: Reply) -> str:
     return json.dumps(reply.as_dict(), ensure_ascii=False)
 
 
+@dataclass
 class Console:
     """One person chatting from a terminal (or a pipe)."""
 
-    def __init__(
-        self, dispatcher: Dispatcher, user: str, name: str | None = None, language: str | None = None,
-        as_json: bool = False, out: TextIO = sys.stdout,
-    ) -> None:
-        self.dispatcher = dispatcher
-        self.user = user
-        self.name = name
-        self.language = language
-        self.as_json = as_json
-        self.out = out
-        self._first = True
+    dispatcher: Dispatcher
+    user: str
+    name: str | None = None
+    language: str | None = None
+    as_json: bool = False
+    out: TextIO = sys.stdout
+    _first: bool = field(default=True, init=False)
 
     async def send(self, text: str) -> list[Reply]:
         """Hand one line to the dispatcher and print its replies."""

@@ -7,45 +7,23 @@ import hmac
 import json
 import logging
 import re
-import warnings
-import weakref
-from collections import OrderedDict
-from collections.abc import Coroutine, Sequence
-from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
-from telegram import Bot, BotCommand, InlineKeyboardMarkup, Update
-from telegram.error import (
-    BadRequest,
-    ChatMigrated,
-    Conflict,
-    Forbidden,
-    InvalidToken,
-    NetworkError,
-    RetryAfter,
-    TelegramError,
-    TimedOut,
-)
+from telegram import Bot, BotCommand, Update
+from telegram.error import Conflict, InvalidToken, RetryAfter, TelegramError
 from telegram.ext import Application
-from telegram.warnings import PTBDeprecationWarning
 
-from bot.channels.telegram_render import Part, RenderError, render
-from bot.channels.telegram_updates import RecentIds, to_incoming
+from bot import delivery
+from bot.channels.telegram_errors import retry_after_seconds
+from bot.channels.telegram_sender import TelegramSender
+from bot.channels.telegram_updates import to_incoming
+from bot.channels.toolkit import Background, Recent
 from bot.config import ConfigError
 from bot.core import MessageNotStored
-from bot.delivery import (
-    ChannelSender,
-    DeliveryError,
-    FinalError,
-    Outgoing,
-    RateLimited,
-    Retryable,
-    SendResult,
-    Unreachable,
-)
+from bot.delivery import ChannelSender
 from bot.i18n import _, use_language
 from bot.logs import ref
 from bot.ratelimit import RateLimiter
@@ -63,6 +41,7 @@ SECRET_RE = re.compile(r"^[A-Za-z0-9_-]{1,256}$")  # what setWebhook accepts as 
 MAX_BODY = 1 << 20  # an update is a few kilobytes; anything this large is not from Telegram
 ALLOWED_UPDATES = ["message", "callback_query"]
 POLL_TIMEOUT = 30  # seconds a getUpdates call waits for news
+RECENT_UPDATES = 4096
 
 # The command menu: (command, Indonesian description, English description). The descriptions go
 # through gettext; the English column is used while the catalogue has no translation yet.
@@ -88,114 +67,6 @@ def command_menu(language: str) -> list[BotCommand]:
                 described = english
             commands.append(BotCommand(command, described))
     return commands
-
-
-def _seconds(value: int | float | timedelta) -> float:
-    return value.total_seconds() if isinstance(value, timedelta) else float(value)
-
-
-def retry_after_seconds(error: RetryAfter) -> float:
-    with warnings.catch_warnings():  # PTB 22 warns that retry_after becomes a timedelta
-        warnings.simplefilter("ignore", PTBDeprecationWarning)
-        return _seconds(error.retry_after)
-
-
-def delivery_error(error: TelegramError, method: str, chat_id: str | int) -> DeliveryError:
-    """The typed outcome of a failed Bot API call (BadRequest is a NetworkError: checked first)."""
-    if isinstance(error, RetryAfter):
-        return RateLimited(str(error), retry_after=retry_after_seconds(error), code=429)
-    if isinstance(error, Forbidden):  # blocked by the user, user deactivated
-        return Unreachable(error.message, code=403)
-    if isinstance(error, BadRequest | ChatMigrated):
-        logger.warning("telegram %s to chat %s refused: %s", method, ref(chat_id), error.message)
-        return FinalError(error.message, code=400)
-    if isinstance(error, InvalidToken):
-        logger.error("telegram %s: the bot token was rejected (%s)", method, error.message)
-        return Retryable(error.message, code=401)
-    if isinstance(error, TimedOut | NetworkError | Conflict):
-        return Retryable(error.message, code="network")
-    return Retryable(f"{type(error).__name__}: {error.message}")
-
-
-def _not_modified(error: BadRequest) -> bool:
-    return "not modified" in error.message.lower()
-
-
-def _cannot_edit(error: BadRequest) -> bool:
-    text = error.message.lower()
-    return any(s in text for s in ("message to edit not found", "can't be edited", "message_id_invalid",
-                                   "no text in the message"))
-
-
-class TelegramSender:
-    """Sends outbox rows with the Bot API: new messages, or an edit of the message a button was on."""
-
-    channel = "telegram"
-
-    def __init__(self, bot: Bot, limiter: RateLimiter, progress_size: int = 1024) -> None:
-        self.bot = bot
-        self.limiter = limiter
-        # Parts of a long reply already sent, by outbox id, so a retry does not repeat them.
-        self._progress: OrderedDict[int, list[str]] = OrderedDict()
-        self._progress_size = progress_size
-
-    async def send(self, item: Outgoing) -> SendResult:
-        chat_id = item.external_id
-        context = item.body.get("context") or {}
-        reply = item.reply
-        try:
-            parts = render(reply, remove_keyboard=bool(context.get("remove_keyboard")))
-        except RenderError as error:
-            logger.error("telegram reply for chat %s cannot be rendered (outbox %s): %s", ref(chat_id), item.outbox_id,
-                         error)
-            raise FinalError(str(error), code="render") from error
-        edit_of = context.get("message_id")
-        if reply.replace and edit_of and len(parts) == 1 and parts[0].inline:
-            edited = await self._edit(context.get("chat_id") or chat_id, int(edit_of), parts[0].text,
-                                      parts[0].markup if isinstance(parts[0].markup, InlineKeyboardMarkup) else None)
-            if edited is not None:
-                return SendResult([edited])
-        return SendResult(await self._send_parts(item, chat_id, parts))
-
-    async def _edit(self, chat_id: str | int, message_id: int, text: str,
-                    markup: InlineKeyboardMarkup | None) -> str | None:
-        """Edit the message in place; None when it can no longer be edited (then a new one is sent)."""
-        try:
-            await self.bot.edit_message_text(text, chat_id=chat_id, message_id=message_id, reply_markup=markup)
-        except BadRequest as error:
-            if _not_modified(error):  # the same page tapped twice: what the person sees is right
-                return str(message_id)
-            if _cannot_edit(error):
-                logger.info("telegram message %s in chat %s cannot be edited (%s): sending a new one",
-                            message_id, ref(chat_id), error.message)
-                return None
-            raise delivery_error(error, "editMessageText", chat_id) from error
-        except TelegramError as error:
-            raise delivery_error(error, "editMessageText", chat_id) from error
-        return str(message_id)
-
-    async def _send_parts(self, item: Outgoing, chat_id: str, parts: list[Part]) -> list[str]:
-        sent = list(self._progress.get(item.outbox_id, [])) if item.outbox_id else []
-        for number, part in enumerate(parts):
-            if number < len(sent):
-                continue  # sent by an earlier attempt
-            if number > 0:
-                await self.limiter.acquire(chat_id)  # the outbox paced the first part
-            try:
-                message = await self.bot.send_message(chat_id, part.text, reply_markup=part.markup)
-            except TelegramError as error:
-                if item.outbox_id and sent:
-                    self._remember(item.outbox_id, sent)
-                raise delivery_error(error, "sendMessage", chat_id) from error
-            sent.append(str(message.message_id))
-        self._progress.pop(item.outbox_id, None)
-        return sent
-
-    def _remember(self, outbox_id: int, sent: list[str]) -> None:
-        self._progress[outbox_id] = sent
-        self._progress.move_to_end(outbox_id)
-        while len(self._progress) > self._progress_size:
-            self._progress.popitem(last=False)
 
 
 class _RedactToken(logging.Filter):
@@ -228,8 +99,6 @@ class TelegramChannel:
         self.dispatcher = dispatcher
         self.deliver = deliver
         # Send timeouts: sendMessage takes no idempotency key, so a late answer is waited for, not sent again.
-        from bot import delivery
-
         builder = (Application.builder().token(settings.telegram_bot_token).updater(None)
                    .connect_timeout(delivery.CONNECT_TIMEOUT).read_timeout(delivery.READ_TIMEOUT)
                    .write_timeout(delivery.WRITE_TIMEOUT).pool_timeout(delivery.POOL_TIMEOUT))
@@ -239,9 +108,8 @@ class TelegramChannel:
         self.bot: Bot = self.application.bot
         self.limiter = RateLimiter(settings.telegram_rate, settings.telegram_chat_rate)
         self.sender: ChannelSender = TelegramSender(self.bot, self.limiter)
-        self.recent = RecentIds()
-        self._tasks: set[asyncio.Task[Any]] = set()
-        self._chat_locks: weakref.WeakValueDictionary[str, asyncio.Lock] = weakref.WeakValueDictionary()
+        self.recent: Recent[int] = Recent(RECENT_UPDATES)  # update ids, to drop a re-delivered one at once
+        self.background = Background("telegram")
         self._ready = asyncio.Event()
         self._init_task: asyncio.Task[None] | None = None
         self._redact = _RedactToken(settings.telegram_bot_token)
@@ -293,13 +161,7 @@ class TelegramChannel:
         if self._init_task is not None:
             self._init_task.cancel()
             await asyncio.gather(self._init_task, return_exceptions=True)
-        pending = [t for t in self._tasks if not t.done()]
-        if pending:
-            _done, late = await asyncio.wait(pending, timeout=self.stop_timeout)
-            for task in late:  # their rows stay claimed and are taken over by the outbox after its lease
-                task.cancel()
-            if late:
-                await asyncio.wait(late)
+        await self.background.stop(self.stop_timeout)
         if self.ready:
             await self.application.shutdown()
         else:
@@ -376,7 +238,7 @@ class TelegramChannel:
         """Answer a tap at once, then dispatch; the replies go out in the background. The update is marked
         seen only once the dispatcher has committed it (with its reply rows): nothing is lost before that."""
         if update.callback_query is not None:
-            self._spawn(self._answer(update.callback_query.id), "telegram-answer")
+            self.background.spawn(self._answer(update.callback_query.id), "telegram-answer")
         msg = to_incoming(update)
         if msg is None:
             logger.debug("telegram: update %s ignored", update.update_id)
@@ -385,7 +247,8 @@ class TelegramChannel:
         outgoing = await self.dispatcher.handle_queued(msg)
         self.recent.add(update.update_id)
         if outgoing:
-            self._spawn(self._deliver(msg.user_id, outgoing), f"telegram-deliver-{ref(msg.user_id)}")
+            # replies to one chat go out in the order their messages came
+            self.background.in_order(msg.user_id, self.deliver(outgoing), f"telegram-deliver-{ref(msg.user_id)}")
 
     async def _answer(self, callback_query_id: str) -> None:
         try:
@@ -393,28 +256,9 @@ class TelegramChannel:
         except TelegramError as error:  # e.g. "query is too old" after a restart: harmless
             logger.info("telegram: answerCallbackQuery %s failed: %s", callback_query_id, error)
 
-    async def _deliver(self, chat: str, items: Sequence[Outgoing]) -> None:
-        """Send one message's replies; replies to one chat go out in the order their messages came."""
-        lock = self._chat_locks.get(chat)
-        if lock is None:
-            lock = self._chat_locks[chat] = asyncio.Lock()
-        async with lock:
-            await self.deliver(items)
-
-    def _spawn(self, coroutine: Coroutine[Any, Any, None], name: str) -> None:
-        task = asyncio.create_task(coroutine, name=name)
-        self._tasks.add(task)
-        task.add_done_callback(self._finished)
-
-    def _finished(self, task: asyncio.Task[Any]) -> None:
-        self._tasks.discard(task)
-        if not task.cancelled() and task.exception() is not None:
-            logger.error("telegram: background task %s failed", task.get_name(), exc_info=task.exception())
-
     async def idle(self) -> None:
         """Wait until the background work started so far is done (tests, benchmarks)."""
-        while self._tasks:
-            await asyncio.wait(list(self._tasks))
+        await self.background.drain()
 
     # --- long polling ----------------------------------------------------------------------------
 

@@ -13,6 +13,7 @@ from telegram import (
     ReplyKeyboardRemove,
 )
 
+from bot.channels import toolkit
 from bot.core import Button, Reply
 
 logger = logging.getLogger(__name__)
@@ -47,34 +48,9 @@ def utf16_len(text: str) -> int:
     return len(text.encode("utf-16-le")) // 2
 
 
-def _fitting_prefix(text: str, limit: int) -> int:
-    """How many characters of `text` fit in `limit` UTF-16 units."""
-    n = min(len(text), limit)
-    while n > 0 and utf16_len(text[:n]) > limit:
-        n -= max(1, (utf16_len(text[:n]) - limit) // 2)
-    return n
-
-
 def split_text(text: str, limit: int = MAX_TEXT) -> list[str]:
-    """Cut a long text into parts of at most `limit`, at a paragraph, else a line, else a word boundary."""
-    text = text.strip("\n")
-    parts: list[str] = []
-    while utf16_len(text) > limit:
-        n = _fitting_prefix(text, limit)
-        window = text[:n]
-        cut = n  # a hard cut when nothing better is in the second half of the window
-        for separator in ("\n\n", "\n", ". ", " "):
-            at = window.rfind(separator)
-            if at >= n // 2:
-                cut = at + len(separator)
-                break
-        head = text[:cut].rstrip()
-        if head:
-            parts.append(head)
-        text = text[cut:].lstrip("\n")
-    if text.strip():
-        parts.append(text)
-    return parts
+    """Parts of at most `limit` UTF-16 units (as Telegram counts), cut where a reader would."""
+    return toolkit.split_text(text, limit, utf16_len)
 
 
 def _label(button: Button) -> str:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-from collections import OrderedDict
 from typing import Any
 
 from telegram import CallbackQuery, Chat, Message, Update
@@ -29,33 +28,6 @@ _MEDIA = (
     ("game", "other"),
     ("story", "other"),
 )
-
-
-class RecentIds:
-    """The last `size` update ids seen, to drop a re-delivered update before touching the database."""
-
-    def __init__(self, size: int = 4096) -> None:
-        self.size = size
-        self._ids: OrderedDict[int, None] = OrderedDict()
-
-    def add(self, update_id: int) -> bool:
-        """Remember `update_id`; False when it was seen already."""
-        if update_id in self._ids:
-            self._ids.move_to_end(update_id)
-            return False
-        self._ids[update_id] = None
-        if len(self._ids) > self.size:
-            self._ids.popitem(last=False)
-        return True
-
-    def __contains__(self, update_id: int) -> bool:
-        return update_id in self._ids
-
-    def clear(self) -> None:
-        self._ids.clear()
-
-    def __len__(self) -> int:
-        return len(self._ids)
 
 
 def normalize_phone(phone: str) -> str:

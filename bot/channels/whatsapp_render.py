@@ -7,6 +7,7 @@ import re
 from collections.abc import Callable, Sequence
 from typing import Any
 
+from bot.channels.toolkit import numbered, split_tail, split_text
 from bot.core import Button, Reply
 from bot.i18n import _
 
@@ -29,17 +30,6 @@ PAYLOAD_MAX = ROW_ID_MAX  # one bound for every option id, the stricter of butto
 # The id of the option a Button(kind="contact") becomes: choosing it shares the person's own WhatsApp number.
 CONTACT_ID = "wa:contact"
 
-Splitter = Callable[[str], list[str]]
-_SENTENCE_END = re.compile(r"(?<=[.!?…])\s+")
-# Where a reader would split, coarsest first: paragraphs, lines, sentences, words.
-_LEVELS: tuple[tuple[Splitter, str], ...] = (
-    (lambda text: re.split(r"\n[ \t]*\n", text), "\n\n"),
-    (lambda text: text.split("\n"), "\n"),
-    (lambda text: _SENTENCE_END.split(text), " "),
-    (lambda text: text.split(" "), " "),
-)
-
-
 class TemplateError(ValueError):
     """A template is configured in a way Kriya cannot fill (bad name, unknown parameter)."""
 
@@ -56,67 +46,6 @@ def shorten(text: str, limit: int) -> str:
     if text[limit - 1] not in " ,.;:!?)" and space >= limit // 2:  # end at a whole word
         cut = cut[:space]
     return cut.rstrip(" ,.;:-–—·/(") + "…"
-
-
-def _clean(text: str) -> str:
-    return text.strip("\n").rstrip()
-
-
-def split_text(text: str, limit: int = TEXT_MAX, level: int = 0) -> list[str]:
-    """Chunks of at most `limit` characters, split at paragraphs, then lines, then sentences, then words."""
-    text = _clean(text)
-    if not text.strip():
-        return []
-    if len(text) <= limit:
-        return [text]
-    if level >= len(_LEVELS):
-        return [text[i : i + limit] for i in range(0, len(text), limit)]
-    split, joiner = _LEVELS[level]
-    parts = [part for part in split(text) if part.strip()]
-    if len(parts) <= 1:
-        return split_text(text, limit, level + 1)
-    chunks: list[str] = []
-    current = ""
-    for part in parts:
-        candidate = f"{current}{joiner}{part}" if current else part
-        if len(candidate) <= limit:
-            current = candidate
-            continue
-        if current:
-            chunks.append(current)
-            current = ""
-        if len(part) <= limit:
-            current = part
-        else:
-            pieces = split_text(part, limit, level + 1)
-            chunks.extend(pieces[:-1])
-            current = pieces[-1] if pieces else ""
-    if current:
-        chunks.append(current)
-    return [_clean(chunk) for chunk in chunks if chunk.strip()]
-
-
-def split_tail(text: str, limit: int, level: int = 0) -> tuple[str, str]:
-    """(head, tail): the longest ending of `text` that fits `limit`, cut where a reader would, and the rest."""
-    text = _clean(text)
-    if len(text) <= limit:
-        return "", text
-    if level >= len(_LEVELS):
-        return text[: len(text) - limit], text[len(text) - limit :]
-    split, joiner = _LEVELS[level]
-    parts = [part for part in split(text) if part.strip()]
-    if len(parts) <= 1:
-        return split_tail(text, limit, level + 1)
-    tail, index = "", len(parts)
-    while index > 0:
-        candidate = f"{parts[index - 1]}{joiner}{tail}" if tail else parts[index - 1]
-        if len(candidate) > limit:
-            break
-        tail, index = candidate, index - 1
-    if tail:
-        return _clean(joiner.join(parts[:index])), _clean(tail)
-    head, tail = split_tail(parts[-1], limit, level + 1)
-    return _clean(joiner.join(parts[:-1] + ([head] if head.strip() else []))), tail
 
 
 def one_line(text: str, limit: int = TEMPLATE_PARAM_MAX) -> str:
@@ -235,8 +164,7 @@ def render_reply(reply: Reply, to: str) -> list[dict[str, Any]]:
         ))
 
     # Too many options: numbered text, numbered like the dispatcher numbers the payload buttons.
-    numbered = "\n".join(f"{number}. {' '.join(b.title.split())}" for number, b in enumerate(options, 1))
-    parts = [*lines, numbered, _("Balas dengan nomor pilihan Anda.")]
+    parts = [*lines, numbered(" ".join(b.title.split()) for b in options), _("Balas dengan nomor pilihan Anda.")]
     if contact is not None:
         parts.append(_("Untuk mengirim nomor Anda: ketuk 📎 (lampiran), lalu pilih Kontak."))
     return [text_message(to, chunk) for chunk in split_text("\n\n".join(parts), TEXT_MAX)]

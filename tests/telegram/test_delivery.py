@@ -18,7 +18,7 @@ from telegram.error import (
     TimedOut,
 )
 
-from bot.channels.telegram import delivery_error
+from bot.channels.telegram_errors import delivery_error
 from bot.context import HandlerContext
 from bot.core import Button, IncomingMessage, Reply
 from bot.delivery import FinalError, RateLimited, Retryable, Unreachable
@@ -83,11 +83,11 @@ async def test_403_marks_the_person_unreachable(kriya: Kriya, clock: Clock) -> N
 
 async def test_other_400s_are_final_and_logged_with_context(kriya: Kriya, caplog: pytest.LogCaptureFixture) -> None:
     kriya.fake.fail("sendMessage", 400, "Bad Request: chat not found", chat_id=CHAT)
-    with caplog.at_level(logging.WARNING, logger="bot.channels.telegram"):
+    with caplog.at_level(logging.WARNING, logger="bot.channels.telegram_errors"):
         await kriya.send(kriya.fake.message(CHAT, "/start"))
     [row] = await outbox_rows(kriya)
     assert row.status == "failed" and row.attempts == 1
-    [record] = [r for r in caplog.records if r.name == "bot.channels.telegram"]
+    [record] = [r for r in caplog.records if r.name == "bot.channels.telegram_errors"]
     assert ref(CHAT) in record.getMessage() and "sendMessage" in record.getMessage()
     assert str(CHAT) not in record.getMessage()  # the chat id itself stays out of the log
     assert "Chat not found" in record.getMessage()

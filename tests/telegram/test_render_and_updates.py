@@ -16,7 +16,8 @@ from bot.channels.telegram_render import (
     split_text,
     utf16_len,
 )
-from bot.channels.telegram_updates import RecentIds, normalize_phone, to_incoming
+from bot.channels.telegram_updates import normalize_phone, to_incoming
+from bot.channels.toolkit import Recent
 from bot.core import Button, Reply
 from tests.telegram.conftest import CHAT, TOKEN
 from tests.telegram.fake_bot_api import FakeBotApi
@@ -182,7 +183,7 @@ def test_phone_numbers_are_digits() -> None:
 
 
 def test_recent_ids_forget_the_oldest() -> None:
-    recent = RecentIds(size=2)
+    recent: Recent[int] = Recent(size=2)
     assert recent.add(1) and recent.add(2) and not recent.add(1)
     assert recent.add(3)  # 2 was the least recently seen
     assert recent.add(2) and not recent.add(3)

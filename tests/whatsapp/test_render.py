@@ -7,15 +7,15 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from bot.channels.toolkit import split_tail, split_text
 from bot.channels.whatsapp import window_closed
 from bot.channels.whatsapp_render import (
     CONTACT_ID,
+    TEXT_MAX,
     TemplateError,
     one_line,
     render_reply,
     shorten,
-    split_tail,
-    split_text,
     template_message,
 )
 from bot.core import Button, ButtonKind, Reply
@@ -65,7 +65,7 @@ def test_split_text_prefers_paragraphs_then_lines_then_sentences_then_words() ->
                                          "Kalimat ketiga? Ya."]
     assert split_text("satu dua tiga empat lima", 10) == ["satu dua", "tiga empat", "lima"]
     assert split_text("x" * 25, 10) == ["x" * 10, "x" * 10, "x" * 5]
-    assert split_text("\n\n  \n") == []
+    assert split_text("\n\n  \n", TEXT_MAX) == []
 
 
 @pytest.mark.parametrize("seed", range(30))

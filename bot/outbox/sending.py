@@ -1,4 +1,4 @@
-"""The outbox: every message to a platform is a row first, then sent, retried and recorded here.
+"""The outbox worker: claims due rows, sends them through the channel's sender, records the outcome.
 
 A sender claims a row with a fresh claim token, renews the claim while it holds the row (a heartbeat well
 inside the lease), and records the outcome only while the row still carries its token: a sender whose claim
@@ -11,12 +11,10 @@ import asyncio
 import contextlib
 import logging
 import time
-import uuid
 import weakref
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from datetime import datetime, timedelta
-from typing import Any
 
 from sqlalchemy import or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -31,138 +29,26 @@ from bot.delivery import (
     Unreachable,
 )
 from bot.logs import ref
+from bot.outbox.claims import claims_of, new_claim_token
+from bot.outbox.rows import (
+    ATTEMPTS_EXHAUSTED,
+    FINAL_ERROR,
+    LEASE,
+    MAX_ATTEMPTS,
+    MAX_HEARTBEAT,
+    PROVIDER_IDS,
+    RENEW_CHUNK,
+    RENEWALS_PER_LEASE,
+    RETRY_WINDOW_OVER,
+    SENDING,
+    backoff,
+    forget,
+    retry_deadline,
+)
 from bot.ratelimit import RateLimiter
 from db.models import Artisan, ChannelIdentity, OutboxMessage
 
 logger = logging.getLogger(__name__)
-
-LEASE = timedelta(minutes=2)  # a row claimed longer ago than this (not renewed) is taken over by another sender
-RENEWALS_PER_LEASE = 4  # the heartbeat renews held claims this many times per lease
-MAX_HEARTBEAT = timedelta(seconds=30)
-RENEW_CHUNK = 500  # claim tokens per UPDATE of the heartbeat
-# A row claimed at enqueue (a reply) waits in its person's chain until it is handed to deliver(); a claim never
-# handed over (its transaction rolled back, its task died) stops being renewed after this long.
-WAITING_HOLD = 600.0  # seconds
-REPLY_TTL = timedelta(hours=6)  # a reply still makes sense this long after the message it answers
-RETRY_WINDOW = timedelta(hours=24)  # rows without an expiry are retried this long after they were queued
-BACKOFF_CAP = timedelta(minutes=5)
-MAX_ATTEMPTS = 500  # a safety cap on top of the expiry (at the 5-minute cap, well beyond a day of retries)
-SENDING = "sending"
-# Why a try was the last one (in the warning).
-FINAL_ERROR, ATTEMPTS_EXHAUSTED, RETRY_WINDOW_OVER = "final error", "attempts exhausted", "retry window over"
-
-
-def backoff(attempts: int) -> timedelta:
-    """2, 4, 8 ... seconds after each failed attempt, at most BACKOFF_CAP."""
-    return timedelta(seconds=min(BACKOFF_CAP.total_seconds(), 2 ** min(max(attempts, 1), 30)))
-
-
-FORGOTTEN = ""  # the address of a finished row that belongs to nobody
-
-
-def forget(row: OutboxMessage) -> None:
-    """A finished row that belongs to nobody keeps no address and no text (UU PDP 27/2022)."""
-    row.external_id, row.body, row.provider_message_id = FORGOTTEN, {}, None
-
-
-def new_claim_token() -> str:
-    return uuid.uuid4().hex  # 32 characters, the width of outbox.claim_token
-
-
-def retry_deadline(row: OutboxMessage) -> datetime:
-    """Until when a failing row is worth retrying: its expiry, else a day after it was queued."""
-    return row.expires_at or row.created_at + RETRY_WINDOW
-
-
-@dataclass
-class Claim:
-    """One claim this process holds: renewed by the heartbeat while it is delivering or waiting to."""
-
-    outbox_id: int
-    since: float = field(default_factory=time.monotonic)
-    confirmed: bool = False  # seen in the database as ours (an uncommitted claim is not lost, only not yet there)
-    delivering: int = 0  # deliver() calls working on it
-
-
-@dataclass
-class Claims:
-    """The claims this process holds in one database, by token, and the tokens found taken over."""
-
-    held: dict[str, Claim] = field(default_factory=dict)
-    lost: set[str] = field(default_factory=set)
-    renewer: weakref.ReferenceType[Outbox] | None = None
-
-    def add(self, token: str, outbox_id: int, confirmed: bool) -> None:
-        claim = self.held.setdefault(token, Claim(outbox_id, confirmed=confirmed))
-        claim.confirmed = claim.confirmed or confirmed
-        outbox = self.renewer() if self.renewer else None
-        if outbox is not None:
-            outbox.keep_claims()
-
-    def renewable(self, now: float) -> dict[str, Claim]:
-        """The claims worth renewing; those waiting too long without being delivered are dropped."""
-        for token in [t for t, c in self.held.items() if not c.delivering and now - c.since > WAITING_HOLD]:
-            del self.held[token]
-        return dict(self.held)
-
-    def release(self, token: str) -> None:
-        claim = self.held.get(token)
-        if claim is not None:
-            claim.delivering -= 1
-            if claim.delivering <= 0:
-                del self.held[token]
-        if token not in self.held:
-            self.lost.discard(token)
-
-
-_claims: weakref.WeakKeyDictionary[Any, Claims] = weakref.WeakKeyDictionary()
-
-
-def claims_of(bind: Any) -> Claims:
-    """The claims this process holds in the database behind `bind` (an engine)."""
-    key = getattr(bind, "sync_engine", bind)
-    found = _claims.get(key)
-    if found is None:
-        found = _claims[key] = Claims()
-    return found
-
-
-async def enqueue(
-    session: AsyncSession,
-    *,
-    artisan_id: int | None,
-    channel: str,
-    external_id: str,
-    kind: str,
-    body: dict[str, Any],
-    dedupe_key: str,
-    now: datetime,
-    not_before: datetime | None = None,
-    expires_at: datetime | None = None,
-    claimed: bool = False,
-    new_key: bool = False,
-) -> OutboxMessage | None:
-    """Add one row unless its dedupe key exists already (then None). `claimed` rows are sent by the caller
-    (the row's `claim_token` is theirs); `new_key` says the key cannot exist yet (a fresh broadcast), so rows
-    are added in bulk without a look-up. A reply expires REPLY_TTL after it was queued unless told otherwise."""
-    if not new_key:
-        exists = await session.scalar(select(OutboxMessage.id).where(OutboxMessage.dedupe_key == dedupe_key))
-        if exists is not None:
-            return None
-    if expires_at is None and kind == "reply":
-        expires_at = now + REPLY_TTL
-    row = OutboxMessage(
-        dedupe_key=dedupe_key, artisan_id=artisan_id, channel=channel, external_id=external_id, kind=kind,
-        body=body, status=SENDING if claimed else "pending", not_before=not_before or now,
-        expires_at=expires_at, claimed_at=now if claimed else None,
-        claim_token=new_claim_token() if claimed else None, created_at=now,
-    )
-    session.add(row)
-    if not new_key or claimed:
-        await session.flush()
-    if claimed and row.claim_token:  # renewed from now on, while it waits in its person's chain
-        claims_of(session.bind).add(row.claim_token, row.id, confirmed=False)
-    return row
 
 
 class Outbox:
@@ -414,7 +300,7 @@ class Outbox:
                 forget(row)
             elif result.provider_message_ids:
                 row.provider_message_id = result.provider_message_ids[-1]
-                row.body = {**row.body, "provider_ids": result.provider_message_ids}
+                row.body = {**row.body, PROVIDER_IDS: result.provider_message_ids}
 
     async def _skip(self, item: Outgoing) -> bool:
         """Rows no longer ours, expired rows, and proactive messages to opted-out or unreachable people."""
