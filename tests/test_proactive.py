@@ -14,6 +14,7 @@ from bot.app import App
 from bot.regions import WIT, zone_of
 from bot.services.announcements import announce_new
 from bot.services.catalogue import import_rows
+from bot.services.registrations import Registrations
 from bot.services.reminders import Policy, fire_due
 from db.models import Artisan, OutboxMessage, Reminder, Training
 from tests.conftest import Chat, Clock
@@ -40,11 +41,10 @@ async def register_in_jayapura(app: App, code: str = "BTK-YK-01") -> Chat:
     return chat
 
 
-async def test_a_notice_in_quiet_hours_waits_for_the_persons_morning(demo_app: App, clock: Clock) -> None:
-    await register_in_jayapura(demo_app)
-    clock.now = EVENING
-    async with demo_app.sessionmaker() as session, session.begin():
-        training = (await session.execute(select(Training).where(Training.code == "BTK-YK-01"))).scalar_one()
+async def move_a_day_later(app: App, clock: Clock, code: str = "BTK-YK-01") -> None:
+    """The organizer's catalogue moves the training one day later."""
+    async with app.sessionmaker() as session, session.begin():
+        training = (await session.execute(select(Training).where(Training.code == code))).scalar_one()
         row = {c: getattr(training, c) for c in ("code", "title", "craft", "province", "regency", "venue", "mode",
                                                  "fee", "contact", "description", "quota")}
         later = training.starts_at.astimezone(zone_of(training.province).zone) + timedelta(days=1)
@@ -52,43 +52,100 @@ async def test_a_notice_in_quiet_hours_waits_for_the_persons_morning(demo_app: A
                    ends_at=f"{later + timedelta(days=2):%Y-%m-%dT%H:%M}")
         report = await import_rows(session, [(2, row)], now=clock(), policy=POLICY)
     assert report.moved
+
+
+async def test_a_notice_in_quiet_hours_waits_for_the_persons_morning(demo_app: App, clock: Clock) -> None:
+    await register_in_jayapura(demo_app)
+    clock.now = EVENING
+    await move_a_day_later(demo_app, clock)
     [notice] = await outbox(demo_app, "notice")
     assert notice.not_before == NEXT_MORNING_WIT
 
 
-async def test_a_late_reminder_in_quiet_hours_waits_for_the_persons_morning(demo_app: App, clock: Clock) -> None:
-    await register_in_jayapura(demo_app)
-    async with demo_app.sessionmaker() as session:
+async def fire_first_reminder_at_night(app: App, clock: Clock) -> datetime:
+    """Kriya was down: the first reminder is still worth sending, but it is 22.00 in Jayapura now.
+    Returns the morning it waits for."""
+    async with app.sessionmaker() as session:
         first = (await session.execute(select(Reminder).order_by(Reminder.due_at).limit(1))).scalar_one()
-    # Kriya was down: the reminder is still worth sending, but it is 22.00 in Jayapura now.
     day = first.due_at.astimezone(WIT.zone).date()
     clock.now = datetime.combine(day, time(22), tzinfo=WIT.zone)
-    async with demo_app.sessionmaker() as session, session.begin():
+    async with app.sessionmaker() as session, session.begin():
         counts = await fire_due(session, clock(), POLICY)
     assert counts["expired"] == 0
+    return datetime.combine(day + timedelta(days=1), time(7), tzinfo=WIT.zone)
+
+
+async def test_a_late_reminder_in_quiet_hours_waits_for_the_persons_morning(demo_app: App, clock: Clock) -> None:
+    await register_in_jayapura(demo_app)
+    morning = await fire_first_reminder_at_night(demo_app, clock)
     [row] = await outbox(demo_app, "reminder")
-    assert row.not_before == datetime.combine(day + timedelta(days=1), time(7), tzinfo=WIT.zone)
-    assert row.status == "pending"
+    assert row.not_before == morning and row.status == "pending"
 
 
-async def test_an_announcement_in_quiet_hours_waits_for_the_persons_morning(demo_app: App, clock: Clock) -> None:
-    async with demo_app.sessionmaker() as session, session.begin():
+async def test_a_reminder_waiting_for_the_morning_is_taken_back_on_cancelling(demo_app: App, clock: Clock) -> None:
+    chat = await register_in_jayapura(demo_app)
+    await fire_first_reminder_at_night(demo_app, clock)
+    await chat.say("batal daftar")
+    await chat.tap("Ya, batalkan")
+    assert await outbox(demo_app, "reminder") == []
+    async with demo_app.sessionmaker() as session:
+        statuses = set((await session.execute(select(Reminder.status).join(Artisan).where(
+            Artisan.is_demo.is_(False)))).scalars())
+    assert statuses == {"dropped"}
+
+
+async def test_a_reminder_waiting_for_the_morning_is_planned_again_when_the_training_moves(
+        demo_app: App, clock: Clock) -> None:
+    await register_in_jayapura(demo_app)
+    await fire_first_reminder_at_night(demo_app, clock)
+    await move_a_day_later(demo_app, clock)
+    assert await outbox(demo_app, "reminder") == []
+    async with demo_app.sessionmaker() as session:
+        statuses = list((await session.execute(select(Reminder.status).join(Artisan).where(
+            Artisan.is_demo.is_(False)))).scalars())
+    assert statuses == ["pending"] * 3
+
+
+async def subscriber_in_jayapura_hears_of_a_new_training(app: App, clock: Clock) -> None:
+    """A subscriber living in Jayapura (WIT) is told of a new batik training in Yogyakarta (WIB) at EVENING."""
+    async with app.sessionmaker() as session, session.begin():
         await session.execute(update(Training).values(announced_at=clock()))  # the demo catalogue is old news
-    subscriber = Chat(demo_app, user="sub-wit", name="Papua")
+    subscriber = Chat(app, user="sub-wit", name="Papua")
     await subscriber.send(payload="sub:batik:")
-    async with demo_app.sessionmaker() as session, session.begin():
+    async with app.sessionmaker() as session, session.begin():
         await session.execute(update(Artisan).where(Artisan.display_name == "Papua")
-                              .values(province="91", regency="91.71"))  # lives in Jayapura (WIT)
+                              .values(province="91", regency="91.71"))
         rows = [(2, {"code": "BTK-2702-YK", "title": "Batik cap", "craft": "batik", "organizer": "BBSPJIKB",
                      "province": "34", "regency": "34.71", "venue": "Balai", "mode": "offline",
                      "starts_at": "2027-01-11T08:00", "ends_at": "2027-01-15T16:00", "fee": "0",
-                     "contact": "kantor", "description": "Kelas batik cap."})]
+                     "registration_deadline": "2027-01-04", "contact": "kantor", "description": "Batik cap."})]
         await import_rows(session, rows, now=clock(), policy=POLICY)
     clock.now = EVENING
-    async with demo_app.sessionmaker() as session, session.begin():
+    async with app.sessionmaker() as session, session.begin():
         assert await announce_new(session, clock(), POLICY) == 1
+
+
+async def test_an_announcement_in_quiet_hours_waits_for_the_persons_morning(demo_app: App, clock: Clock) -> None:
+    await subscriber_in_jayapura_hears_of_a_new_training(demo_app, clock)
     [row] = await outbox(demo_app, "announcement")
     assert row.not_before == NEXT_MORNING_WIT
+
+
+async def test_a_deadline_reminder_waiting_for_the_morning_is_taken_back_on_registering(demo_app: App,
+                                                                                      clock: Clock) -> None:
+    await subscriber_in_jayapura_hears_of_a_new_training(demo_app, clock)
+    async with demo_app.sessionmaker() as session:
+        deadline = (await session.execute(select(Reminder).where(Reminder.kind == "deadline"))).scalar_one()
+    clock.now = deadline.due_at  # 23.59 WIB is 01.59 WIT: quiet hours in Jayapura
+    async with demo_app.sessionmaker() as session, session.begin():
+        assert (await fire_due(session, clock(), POLICY))["postponed"] == 1
+    assert len(await outbox(demo_app, "reminder")) == 1
+    async with demo_app.sessionmaker() as session, session.begin():
+        await Registrations(session, clock(), POLICY).register(deadline.artisan_id, deadline.training_id)
+    assert await outbox(demo_app, "reminder") == []
+    clock.advance(hours=6)
+    async with demo_app.sessionmaker() as session, session.begin():
+        assert (await fire_due(session, clock(), POLICY))["dropped"] == 1
 
 
 def _msgids(path: Path) -> set[str]:

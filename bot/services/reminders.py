@@ -27,11 +27,13 @@ class ReminderPlanner:
 
     async def plan(self, registration: Registration, training: Training) -> int:
         """(Re)plan the reminders of one registration; returns how many are pending."""
-        if registration.artisan_id is None or registration.status != "registered":
+        if registration.artisan_id is None:
             return 0
         # A deadline reminder waiting for their morning is checked again when due (and dropped: registered).
         await self._recall(Reminder.kind == "deadline", Reminder.training_id == training.id,
                            Reminder.artisan_id == registration.artisan_id)
+        if registration.status != "registered":
+            return 0
         person = await self.session.get(Artisan, registration.artisan_id)
         zone = person_zone(person, training.regency or training.province)
         planned = 0
