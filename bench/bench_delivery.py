@@ -87,29 +87,13 @@ async def delivery(folder: str, messages: int, rate: float) -> None:
 
 async def whatsapp_delivery(folder: str, messages: int, rate: float) -> None:
     """A broadcast to people who wrote on WhatsApp within the day (free-form messages), at `rate`."""
-    from bot.services.announcements import Audience, schedule_broadcast
-    from bot.services.reminders import Policy
-    from db.models import ChannelIdentity as Identity
-    from tests.whatsapp.fake_graph import VERSION, FakeGraph, serve
+    from tests.whatsapp.fake_graph import FakeGraph, serve
 
     fake = FakeGraph(token="t", phone_number_id="100")
     async with serve(fake.app()) as graph_url:
-        url = f"sqlite+aiosqlite:///{folder}/whatsapp.db"
-        settings = Settings(database_url=url, whatsapp_token="t", whatsapp_phone_number_id="100",
-                            whatsapp_app_secret="s", whatsapp_verify_token="v",
-                            whatsapp_api_base_url=f"{graph_url}/{VERSION}", whatsapp_rate=rate, quiet_hours=None)
+        settings = whatsapp_settings(f"{folder}/whatsapp.db", graph_url, whatsapp_rate=rate)
         async with open_app(settings, migrate=True, with_channels=True) as app:
-            now = app.clock()
-            async with app.sessionmaker() as session, session.begin():
-                people = [Artisan(display_name=f"p{i}", crafts=[], created_at=now, updated_at=now)
-                          for i in range(messages)]
-                session.add_all(people)
-                await session.flush()
-                session.add_all(Identity(artisan_id=p.id, channel="whatsapp", external_id=f"62812{i:07d}",
-                                         last_inbound_at=now, created_at=now) for i, p in enumerate(people))
-                await session.flush()
-                await schedule_broadcast(session, "Info pameran kerajinan", Audience(), now, now,
-                                         Policy(quiet_hours=None))
+            await whatsapp_broadcast(app, messages)
             started = time.perf_counter()
             while await app.outbox.run_once():
                 pass
@@ -119,6 +103,31 @@ async def whatsapp_delivery(folder: str, messages: int, rate: float) -> None:
     print(f"whatsapp   delivered {len(stamps)} in {elapsed:.1f} s: {steady:.1f}/s steady against a limit of "
           f"{rate:.0f}/s ({steady / rate:.1%}); violations: {violations(stamps, rate)} over the rate limit, "
           f"{len(fake.violations)} messages breaking the API's limits")
+
+
+def whatsapp_settings(database: str, graph_url: str, **extra: float) -> Settings:
+    """Kriya on WhatsApp against the fake Graph API at `graph_url`, with its SQLite database at `database`."""
+    from tests.whatsapp.fake_graph import VERSION
+
+    return Settings(database_url=f"sqlite+aiosqlite:///{database}", whatsapp_token="t",
+                    whatsapp_phone_number_id="100", whatsapp_app_secret="s", whatsapp_verify_token="v",
+                    whatsapp_api_base_url=f"{graph_url}/{VERSION}", quiet_hours=None, **extra)
+
+
+async def whatsapp_broadcast(app: App, people: int) -> None:
+    """`people` who wrote on WhatsApp within the day (so free-form messages reach them), and a broadcast to all."""
+    from bot.services.announcements import Audience, schedule_broadcast
+    from bot.services.reminders import Policy
+
+    now = app.clock()
+    async with app.sessionmaker() as session, session.begin():
+        persons = [Artisan(display_name=f"p{i}", crafts=[], created_at=now, updated_at=now) for i in range(people)]
+        session.add_all(persons)
+        await session.flush()
+        session.add_all(ChannelIdentity(artisan_id=p.id, channel="whatsapp", external_id=f"62812{i:07d}",
+                                        last_inbound_at=now, created_at=now) for i, p in enumerate(persons))
+        await session.flush()
+        await schedule_broadcast(session, "Info pameran kerajinan", Audience(), now, now, Policy(quiet_hours=None))
 
 
 async def scheduler_pass(folder: str, pending: int) -> None:
@@ -230,28 +239,14 @@ async def late_telegram(folder: str, people: int, late: float, window: float) ->
 
 
 async def late_whatsapp(folder: str, people: int, late: float, window: float) -> None:
-    from bot.services.announcements import Audience, schedule_broadcast
-    from bot.services.reminders import Policy
     from bot.worker import outbox_loop
-    from tests.whatsapp.fake_graph import VERSION, FakeGraph, serve
+    from tests.whatsapp.fake_graph import FakeGraph, serve
 
     fake = FakeGraph(token="t", phone_number_id="100", answer_delay=late)
     async with serve(fake.app()) as graph_url:
-        settings = Settings(database_url=f"sqlite+aiosqlite:///{folder}/late-wa.db", whatsapp_token="t",
-                            whatsapp_phone_number_id="100", whatsapp_app_secret="s", whatsapp_verify_token="v",
-                            whatsapp_api_base_url=f"{graph_url}/{VERSION}", quiet_hours=None)
+        settings = whatsapp_settings(f"{folder}/late-wa.db", graph_url)
         async with open_app(settings, clock=utc_now, migrate=True, with_channels=True) as app:
-            now = app.clock()
-            async with app.sessionmaker() as session, session.begin():
-                persons = [Artisan(display_name=f"p{i}", crafts=[], created_at=now, updated_at=now)
-                           for i in range(people)]
-                session.add_all(persons)
-                await session.flush()
-                session.add_all(ChannelIdentity(artisan_id=p.id, channel="whatsapp", external_id=f"62812{i:07d}",
-                                                last_inbound_at=now, created_at=now) for i, p in enumerate(persons))
-                await session.flush()
-                await schedule_broadcast(session, "Info pameran kerajinan", Audience(), now, now,
-                                         Policy(quiet_hours=None))
+            await whatsapp_broadcast(app, people)
             await run_for(app, outbox_loop, window)
     report("whatsapp", people, late, window, collections.Counter(s.to for s in fake.sent).values())
 
