@@ -43,9 +43,16 @@ def _open_app(settings: Settings, **options: Any) -> AbstractAsyncContextManager
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="kriya", description="Kriya, a chatbot for Indonesian artisans.")
     commands = parser.add_subparsers(dest="command", required=True)
-    for add in (_add_conversation, _add_processes, _add_broadcast, _add_data, _add_trainings, _add_registrations):
+    for add in (_add_conversation, _add_processes, _add_broadcast, _add_data, _add_trainings, _add_registrations,
+                _add_staff):
         add(commands)
     return parser
+
+
+def _add_staff(commands: Subparsers) -> None:
+    from bot.organizers.cli import add_parser
+
+    add_parser(commands)
 
 
 def _add_conversation(commands: Subparsers) -> None:

@@ -24,7 +24,7 @@ async def record(session: AsyncSession, action: str, actor: str, now: datetime, 
                            staff_id=staff_id, target=target[:120] if target else None,
                            ip=ip[:45] if ip else None, detail=detail))
     await session.flush()
-    logger.info("audit: %s by staff %s (organizer %s) %s", action, staff_id, organizer_id, target or "")
+    logger.debug("audit: %s by staff %s (organizer %s) %s", action, staff_id, organizer_id, target or "")
 
 
 async def count_recent(session: AsyncSession, action: str, since: datetime, *, actor: str | None = None,

@@ -1,4 +1,7 @@
-"""`kriya staff add/token/list/remove`: staff accounts of organizers, for the operator who installs Kriya."""
+"""`kriya staff add/token/list/remove`: staff accounts of organizers, for the operator who installs Kriya.
+
+Light to import (`kriya --help` builds the parser): the app and the accounts are imported when a command runs.
+"""
 
 from __future__ import annotations
 
@@ -8,9 +11,8 @@ import logging
 import sys
 from typing import Any
 
-from bot.app import open_app
 from bot.config import Settings
-from bot.organizers import accounts, audit
+from db.models import STAFF_ROLES
 
 logger = logging.getLogger(__name__)
 
@@ -24,7 +26,7 @@ def add_parser(commands: Any) -> argparse.ArgumentParser:
     add = actions.add_parser("add", help="create a staff account of an organizer (created when new)")
     add.add_argument("email")
     add.add_argument("--organizer", required=True, help="the organizer's name (or key)")
-    add.add_argument("--role", required=True, choices=accounts.ROLES,
+    add.add_argument("--role", required=True, choices=STAFF_ROLES,
                      help="admin (everything, incl. staff), staff (trainings, registrants, broadcasts), "
                      "checkin (check-in only), viewer (read only)")
     add.add_argument("--password-stdin", action="store_true",
@@ -35,6 +37,7 @@ def add_parser(commands: Any) -> argparse.ArgumentParser:
     actions.add_parser("list", help="every staff account")
     remove = actions.add_parser("remove", help="delete a staff account with its tokens and sessions")
     remove.add_argument("email")
+    staff.set_defaults(run=run)
     return staff
 
 
@@ -45,6 +48,8 @@ def _fail(message: str) -> int:
 
 def run(settings: Settings, args: argparse.Namespace) -> int:
     """Carry out a `kriya staff` command; its exit status."""
+    from bot.organizers import accounts
+
     password: str | None = None
     if args.action == "add" and args.password_stdin:
         password = sys.stdin.readline().rstrip("\r\n")
@@ -57,6 +62,9 @@ def run(settings: Settings, args: argparse.Namespace) -> int:
 
 
 async def _run(settings: Settings, args: argparse.Namespace, password: str | None) -> int:
+    from bot.app import open_app
+    from bot.organizers import accounts, audit
+
     async with open_app(settings) as app, app.sessionmaker() as session, session.begin():
         now = app.clock()
         if args.action == "add":

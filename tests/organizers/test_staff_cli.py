@@ -115,3 +115,14 @@ def test_list_and_remove(settings: Settings, capsys: pytest.CaptureFixture[str])
     assert kriya(settings, "staff", "remove", "B@x.example") == 0
     assert [a.email for a in rows(settings, StaffAccount)] == ["a@x.example"]
     assert all(c.staff_id != 2 for c in rows(settings, StaffCredential))
+
+
+def test_kriya_staff_is_a_command_of_kriya(settings: Settings, monkeypatch: pytest.MonkeyPatch,
+                                           capsys: pytest.CaptureFixture[str]) -> None:
+    from bot.__main__ import main
+
+    monkeypatch.setenv("DATABASE_URL", settings.database_url)
+    monkeypatch.setattr(sys, "stdin", io.StringIO("rahasia-panjang-1\n"))
+    assert main(["staff", "add", "a@x.example", "--organizer", "X", "--role", "viewer", "--password-stdin"]) == 0
+    assert main(["staff", "remove", "nobody@x.example"]) == 2
+    assert [a.email for a in rows(settings, StaffAccount)] == ["a@x.example"]
