@@ -30,6 +30,26 @@ def good(code: str = "BTK-2612-YK", **changes: str) -> str:
     return ",".join(f'"{v}"' for v in row.values()) + "\n"
 
 
+YAML_ROW = textwrap.dedent("""\
+      - code: {code}
+        title: {title}
+        craft: tenun
+        organizer: Disperindag NTT
+        province: "53"
+        venue: Kupang
+        mode: offline
+        starts_at: 2027-01-10T08:00:00
+        ends_at: 2027-01-12T16:00:00
+        fee: {fee}
+        contact: kantor
+        description: Tenun ikat Sikka.
+    """)
+
+
+def yaml_row(code: str, title: str = "Tenun ikat", fee: str = "0") -> str:
+    return YAML_ROW.format(code=code, title=title, fee=fee)
+
+
 async def run(app: App, path: Path):
     async with app.sessionmaker() as session, session.begin():
         return await import_rows(session, read_rows(path))
@@ -86,20 +106,7 @@ async def test_reimporting_a_code_updates_it(app: App, tmp_path: Path) -> None:
 
 async def test_yaml_rows_report_their_line(app: App, tmp_path: Path) -> None:
     path = tmp_path / "t.yaml"
-    path.write_text(textwrap.dedent("""\
-        trainings:
-          - code: TNN-2701-NTT
-            title: Tenun ikat
-            craft: tenun
-            organizer: Disperindag NTT
-            province: "53"
-            venue: Kupang
-            mode: offline
-            starts_at: 2027-01-10T08:00:00
-            ends_at: 2027-01-12T16:00:00
-            fee: 0
-            contact: kantor
-            description: Tenun ikat Sikka.
+    path.write_text("trainings:\n" + yaml_row("TNN-2701-NTT") + textwrap.dedent("""\
           - code: TNN-2701-X
             title: tanpa tanggal
             craft: tenun

@@ -23,7 +23,7 @@ from bot.app import App
 from bot.config import Settings
 from bot.services.catalogue import MAX_FILE_BYTES, check_rows
 from db.models import Organizer, Training
-from tests.test_catalogue_import import HEADER, good
+from tests.test_catalogue_import import HEADER, good, yaml_row
 
 REPO = Path(__file__).resolve().parents[1]
 QUICK = 0.5  # seconds: "well under a second" for refusing a hostile file
@@ -54,26 +54,6 @@ BILLION_LAUGHS = textwrap.dedent("""\
         contact: Z
         description: *i
     """)
-
-YAML_ROW = textwrap.dedent("""\
-      - code: {code}
-        title: {title}
-        craft: tenun
-        organizer: Disperindag NTT
-        province: "53"
-        venue: Kupang
-        mode: offline
-        starts_at: 2027-01-10T08:00:00
-        ends_at: 2027-01-12T16:00:00
-        fee: {fee}
-        contact: kantor
-        description: Tenun ikat Sikka.
-    """)
-
-
-def yaml_row(code: str, title: str = "Tenun ikat", fee: str = "0") -> str:
-    return YAML_ROW.format(code=code, title=title, fee=fee)
-
 
 def _limit_memory() -> None:
     resource.setrlimit(resource.RLIMIT_AS, (CHILD_MEMORY, CHILD_MEMORY))
