@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import hmac
-import json
 import logging
 import re
 from typing import TYPE_CHECKING, Any
@@ -20,12 +19,11 @@ from bot import delivery
 from bot.channels.telegram_errors import retry_after_seconds
 from bot.channels.telegram_sender import TelegramSender
 from bot.channels.telegram_updates import to_incoming
-from bot.channels.toolkit import Background, Recent
+from bot.channels.toolkit import Inbox, WebhookRejected, load_json, read_body
 from bot.config import ConfigError
 from bot.core import MessageNotStored
 from bot.delivery import ChannelSender
 from bot.i18n import _, use_language
-from bot.logs import ref
 from bot.ratelimit import RateLimiter
 
 if TYPE_CHECKING:
@@ -108,8 +106,9 @@ class TelegramChannel:
         self.bot: Bot = self.application.bot
         self.limiter = RateLimiter(settings.telegram_rate, settings.telegram_chat_rate)
         self.sender: ChannelSender = TelegramSender(self.bot, self.limiter)
-        self.recent: Recent[int] = Recent(RECENT_UPDATES)  # update ids, to drop a re-delivered one at once
-        self.background = Background("telegram")
+        self.inbox = Inbox("telegram", dispatcher, deliver, RECENT_UPDATES)
+        self.recent = self.inbox.seen  # update ids, to drop a re-delivered update before touching the database
+        self.background = self.inbox.background
         self._ready = asyncio.Event()
         self._init_task: asyncio.Task[None] | None = None
         self._redact = _RedactToken(settings.telegram_bot_token)
@@ -196,14 +195,11 @@ class TelegramChannel:
         if not secret or not hmac.compare_digest(given.encode(), secret.encode()):
             logger.warning("telegram webhook: request from %s with a wrong secret", client)
             return Response(status_code=403)
-        body = await request.body()
-        if len(body) > MAX_BODY:
-            return Response(status_code=413)
         try:
-            data = json.loads(body)
-        except (ValueError, RecursionError):  # RecursionError: absurdly deep nesting
-            return Response("malformed JSON", status_code=400)
-        if not isinstance(data, dict) or type(data.get("update_id")) is not int:
+            data = load_json(await read_body(request, MAX_BODY))
+        except WebhookRejected as rejected:
+            return Response(rejected.reason, status_code=rejected.status)
+        if type(data.get("update_id")) is not int:
             return Response("not a Telegram update", status_code=400)
         if not self.ready:  # Telegram retries later; nothing is lost
             return Response(status_code=503)
@@ -244,11 +240,7 @@ class TelegramChannel:
             logger.debug("telegram: update %s ignored", update.update_id)
             self.recent.add(update.update_id)
             return
-        outgoing = await self.dispatcher.handle_queued(msg)
-        self.recent.add(update.update_id)
-        if outgoing:
-            # replies to one chat go out in the order their messages came
-            self.background.in_order(msg.user_id, self.deliver(outgoing), f"telegram-deliver-{ref(msg.user_id)}")
+        await self.inbox.take(msg, key=update.update_id)  # replies to a chat go out in the order messages came
 
     async def _answer(self, callback_query_id: str) -> None:
         try:

@@ -1,24 +1,71 @@
-"""What every channel needs besides its parser, renderer and error map: a bounded memory of recent ids,
-background tasks (with each person's deliveries in order), the parts of a long message already sent,
-text split where a reader would, and options as numbered lines."""
+"""What every channel needs besides its parser, renderer and error map: a webhook body read within bounds,
+a bounded memory of recent ids, background tasks, an inbox (a message seen lately dropped, a new one
+dispatched, its replies delivered after that person's earlier ones), the parts of a long message already
+sent, text split where a reader would, and options as numbered lines."""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import logging
 import re
 import weakref
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Coroutine, Hashable, Iterable, Sequence
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, Protocol, TypeVar
 
-from bot.delivery import DeliveryError
+from starlette.requests import ClientDisconnect, Request
+
+from bot.core import IncomingMessage
+from bot.delivery import DeliveryError, Outgoing
+from bot.logs import ref
 
 logger = logging.getLogger(__name__)
 
 K = TypeVar("K", bound=Hashable)
 P = TypeVar("P")
+
+
+# --- webhooks -------------------------------------------------------------------------------------
+
+class WebhookRejected(Exception):
+    """A request the webhook refuses, with the HTTP status to answer."""
+
+    def __init__(self, status: int, reason: str) -> None:
+        super().__init__(reason)
+        self.status = status
+        self.reason = reason
+
+
+async def read_body(request: Request, limit: int) -> bytes:
+    """The raw body, refused (413) past `limit` bytes, by its Content-Length and by what actually arrives."""
+    declared = request.headers.get("content-length")
+    if declared is not None:
+        if not declared.strip().isdigit():
+            raise WebhookRejected(400, "bad Content-Length")
+        if int(declared) > limit:
+            raise WebhookRejected(413, f"body of {declared} bytes is over {limit}")
+    body = bytearray()
+    try:
+        async for chunk in request.stream():
+            body += chunk
+            if len(body) > limit:
+                raise WebhookRejected(413, f"body is over {limit} bytes")
+    except ClientDisconnect:
+        raise WebhookRejected(400, "the client went away before the body arrived") from None
+    return bytes(body)
+
+
+def load_json(body: bytes) -> dict[str, Any]:
+    """The body as a JSON object, or 400."""
+    try:
+        payload = json.loads(body)
+    except (ValueError, RecursionError) as error:  # RecursionError: absurdly deep nesting
+        raise WebhookRejected(400, f"not JSON: {error}"[:200]) from None
+    if not isinstance(payload, dict):
+        raise WebhookRejected(400, "not a JSON object")
+    return payload
 
 
 # --- recent ids -----------------------------------------------------------------------------------
@@ -112,6 +159,39 @@ class Background:
 
     def __len__(self) -> int:
         return len(self._tasks)
+
+
+class Dispatch(Protocol):
+    """The dispatcher as a channel sees it (raises MessageNotStored when the message could not be recorded)."""
+
+    async def handle_queued(self, msg: IncomingMessage) -> list[Outgoing]: ...
+
+
+class Inbox:
+    """A channel's way in: a message seen lately is dropped; a new one goes to the dispatcher, is remembered
+    once stored (with its reply rows), and its replies are delivered in the background, after that person's
+    earlier replies, by `deliver` (the outbox's)."""
+
+    def __init__(self, channel: str, dispatcher: Dispatch, deliver: Callable[[Sequence[Outgoing]], Awaitable[None]],
+                 size: int) -> None:
+        self.channel = channel
+        self.dispatcher = dispatcher
+        self.deliver = deliver
+        self.seen: Recent[Hashable] = Recent(size)
+        self.background = Background(channel)
+
+    async def take(self, message: IncomingMessage, key: Hashable | None = None) -> None:
+        """Handle `message` unless `key` (its message id by default) was seen; raises MessageNotStored, and then
+        the message is not remembered: the platform delivers it again."""
+        key = message.message_id if key is None else key
+        if key in self.seen:
+            logger.info("%s: message %s again, dropped", self.channel, ref(str(key)))
+            return
+        items = await self.dispatcher.handle_queued(message)
+        self.seen.add(key)
+        if items:
+            name = f"{self.channel}-deliver-{ref(message.user_id)}"
+            self.background.in_order(message.user_id, self.deliver(items), name)
 
 
 # --- long messages --------------------------------------------------------------------------------

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import hmac
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -13,20 +13,13 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 from starlette.routing import BaseRoute, Route
 
-from bot.channels.toolkit import Background, Recent, SentParts
+from bot.channels.toolkit import Inbox, Recent, SentParts, WebhookRejected, load_json, read_body
 from bot.channels.whatsapp_api import REENGAGEMENT, GraphClient
 from bot.channels.whatsapp_render import TemplateError, render_reply, template_message
-from bot.channels.whatsapp_webhook import (
-    StatusUpdate,
-    WebhookRejected,
-    check_signature,
-    load_json,
-    parse_update,
-    read_body,
-)
+from bot.channels.whatsapp_webhook import MAX_BODY, StatusUpdate, check_signature, parse_update
 from bot.config import ConfigError
 from bot.core import IncomingMessage, MessageNotStored
-from bot.delivery import ChannelSender, DeliveryError, Outgoing, SendResult, WindowClosed
+from bot.delivery import ChannelSender, Outgoing, SendResult, WindowClosed
 from bot.i18n import normalize_language, use_language
 from bot.logs import ref
 from bot.outbox import TEMPLATE_FLAG, DeliveryStatuses, Sessionmaker, recipient_language
@@ -144,8 +137,8 @@ class WhatsAppChannel:
         )
         self.limiter = RateLimiter(settings.whatsapp_rate)
         self.status_retries = STATUS_RETRIES
-        self._seen: Recent[str] = Recent(SEEN_MAX)
-        self.background = Background(CHANNEL)
+        self.inbox = Inbox(CHANNEL, dispatcher, deliver, SEEN_MAX)
+        self.background = self.inbox.background
         self.ready = False  # the Graph API client is open
 
     # --- lifecycle --------------------------------------------------------------------------------
@@ -196,7 +189,7 @@ class WhatsAppChannel:
     async def receive(self, request: Request) -> Response:
         """A signed notification from Meta: 4xx when refused, 200 as soon as messages are safely queued."""
         try:
-            body = await read_body(request)
+            body = await read_body(request, MAX_BODY)
             check_signature(self.settings.whatsapp_app_secret or "", body, request.headers.get("x-hub-signature-256"))
             payload = load_json(body)
         except WebhookRejected as rejected:
@@ -221,9 +214,6 @@ class WhatsAppChannel:
         Raises MessageNotStored when any message could not be recorded (the others are kept)."""
         by_person: dict[str, list[IncomingMessage]] = {}
         for message in messages:
-            if message.message_id in self._seen:
-                logger.info("duplicate whatsapp message %s (seen)", ref(message.message_id))
-                continue
             by_person.setdefault(message.user_id, []).append(message)
         results = await asyncio.gather(*(self._handle_person(items) for items in by_person.values()),
                                        return_exceptions=True)
@@ -233,25 +223,7 @@ class WhatsAppChannel:
 
     async def _handle_person(self, messages: list[IncomingMessage]) -> None:
         for message in messages:  # a message not stored stops the later ones: their order must hold
-            items = await self.dispatcher.handle_queued(message)
-            self._seen.add(message.message_id)
-            if items:  # sent in the background, after this person's earlier replies (so their order holds)
-                name = f"whatsapp-deliver-{ref(message.user_id)}"
-                self.background.in_order(message.user_id, self._deliver(items), name)
-
-    async def _deliver(self, items: Sequence[Outgoing]) -> None:
-        queued = [item for item in items if item.outbox_id]
-        try:
-            if queued:
-                await self.deliver(queued)
-            for item in items:
-                if not item.outbox_id:  # an apology the database could not hold: sent directly, once
-                    await self.limiter.acquire(item.external_id)
-                    await self.sender.send(item)
-        except DeliveryError as error:
-            logger.warning("WhatsApp reply to %s not sent: %s %s", ref(items[0].external_id), error.code, error.reason)
-        except Exception:  # the outbox worker takes the rows over when their lease ends
-            logger.exception("WhatsApp delivery to %s failed", ref(items[0].external_id))
+            await self.inbox.take(message)
 
     # --- statuses ---------------------------------------------------------------------------------
 

@@ -1,10 +1,9 @@
-"""The WhatsApp webhook's input: bounded body reading, X-Hub-Signature-256, and updates as IncomingMessages."""
+"""The WhatsApp webhook's input: X-Hub-Signature-256, and updates as IncomingMessages and delivery statuses."""
 
 from __future__ import annotations
 
 import hashlib
 import hmac
-import json
 import logging
 import math
 import re
@@ -12,8 +11,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from starlette.requests import ClientDisconnect, Request
-
+from bot.channels.toolkit import WebhookRejected
 from bot.channels.whatsapp_render import CONTACT_ID
 from bot.core import IncomingMessage, Location, SharedContact
 
@@ -26,34 +24,6 @@ _WA_ID = re.compile(r"^\d{5,20}$")
 _SIGNATURE = re.compile(r"^sha256=([0-9a-fA-F]{64})$")
 
 
-class WebhookRejected(Exception):
-    """A request the webhook refuses, with the HTTP status to answer."""
-
-    def __init__(self, status: int, reason: str) -> None:
-        super().__init__(reason)
-        self.status = status
-        self.reason = reason
-
-
-async def read_body(request: Request, limit: int = MAX_BODY) -> bytes:
-    """The raw body, refused (413) past `limit` bytes, by its Content-Length and by what actually arrives."""
-    declared = request.headers.get("content-length")
-    if declared is not None:
-        if not declared.strip().isdigit():
-            raise WebhookRejected(400, "bad Content-Length")
-        if int(declared) > limit:
-            raise WebhookRejected(413, f"body of {declared} bytes is over {limit}")
-    body = bytearray()
-    try:
-        async for chunk in request.stream():
-            body += chunk
-            if len(body) > limit:
-                raise WebhookRejected(413, f"body is over {limit} bytes")
-    except ClientDisconnect:
-        raise WebhookRejected(400, "the client went away before the body arrived") from None
-    return bytes(body)
-
-
 def check_signature(secret: str, body: bytes, header: str | None) -> None:
     """Raise 401 without a well-formed X-Hub-Signature-256, 403 when it is not the HMAC of the raw body."""
     if not header:
@@ -64,17 +34,6 @@ def check_signature(secret: str, body: bytes, header: str | None) -> None:
     expected = hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
     if not hmac.compare_digest(expected, match.group(1).lower()):
         raise WebhookRejected(403, "X-Hub-Signature-256 does not match")
-
-
-def load_json(body: bytes) -> dict[str, Any]:
-    """The update as a JSON object, or 400."""
-    try:
-        payload = json.loads(body)
-    except (ValueError, RecursionError) as error:
-        raise WebhookRejected(400, f"not JSON: {error}"[:200]) from None
-    if not isinstance(payload, dict):
-        raise WebhookRejected(400, "not a JSON object")
-    return payload
 
 
 @dataclass(frozen=True)

@@ -124,7 +124,7 @@ async def test_the_same_message_delivered_twice_is_answered_once(whatsapp: Whats
     first = await whatsapp.send(update)
     again = await whatsapp.send(update)
     assert len(first) == 1 and again == []
-    whatsapp.channel._seen = type(whatsapp.channel._seen)(10)  # a restarted process forgets; the database does not
+    whatsapp.channel.inbox.seen.clear()  # a restarted process forgets; the database does not
     assert await whatsapp.send(update) == []
     assert await count(whatsapp.app, InboundMessage) == 1
 

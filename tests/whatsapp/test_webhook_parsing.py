@@ -7,8 +7,9 @@ from typing import Any
 
 import pytest
 
+from bot.channels.toolkit import WebhookRejected, load_json
 from bot.channels.whatsapp_render import CONTACT_ID
-from bot.channels.whatsapp_webhook import WebhookRejected, check_signature, load_json, parse_update
+from bot.channels.whatsapp_webhook import check_signature, parse_update
 from bot.core import IncomingMessage, Location, SharedContact
 from tests.whatsapp.conftest import PHONE_NUMBER_ID, USER, inbound, sign, status
 from tests.whatsapp.fake_graph import fixture
