@@ -12,16 +12,18 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
+from bot.nlu.codes import normalize_code
 from bot.organizers import accounts, audit, queries
 from bot.organizers.accounts import Staff
 from bot.organizers.scope import scoped
 from bot.organizers.web import Side
 from bot.regions import zone_of
-from bot.services.catalogue import COLUMNS, parse_row
+from bot.services.catalogue import COLUMNS, OPTIONAL, import_rows
 from db.models import Training
 
 logger = logging.getLogger(__name__)
@@ -53,6 +55,17 @@ def training_json(row: queries.TrainingRow, organizer: str) -> dict[str, Any]:
     }
 
 
+def import_columns(t: Training) -> dict[str, Any]:
+    """A stored training as an import row (what PATCH merges its changes into)."""
+    region = t.regency or t.province
+    return {"code": t.code, "title": t.title, "craft": t.craft, "province": t.province, "regency": t.regency or "",
+            "venue": t.venue, "mode": t.mode, "starts_at": _local(t.starts_at, region),
+            "ends_at": _local(t.ends_at, region), "registration_deadline": _local(t.registration_deadline, region) or "",
+            "quota": "" if t.quota is None else t.quota, "fee": t.fee, "contact": t.contact,
+            "description": t.description, "requirements": t.requirements or "", "language": t.language,
+            "status": t.status}
+
+
 def registration_json(person: queries.Registrant) -> dict[str, Any]:
     return {"id": person.id, "name": person.name, "phone": person.phone, "regency": person.regency,
             "craft": person.crafts[0] if person.crafts else None, "status": person.status,
@@ -63,6 +76,14 @@ def field_of(reason: str) -> str | None:
     """The column a reason of the importer is about (it names it first), or None."""
     first = reason.split(" ", 1)[0].strip("'\":,")
     return first if first in COLUMNS else None
+
+
+class Refused(Exception):
+    """A request refused inside a transaction: raised to roll it back, answered with `answer`."""
+
+    def __init__(self, answer: Response) -> None:
+        super().__init__(answer.status_code)
+        self.answer = answer
 
 
 class Api:
@@ -108,7 +129,8 @@ class Api:
             people = await queries.registrants(session, row.training.id)
         return JSONResponse({"items": [registration_json(person) for person in people]})
 
-    async def create_training(self, request: Request, staff: Staff) -> Response:
+    async def _body(self, request: Request) -> dict[str, Any] | JSONResponse:
+        """The request's JSON object of import columns, or the 422 answer saying what is wrong with it."""
         body = await request.body()
         if len(body) > MAX_BODY:
             return problem(422, f"the body may have at most {MAX_BODY} bytes")
@@ -118,33 +140,64 @@ class Api:
             return problem(422, "the body is not JSON")
         if not isinstance(data, dict):
             return problem(422, "the body is not a JSON object")
-        unknown = sorted(set(data) - set(COLUMNS) - {"organizer"})
+        unknown = sorted(set(data) - set(COLUMNS) - OPTIONAL)
         if unknown:
             return JSONResponse({"errors": [{"field": name, "message": f"{name} is not a column"}
                                             for name in unknown]}, status_code=422)
-        row = {name: "" if value is None else value for name, value in data.items()}
+        return {name: "" if value is None else value for name, value in data.items()}
+
+    async def _save(self, session: AsyncSession, staff: Staff, row: dict[str, Any], action: str) -> None:
+        """Check `row` and upsert it through the catalogue's import (registrants of a moved or cancelled
+        training are told), inside the caller's transaction; Refused (422) when the row is refused."""
         row["organizer"] = staff.organizer  # always the token's own
-        try:
-            values = parse_row(row)
-        except ValueError as error:
-            reasons = getattr(error, "reasons", None) or [str(error)]
-            return JSONResponse({"errors": [{"field": field_of(r), "message": r} for r in reasons]},
-                                status_code=422)
-        values.pop("organizer")
         now = self.app.clock()
+        report = await import_rows(session, [(1, row)], now=now, policy=self.app.settings.policy)
+        if report.errors:
+            raise Refused(JSONResponse({"errors": [{"field": field_of(reason), "message": reason}
+                                                   for error in report.errors for reason in error.reasons]},
+                                       status_code=422))
+        await audit.record(session, action, staff.email, now, organizer_id=staff.organizer_id, staff_id=staff.id,
+                           target=str(row.get("code", ""))[:120], detail={"by": "api"})
+
+    async def create_training(self, request: Request, staff: Staff) -> Response:
+        row = await self._body(request)
+        if isinstance(row, JSONResponse):
+            return row
+        code = normalize_code(str(row.get("code", "")))
         async with scoped(self.side.scoped_maker, staff.organizer_id) as session:
             try:
                 async with session.begin():
-                    session.add(Training(**values, organizer_id=staff.organizer_id))
-                    await session.flush()
-                    await audit.record(session, "training_created", staff.email, now,
-                                       organizer_id=staff.organizer_id, staff_id=staff.id, target=values["code"],
-                                       detail={"by": "api"})
-            except IntegrityError:
-                return problem(409, f"a training with code {values['code']} exists", "code")
-            created = await queries.training(session, values["code"])
+                    if code and await queries.training(session, code) is not None:
+                        raise Refused(problem(409, f"a training with code {code} exists", "code"))
+                    await self._save(session, staff, row, "training_created")
+            except Refused as refused:  # the transaction is rolled back: nothing half-saved
+                return refused.answer
+            except IntegrityError:  # the code is another organizer's
+                return problem(409, f"a training with code {code} exists", "code")
+            created = await queries.training(session, code)
         assert created is not None
         return JSONResponse(training_json(created, staff.organizer), status_code=201)
+
+    async def change_training(self, request: Request, staff: Staff) -> Response:
+        changes = await self._body(request)
+        if isinstance(changes, JSONResponse):
+            return changes
+        async with scoped(self.side.scoped_maker, staff.organizer_id) as session:
+            try:
+                async with session.begin():
+                    found = await queries.training(session, request.path_params["code"])
+                    if found is None:
+                        raise Refused(problem(404, "no such training"))
+                    code = found.training.code
+                    if "code" in changes and normalize_code(str(changes["code"])) != code:
+                        raise Refused(problem(422, "code cannot change (create a new training instead)", "code"))
+                    row = {**import_columns(found.training), **changes, "code": code}
+                    await self._save(session, staff, row, "training_changed")
+            except Refused as refused:
+                return refused.answer
+            changed = await queries.training(session, code)
+        assert changed is not None
+        return JSONResponse(training_json(changed, staff.organizer))
 
     async def openapi(self, request: Request) -> Response:
         return JSONResponse(openapi_document())
@@ -157,6 +210,7 @@ def routes(side: Side) -> list[BaseRoute]:
         Route("/api/v1/trainings", api.endpoint("view", api.list_trainings), methods=["GET"]),
         Route("/api/v1/trainings", api.endpoint("edit", api.create_training), methods=["POST"]),
         Route("/api/v1/trainings/{code}", api.endpoint("view", api.one_training), methods=["GET"]),
+        Route("/api/v1/trainings/{code}", api.endpoint("edit", api.change_training), methods=["PATCH"]),
         Route("/api/v1/trainings/{code}/registrations", api.endpoint("registrants", api.registrations),
               methods=["GET"]),
     ]
@@ -205,9 +259,18 @@ def openapi_document() -> dict[str, Any]:
                              "422": {"description": "bad input, per field; nothing saved", **_errors_ref()},
                              **errors}},
             },
-            "/trainings/{code}": {"get": {"summary": "One training", "parameters": code, "responses": {
-                "200": {"description": "the training", "content": {"application/json": {"schema": item}}},
-                **errors, **not_found}}},
+            "/trainings/{code}": {
+                "get": {"summary": "One training", "parameters": code, "responses": {
+                    "200": {"description": "the training", "content": {"application/json": {"schema": item}}},
+                    **errors, **not_found}},
+                "patch": {"summary": "Change some fields (registrants of a moved or cancelled training are told)",
+                          "parameters": code, "requestBody": {"required": True, "content": {"application/json": {
+                              "schema": {"$ref": "#/components/schemas/TrainingChanges"}}}},
+                          "responses": {
+                              "200": {"description": "the changed training", "content": {
+                                  "application/json": {"schema": item}}},
+                              "422": {"description": "bad input, per field; nothing saved", **_errors_ref()},
+                              **errors, **not_found}}},
             "/trainings/{code}/registrations": {"get": {
                 "summary": "The registrants of one training", "parameters": code, "responses": {
                     "200": {"description": "the registrations", "content": {"application/json": {"schema": {
@@ -223,6 +286,8 @@ def openapi_document() -> dict[str, Any]:
                     "code", "title", "craft", "province", "venue", "starts_at", "ends_at", "fee", "contact",
                     "description"], "properties": {k: v for k, v in training_props.items()
                                                    if k not in ("organizer", "seats_left", "registered")}},
+                "TrainingChanges": {"type": "object", "properties": {
+                    k: v for k, v in training_props.items() if k not in ("organizer", "seats_left", "registered")}},
                 "Registration": {"type": "object", "properties": {
                     "id": {"type": "integer"}, "name": nullable_text, "phone": nullable_text,
                     "regency": nullable_text, "craft": nullable_text,

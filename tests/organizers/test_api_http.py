@@ -9,10 +9,11 @@ import pytest
 from sqlalchemy import func, select
 
 from bot.app import App
-from db.models import AuditEvent, Training
+from db.models import AuditEvent, ChannelIdentity, OutboxMessage, Registration, Training
 from tests.organizers.conftest import World, api_token
 
-ROUTES_OF_A_TRAINING = ("/api/v1/trainings/{code}", "/api/v1/trainings/{code}/registrations")
+ROUTES_OF_A_TRAINING = (("GET", "/api/v1/trainings/{code}"), ("GET", "/api/v1/trainings/{code}/registrations"),
+                        ("PATCH", "/api/v1/trainings/{code}"))
 
 
 def bearer(token: str) -> dict[str, str]:
@@ -82,8 +83,12 @@ async def test_one_training_and_its_registrations(app: App, world: World, client
 async def test_another_organizers_training_is_404(app: App, world: World, client: httpx.AsyncClient,
                                                   route: str, code: str) -> None:
     token = await api_token(app, world.one.emails["admin"])
-    answer = await client.get(route.format(code=code), headers=bearer(token))
+    method, path = route
+    answer = await client.request(method, path.format(code=code), headers=bearer(token),
+                                  json={"title": "diambil alih"} if method == "PATCH" else None)
     assert answer.status_code == 404 and "BL" not in answer.text
+    async with app.sessionmaker() as session:
+        assert await session.scalar(select(func.count()).where(Training.title == "diambil alih")) == 0
 
 
 @pytest.mark.parametrize("role", ["viewer", "checkin"])
@@ -92,6 +97,9 @@ async def test_a_role_without_the_right_is_403(app: App, world: World, client: h
     answer = await client.post("/api/v1/trainings", json=new_training(), headers=bearer(token))
     assert answer.status_code == 403
     assert await count_trainings(app) == 6
+    changed = await client.patch("/api/v1/trainings/YK-1", json={"title": "diubah"}, headers=bearer(token))
+    assert changed.status_code == 403
+    assert (await client.get("/api/v1/trainings/YK-1", headers=bearer(token))).json()["title"] != "diubah"
 
 
 async def test_create_a_training_for_the_tokens_own_organizer(app: App, world: World, client: httpx.AsyncClient) -> None:
@@ -141,3 +149,51 @@ async def test_the_openapi_document_describes_the_routes(client: httpx.AsyncClie
     assert document["openapi"].startswith("3.")
     assert set(document["paths"]) == {"/trainings", "/trainings/{code}", "/trainings/{code}/registrations"}
     assert set(document["paths"]["/trainings"]) == {"get", "post"}
+
+
+async def test_patch_changes_some_fields_and_keeps_the_rest(app: App, world: World, client: httpx.AsyncClient) -> None:
+    token = await api_token(app, world.one.emails["staff"])
+    before = (await client.get("/api/v1/trainings/YK-2", headers=bearer(token))).json()
+    answer = await client.patch("/api/v1/trainings/yk-2", json={"title": "Judul baru", "quota": None},
+                                headers=bearer(token))
+    assert answer.status_code == 200
+    after = answer.json()
+    assert after["title"] == "Judul baru" and after["quota"] is None
+    assert {k: v for k, v in after.items() if k not in ("title", "quota", "seats_left")} == \
+        {k: v for k, v in before.items() if k not in ("title", "quota", "seats_left")}
+    async with app.sessionmaker() as session:
+        assert await session.scalar(select(AuditEvent.action).where(AuditEvent.target == "YK-2")) == \
+            "training_changed"
+
+
+@pytest.mark.parametrize("changes", [{"quota": -1, "title": "setengah"}, {"craft": "plastik", "title": "setengah"},
+                                     {"code": "YK-99", "title": "setengah"}, {"ends_at": "2026-11-01T10:00",
+                                                                               "title": "setengah"}])
+async def test_a_bad_patch_is_422_and_changes_nothing(app: App, world: World, client: httpx.AsyncClient,
+                                                     changes: dict[str, Any]) -> None:
+    token = await api_token(app, world.one.emails["admin"])
+    answer = await client.patch("/api/v1/trainings/YK-1", json=changes, headers=bearer(token))
+    assert answer.status_code == 422 and answer.json()["errors"]
+    async with app.sessionmaker() as session:
+        assert await session.scalar(select(func.count()).where(Training.title == "setengah")) == 0
+
+
+async def test_moving_and_cancelling_tell_the_registrants(app: App, world: World, client: httpx.AsyncClient) -> None:
+    async with app.sessionmaker() as session, session.begin():
+        people = (await session.execute(
+            select(Registration.artisan_id).join(Training).where(Training.code == "YK-1"))).scalars().all()
+        for number, artisan_id in enumerate(people):
+            session.add(ChannelIdentity(artisan_id=artisan_id, channel="console", external_id=f"yk-{number}"))
+    token = await api_token(app, world.one.emails["staff"])
+    moved = await client.patch("/api/v1/trainings/YK-1", json={"starts_at": "2026-12-05T09:00",
+                                                                "ends_at": "2026-12-05T15:00"}, headers=bearer(token))
+    assert moved.status_code == 200 and moved.json()["starts_at"] == "2026-12-05T09:00:00+07:00"
+    cancelled = await client.patch("/api/v1/trainings/YK-1", json={"status": "cancelled"}, headers=bearer(token))
+    assert cancelled.status_code == 200
+    async with app.sessionmaker() as session:
+        statuses = set((await session.execute(
+            select(Registration.status).join(Training).where(Training.code == "YK-1"))).scalars())
+        notices = (await session.execute(select(OutboxMessage.dedupe_key))).scalars().all()
+    assert statuses == {"cancelled"}
+    assert sum(key.startswith("moved:") for key in notices) == 3
+    assert sum(key.startswith("cancelled:") for key in notices) == 3
