@@ -1,4 +1,11 @@
-"""Channels: adapters between a platform and the dispatcher (console, Telegram, WhatsApp)."""
+"""Channels: adapters between a platform and the dispatcher (console, Telegram, WhatsApp). They translate:
+no SQL here (delivery statuses, template fallback and what is read of a person belong to bot.outbox).
+
+A new channel is a parser (platform update -> IncomingMessage), a renderer (Reply -> platform messages, with
+toolkit.split_text and toolkit.numbered), an error map (platform error -> a bot.delivery DeliveryError) and a
+small class with the Channel attributes below, built from toolkit (read_body and load_json for its webhook,
+an Inbox for de-dup, dispatch and each person's replies in order, SentParts for long messages); then it is
+added to build_channels."""
 
 from __future__ import annotations
 

@@ -95,7 +95,6 @@ class TelegramChannel:
             raise ConfigError("TELEGRAM_BOT_TOKEN is not set")
         self.settings = settings
         self.dispatcher = dispatcher
-        self.deliver = deliver
         # Send timeouts: sendMessage takes no idempotency key, so a late answer is waited for, not sent again.
         builder = (Application.builder().token(settings.telegram_bot_token).updater(None)
                    .connect_timeout(delivery.CONNECT_TIMEOUT).read_timeout(delivery.READ_TIMEOUT)

@@ -124,7 +124,6 @@ class WhatsAppChannel:
     def __init__(self, settings: Settings, dispatcher: Dispatcher, deliver: Deliver) -> None:
         self.settings = settings
         self.dispatcher = dispatcher
-        self.deliver = deliver
         self.api = GraphClient(
             settings.whatsapp_api_base_url, settings.whatsapp_token or "", settings.whatsapp_phone_number_id or ""
         )
