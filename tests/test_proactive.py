@@ -41,7 +41,7 @@ async def register_in_jayapura(app: App, code: str = "BTK-YK-01") -> Chat:
     return chat
 
 
-async def move_a_day_later(app: App, clock: Clock, code: str = "BTK-YK-01") -> None:
+async def move_a_day_later(app: App, clock: Clock, code: str = "BTK-YK-01", policy: Policy = POLICY) -> None:
     """The organizer's catalogue moves the training one day later."""
     async with app.sessionmaker() as session, session.begin():
         training = (await session.execute(select(Training).where(Training.code == code))).scalar_one()
@@ -50,7 +50,7 @@ async def move_a_day_later(app: App, clock: Clock, code: str = "BTK-YK-01") -> N
         later = training.starts_at.astimezone(zone_of(training.province).zone) + timedelta(days=1)
         row.update(organizer="BBSPJIKB", starts_at=f"{later:%Y-%m-%dT%H:%M}",
                    ends_at=f"{later + timedelta(days=2):%Y-%m-%dT%H:%M}")
-        report = await import_rows(session, [(2, row)], now=clock(), policy=POLICY)
+        report = await import_rows(session, [(2, row)], now=clock(), policy=policy)
     assert report.moved
 
 
@@ -60,6 +60,14 @@ async def test_a_notice_in_quiet_hours_waits_for_the_persons_morning(demo_app: A
     await move_a_day_later(demo_app, clock)
     [notice] = await outbox(demo_app, "notice")
     assert notice.not_before == NEXT_MORNING_WIT
+
+
+async def test_a_notice_keeps_the_configured_quiet_hours(demo_app: App, clock: Clock) -> None:
+    await register_in_jayapura(demo_app)
+    clock.now = datetime(2026, 11, 23, 11, 0, tzinfo=UTC)  # 20.00 WIT: quiet only from 19.00
+    await move_a_day_later(demo_app, clock, policy=Policy(quiet_hours=(19, 6)))
+    [notice] = await outbox(demo_app, "notice")
+    assert notice.not_before == datetime(2026, 11, 24, 6, 0, tzinfo=WIT.zone)
 
 
 async def fire_first_reminder_at_night(app: App, clock: Clock) -> datetime:

@@ -168,4 +168,4 @@ async def _after_changes(
             if registration.artisan_id is not None:
                 await notify(session, registration.artisan_id, kind, now,
                              key=f"{kind}:{training_id}:{registration.id}:{training.starts_at.isoformat()}",
-                             training_code=training.code)
+                             policy=policy, training_code=training.code)
