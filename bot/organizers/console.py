@@ -36,6 +36,7 @@ logger = logging.getLogger(__name__)
 SESSION_COOKIE = "kriya_session"
 LOGIN_COOKIE = "kriya_login"  # binds the sign-in form's CSRF token to the browser
 LANGUAGE_COOKIE = "kriya_lang"
+COOKIE_PATH = "/console/"  # the API takes bearer tokens only: the session cookie goes nowhere else
 SIGN_IN_WINDOW = timedelta(minutes=15)
 SIGN_IN_LIMIT_PER_EMAIL = 5  # failed attempts per email in the window
 SIGN_IN_LIMIT_PER_ADDRESS = 20  # failed attempts per IP address (an office's staff may share one)
@@ -137,7 +138,7 @@ class Console:
         token = secrets.token_urlsafe(32)
         response = render(request, "login.html", status, csrf=token, error=error, email=email,
                           next=_safe_next(request.query_params.get("next")))
-        response.set_cookie(LOGIN_COOKIE, (await self.side.signer()).dumps(token), max_age=3600, path="/console/",
+        response.set_cookie(LOGIN_COOKIE, (await self.side.signer()).dumps(token), max_age=3600, path=COOKIE_PATH,
                             httponly=True, samesite="lax", secure=_secure(request))
         return response
 
@@ -188,9 +189,9 @@ class Console:
     async def _signed_in(self, request: Request, token: str, target: str) -> Response:
         response = _redirect(target)
         response.set_cookie(SESSION_COOKIE, (await self.side.signer()).dumps(token),
-                            max_age=int(accounts.SESSION_LIFETIME.total_seconds()), path="/",
+                            max_age=int(accounts.SESSION_LIFETIME.total_seconds()), path=COOKIE_PATH,
                             httponly=True, samesite="lax", secure=_secure(request))
-        response.delete_cookie(LOGIN_COOKIE, path="/console/")
+        response.delete_cookie(LOGIN_COOKIE, path=COOKIE_PATH)
         return response
 
     async def logout(self, request: Request, staff: Staff, credential: StaffCredential) -> Response:
@@ -200,7 +201,7 @@ class Console:
             await audit.record(session, "signout", staff.email, now, organizer_id=staff.organizer_id,
                                staff_id=staff.id, ip=_address(request))
         response = _redirect("/console/login")
-        response.delete_cookie(SESSION_COOKIE, path="/")
+        response.delete_cookie(SESSION_COOKIE, path=COOKIE_PATH)
         return response
 
     async def language(self, request: Request) -> Response:
@@ -226,7 +227,7 @@ class Console:
     async def _link_form(self, request: Request, token: str, status: int = 200, error: str | None = None) -> Response:
         csrf = secrets.token_urlsafe(32)
         response = render(request, "link.html", status, csrf=csrf, error=error, token=token)
-        response.set_cookie(LOGIN_COOKIE, (await self.side.signer()).dumps(csrf), max_age=3600, path="/console/",
+        response.set_cookie(LOGIN_COOKIE, (await self.side.signer()).dumps(csrf), max_age=3600, path=COOKIE_PATH,
                             httponly=True, samesite="lax", secure=_secure(request))
         return response
 
