@@ -68,6 +68,16 @@ def option_by_prefix(text: str, options: list[list[str]]) -> str | None:
     return having[0] if len(having) == 1 else None
 
 
+def chose_button_without_payload(text: str, options: list[list[str]]) -> bool:
+    """Whether the person typed the number or the title of a contact, location or link button ("2", "kirim
+    nomor saya" where the console cannot share a contact)."""
+    typed = text.rstrip(".").strip()
+    if typed.isdigit():
+        return 1 <= int(typed) <= len(options) and not options[int(typed) - 1][1]
+    wanted = " ".join(answers.words(text))
+    return bool(wanted) and any(not o[1] and " ".join(answers.words(o[0])) == wanted for o in options)
+
+
 def _verbs_agree(text: str, title: str) -> bool:
     """A yes with a verb confirms only an option about that verb: "hapus data saya" is not "Ya, batalkan"."""
     typed = [w for w in answers.words(text) if w in answers.CONFIRMING | answers.ABORTING]
@@ -79,6 +89,16 @@ def _verbs_agree(text: str, title: str) -> bool:
 
 def _same_verb(a: str, b: str) -> bool:
     return a == b or (len(a) >= VERB_STEM and len(b) >= VERB_STEM and a[:VERB_STEM] == b[:VERB_STEM])
+
+
+def option_by_verb_and_number(others: list[str], number: int, options: list[list[str]]) -> str | None:
+    """The `number`-th of the options whose title has the one verb typed beside the number ("hapus yg pertama",
+    "batalkan yang kedua"): lists of "Hapus 1", "Batalkan KR-…" buttons are numbered among themselves."""
+    verbs = [w for w in others if w not in PICK_WORDS and w not in answers.COURTESY]
+    if len(verbs) != 1 or verbs[0] not in answers.CONFIRMING | answers.ABORTING:
+        return None
+    having = [o[1] for o in options if o[1] and any(_same_verb(verbs[0], w) for w in answers.words(o[0]))]
+    return having[number - 1] if 1 <= number <= len(having) else None
 
 
 VERB_STEM = 5  # batal/batalkan/batalin, hapus/hapuskan, daftar/daftarkan: one verb
@@ -96,6 +116,9 @@ def match_option(text: str, options: list[list[str]]) -> str | None:
     if wanted.isdigit():
         number = int(wanted)
     elif number is not None and at is not None and not set(tokens[:at] + tokens[at + 1:]) <= PICK_WORDS:
+        picked = option_by_verb_and_number(tokens[:at] + tokens[at + 1:], number, options)
+        if picked:
+            return picked  # "hapus yg pertama" under "Hapus 1", "Hapus 2": the first of the Hapus options
         number = None  # "pelatihan nomor 2 biayanya berapa" is a question about it, not a pick
     if number is not None and 1 <= number <= len(options):
         return options[number - 1][1] or None  # a contact or link button: its number chooses nothing else
@@ -254,9 +277,8 @@ class Router:
             route = router.by_payload(chosen)
             if route:
                 return route, form
-        typed = text.rstrip(".").strip()
-        if typed.isdigit() and 1 <= int(typed) <= len(options) and not options[int(typed) - 1][1]:
-            # The number of a contact or link button: nothing else is chosen; a form asks its question again.
+        if chose_button_without_payload(text, options):
+            # The number or title of a contact or link button: nothing else is chosen; a form asks again.
             if form:
                 return Route(form.handle), None
             if router.fallback:

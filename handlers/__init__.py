@@ -8,7 +8,7 @@ from bot import payloads as p
 from bot.i18n import LANGUAGES
 from bot.nlu.codes import is_valid_code
 from bot.router import Router
-from handlers import guides, language, menu, profile, registration, subscriptions, trainings
+from handlers import guides, language, menu, profile, registration, subscriptions, trainings, unknown
 
 logger = logging.getLogger(__name__)
 
@@ -38,6 +38,7 @@ def build_router() -> Router:
     router.intent("training_detail", trainings.show_training_detail)
     router.intent("training_code", trainings.typed_code(lambda intent: router.by_intent(intent).handler))
     router.intent("location", trainings.show_nearest)
+    router.context(subscriptions.narrow_in_words)  # "khusus yg di jogja aja" right after subscribing
     router.context(trainings.follow_up)  # codes with "daftar", questions about the training in view, paging
     router.context(guides.follow_up)  # "lanjut" and questions under a certification guide keep its step
     # certification and market tips
@@ -55,6 +56,7 @@ def build_router() -> Router:
     router.form(registration.STATE, registration.FORM)
     router.command("daftar register", registration.start_registration)
     router.payload("rg", registration.start_registration, p.args(p.training_code))
+    router.payload("rgy", registration.register_after_all, p.args(p.training_code))
     router.payload("rf", registration.form_payload, registration.FORM_BUTTONS)
     router.intent("register", registration.start_registration)
     router.command("saya pelatihansaya mine", registration.show_my_registrations)
@@ -72,6 +74,7 @@ def build_router() -> Router:
     router.payload("del", profile.ask_delete, p.NO_ARGS)
     router.intent("delete_data", profile.ask_delete)
     router.payload("dely", profile.delete_data, p.NO_ARGS)
+    router.context(profile.question_at_delete)  # "kalau dihapus pendaftaran saya gimana?"
     router.context(profile.edit_in_words)  # "ganti nama usaha jadi ...", "ubah wilayah ke denpasar"
     # subscriptions; STOP and MULAI work from any state
     router.keyword("stop berhenti unsubscribe", subscriptions.stop_messages, absolute=True)
@@ -87,5 +90,6 @@ def build_router() -> Router:
     router.payload("unsuball", subscriptions.unsubscribe_all, p.NO_ARGS)
     router.payload("stop", subscriptions.stop_messages, p.NO_ARGS)
     # last
+    router.intent("unknown", unknown.not_understood)  # a training's title the NLU did not read
     router.fallback = menu.show_fallback
     return router

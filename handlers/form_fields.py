@@ -18,9 +18,10 @@ from bot.context import HandlerContext
 from bot.core import Button, IncomingMessage
 from bot.crafts import CRAFTS, craft_name
 from bot.i18n import _, format_money, format_when
-from bot.nlu import normalize
+from bot.nlu import asking, normalize
 from bot.nlu.vocab import crafts as craft_vocabulary
 from bot.regions import region_name
+from bot.router import chose_button_without_payload
 from bot.services.trainings import TrainingView
 
 logger = logging.getLogger(__name__)
@@ -180,6 +181,20 @@ def _phone_value(raw: str, ctx: HandlerContext) -> Reading:
                              "0812 3456 7890.").format(phone=raw[:30]))
 
 
+NO_NUMBER_WORDS = 2  # a longer answer without any digit is a remark, not a mistyped number
+
+
+def _no_number(ctx: HandlerContext) -> str:
+    """An answer with no number in it: registering needs one; the organizer says how else."""
+    view = ctx.state.data.get("training_view") or {}
+    text = _("Untuk mendaftar kami perlu nomor HP atau WhatsApp Anda, misalnya 0812 3456 7890.")
+    if view.get("contact"):
+        text += " " + _("Bila tidak punya, tanyakan cara lain untuk mendaftar ke penyelenggara, {organizer}: "
+                        "{contact}.").format(organizer=view.get("organizer") or view.get("title", ""),
+                                             contact=view["contact"])
+    return text
+
+
 def _only_indonesian(ctx: HandlerContext) -> str:
     """A foreign number refused: this training takes Indonesian numbers only; its organizer says how else."""
     view = ctx.state.data.get("training_view") or {}
@@ -224,7 +239,12 @@ def _read_phone(msg: IncomingMessage, ctx: HandlerContext) -> Reading:
             return Reading(problem=_("Itu kontak orang lain. Mohon kirim nomor Anda sendiri."))
         return _phone_value(msg.contact.phone, ctx)
     text = msg.text or ""
+    if chose_button_without_payload(text, ctx.state.memory.get("options") or []):
+        # "kirim nomor saya" or its number typed where the chat cannot share a contact (the console)
+        return Reading(problem=_("Mohon ketik nomor Anda di sini, misalnya 0812 3456 7890."))
     number = _number_in(text)
+    if number is None and not re.search(r"\d", text) and len(words_of(text)) > NO_NUMBER_WORDS:
+        return Reading(problem=_no_number(ctx))  # "saya gak punya hp", "sorry i only have telegram"
     if number is None and _says_foreign_number(text):
         if international(ctx):
             return Reading(problem=_("Nomor luar negeri bisa dipakai untuk pelatihan ini. Tulis nomor dengan kode "
@@ -606,37 +626,9 @@ def change_request(text: str) -> tuple[str, str] | None:
 
 # --- questions in the middle of the form, answered from the training ---------------------------
 
-_TOPICS: dict[str, frozenset[str]] = {
-    "fee": frozenset({"biaya", "bayar", "harga", "gratis", "free", "cost", "fee", "price", "htm", "berbayar", "tarif",
-                      "ongkos", "pay", "paid", "charge", "transfer", "rekening"}),
-    "place": frozenset({"lokasi", "tempat", "alamat", "dimana", "where", "venue", "location", "kemana", "online",
-                        "daring", "offline", "zoom"}),
-    "time": frozenset({"kapan", "jam", "tanggal", "mulai", "when", "time", "date", "start", "hari", "pukul",
-                       "selesainya", "berakhir", "lama", "long"}),
-    "deadline": frozenset({"deadline", "batas", "terakhir", "ditutup", "tutup", "close"}),
-    "contact": frozenset({"kontak", "hubungi", "contact", "cp", "panitia", "penyelenggara", "organizer", "admin"}),
-    "seats": frozenset({"kuota", "kursi", "sisa", "seats", "seat", "quota", "peserta"}),
-    "requirements": frozenset({"syarat", "persyaratan", "requirements", "requirement", "bawa", "bring", "perlu",
-                               "need"}),
-    "certificate": frozenset({"sertifikat", "certificate", "sertifikasi", "piagam"}),
-}
-_QUESTION_WORDS = frozenset({"berapa", "dimana", "mana", "kapan", "apa", "apakah", "gimana", "bagaimana", "kemana",
-                             "how", "what", "when", "where", "is", "does", "do", "ada", "dapat", "dapet", "boleh",
-                             "bisa", "siapa", "who", "much", "which", "pakai", "kah"})
-
-
 def training_question(text: str) -> str | None:
     """The topic of a question about the training ("biayanya berapa?" -> "fee"), or None."""
-    words = words_of(text)
-    if not words or len(words) > 10:
-        return None
-    stems = [w[:-3] if w.endswith("nya") and len(w) > 5 else w for w in words]
-    topic = next((t for t, vocabulary in _TOPICS.items() if any(w in vocabulary for w in stems)), None)
-    if topic is None:
-        return None
-    asked = text.strip().endswith("?") or any(w in _QUESTION_WORDS for w in words) or any(
-        w.endswith("nya") for w in words) or len(words) <= 2
-    return topic if asked else None
+    return asking.aspect_asked(text)
 
 
 def answer_about(topic: str, training: TrainingView) -> str:

@@ -9,7 +9,7 @@ from bot import content, payloads
 from bot.context import HandlerContext
 from bot.core import Button, IncomingMessage, Reply
 from bot.i18n import _, format_as_of
-from bot.nlu import answers
+from bot.nlu import answers, asking
 from bot.router import Route
 from handlers.subscriptions import start_messages
 
@@ -163,13 +163,6 @@ def resume_in_words(msg: IncomingMessage, ctx: HandlerContext) -> Route | None:
 
 # --- follow-ups under a guide: another question keeps its position --------------------------------
 
-_GUIDE_ASPECTS = (
-    ("duration", frozenset({"lama", "lamanya", "berapa lama", "brp lama", "durasi", "proses", "prosesnya", "how long"})),
-    ("cost", frozenset({"biaya", "biayanya", "bayar", "bayarnya", "harga", "harganya", "tarif", "ongkos", "cost",
-                        "fee", "gratis"})),
-)
-
-
 def _guide_in_view(ctx: HandlerContext) -> tuple[str, int, dict[str, Any]] | None:
     where = ctx.state.memory.get("guide")
     if ctx.state.memory.get("focus") != "guide" or not isinstance(where, dict):
@@ -206,8 +199,10 @@ def follow_up(msg: IncomingMessage, ctx: HandlerContext) -> Route | None:
     typed = answers.words(msg.text or "")
     if answers.meaning(msg.text or "") == "next" and step < len(guide["steps"]):
         return Route(show_guide, [topic, str(step + 1)])
-    padded = f" {' '.join(typed)} "
-    for aspect, table in _GUIDE_ASPECTS:
-        if len(typed) <= 6 and any(f" {w} " in padded for w in table):
-            return Route(answer_about_guide, [aspect])
+    if len(typed) > 6:
+        return None
+    if asking.asks_duration(msg.text or ""):
+        return Route(answer_about_guide, ["duration"])
+    if asking.aspect_asked(msg.text or "") == "fee":
+        return Route(answer_about_guide, ["cost"])
     return None

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import logging
+import re
 
 from bot.context import HandlerContext
 from bot.core import Button, IncomingMessage, Reply
 from bot.crafts import craft_name
 from bot.i18n import _
+from bot.nlu import answers, asking
 from bot.regions import region_name
 from bot.router import Route
+from handlers import form_fields
 from handlers.registration import edit_field, edit_request, start_edit
 
 logger = logging.getLogger(__name__)
@@ -43,20 +46,50 @@ def profile_reply(ctx: HandlerContext, heading: str | None = None) -> Reply:
     return Reply("\n".join(lines), buttons)
 
 
-async def show_profile(msg: IncomingMessage, ctx: HandlerContext) -> list[Reply]:
-    """Show what Kriya keeps about the person, with buttons to change it; a change asked for in words ("ganti nama
-    usaha jadi Celuk Silver Art", "ubah wilayah", a button's title typed) starts that change."""
+# "saya sekarang pindah ke Klungkung", "I moved to Bali": a new region said as a move.
+_MOVED = re.compile(r"(?i)\b(?:pindah|pindahan|moved?|relocated?|sekarang\s+(?:tinggal|domisili|di))\b"
+                    r"(?:\s+(?:ke|di|to|in|dari\s+\S+\s+ke))?\s+(?P<place>\S.*)$")
+# "tambah kerajinan kayu di profil saya", "hapus ecoprint dari profil": crafts added or taken away in the profile.
+_CRAFT_CHANGE = frozenset({"tambah", "tambahkan", "tambahin", "add", "hapus", "buang", "remove", "kurangi"})
+_PROFILE = frozenset({"profil", "profile", "profilku", "kerajinanku"})
+
+
+def _names_a_place(text: str) -> bool:
+    """Whether `text` names a region ("Klungkung", "kab. bantul"), not "kelas lain" after "pindah ke"."""
+    from bot.nlu import gazetteer, normalize
+
+    return gazetteer.find_region(("di", *normalize(text).split())) is not None
+
+
+def profile_request(msg: IncomingMessage) -> tuple[str, str] | None:
+    """The profile field a typed message asks to change, with the new value when given: "ganti nama usaha jadi
+    Celuk Silver Art", "ubah wilayah", "saya pindah ke Klungkung", "tambah kerajinan kayu di profil saya"."""
     wanted = edit_request(msg)
     if wanted is not None and wanted[0] in EDITABLE:
+        return wanted
+    text = msg.text or "" if msg.payload is None else ""
+    moved = _MOVED.search(text)
+    if moved and _names_a_place(moved.group("place")):
+        return "region", moved.group("place").strip(" .!")
+    words = set(form_fields.words_of(text))
+    if words & _CRAFT_CHANGE and (words & _PROFILE or "kerajinan" in words) and form_fields.crafts_in(text)[0]:
+        return "crafts", text
+    return None
+
+
+async def show_profile(msg: IncomingMessage, ctx: HandlerContext) -> list[Reply]:
+    """Show what Kriya keeps about the person, with buttons to change it; a change asked for in words (see
+    `profile_request`, or a button's title typed) starts that change."""
+    wanted = profile_request(msg)
+    if wanted is not None:
         return await edit_field(ctx, wanted[0], wanted[1], msg=msg)
     return [profile_reply(ctx)]
 
 
 def edit_in_words(msg: IncomingMessage, ctx: HandlerContext) -> Route | None:
     """A follow-up reader for the router: a profile change asked for in words from anywhere ("ubah wilayah ke
-    denpasar", which the NLU does not read as the profile), to register with `router.context(...)`."""
-    wanted = edit_request(msg)
-    return Route(show_profile) if wanted is not None and wanted[0] in EDITABLE else None
+    denpasar", "saya pindah ke Klungkung", which the NLU may not read as the profile)."""
+    return Route(show_profile) if profile_request(msg) is not None else None
 
 
 async def edit_profile(msg: IncomingMessage, ctx: HandlerContext) -> list[Reply]:
@@ -77,6 +110,16 @@ async def ask_delete(msg: IncomingMessage, ctx: HandlerContext) -> list[Reply]:
     ))
     yes, no = Button(_("Ya, hapus data saya"), "dely", answer="yes"), Button(_("Tidak"), "menu", answer="no")
     return [Reply(text, (yes, no))]
+
+
+def question_at_delete(msg: IncomingMessage, ctx: HandlerContext) -> Route | None:
+    """A follow-up reader: a question under "Anda ingin menghapus data Anda?" ("kalau dihapus pendaftaran saya
+    gimana?") gets the explanation and the question again, not the fallback."""
+    options = ctx.state.memory.get("options") or []
+    if msg.payload or not any(o[1] == "dely" for o in options) or answers.meaning(msg.text or ""):
+        return None
+    text = (msg.text or "").strip()
+    return Route(ask_delete) if text.endswith("?") or set(asking.words(text)) & asking.QUESTION_WORDS else None
 
 
 async def delete_data(msg: IncomingMessage, ctx: HandlerContext) -> list[Reply]:

@@ -218,10 +218,12 @@ async def answer_form(msg: IncomingMessage, ctx: HandlerContext) -> list[Reply]:
         # Agreeing takes an answer word: "register" alone (the button before) is asked again.
         choice = payload_value or CHOICE.get(answers.meaning(text, bare_verb=False) or "")
         if choice == "no":
+            code = data.get("training")
             ctx.state.clear()
+            changed_mind = (Button(_("Saya setuju, lanjutkan"), payloads.make("rgy", code), answer="yes"),) if code else ()
             return [Reply(_("Baik, tidak apa-apa. Tanpa izin itu kami tidak bisa mendaftarkan Anda, dan tidak ada "
                             "data yang disimpan. Anda tetap bisa melihat pelatihan dan panduan."),
-                          (Button(_("Menu"), "menu"),))]
+                          (*changed_mind, Button(_("Menu"), "menu")))]
         if choice == "yes":
             data["consent"] = True
             pending = data.pop("pending", None)
@@ -373,7 +375,12 @@ def _refusal(refused: RegistrationRefused, title: str) -> Reply:
     return Reply(reasons[refused.reason].format(title=title), buttons)
 
 
-async def start_registration(msg: IncomingMessage, ctx: HandlerContext) -> list[Reply]:
+async def register_after_all(msg: IncomingMessage, ctx: HandlerContext) -> list[Reply]:
+    """"Saya setuju, lanjutkan" after refusing the consent: the registration starts again, already agreed."""
+    return await start_registration(msg, ctx, agreed=True)
+
+
+async def start_registration(msg: IncomingMessage, ctx: HandlerContext, agreed: bool = False) -> list[Reply]:
     """Begin registering for the training of the button, the code or the list number given."""
     training = await training_meant(msg, ctx)  # the code given or typed, a list number, the one in view
     if training is None:
@@ -390,7 +397,7 @@ async def start_registration(msg: IncomingMessage, ctx: HandlerContext) -> list[
             "when": format_when(training.starts_at, zone.zone, zone.name),
             "international": form_fields.open_to_international(training),
             "organizer": training.organizer, "contact": training.contact}
-    ctx.state.enter(STATE, training=training.code, training_view=view)
+    ctx.state.enter(STATE, training=training.code, training_view=view, **({"consent": True} if agreed else {}))
     known = form_fields.acceptable_phone(msg.phone, ctx) if msg.phone and not ctx.person.phone else None
     if known:
         ctx.state.data["phone"] = known  # WhatsApp knows the number: the question is skipped

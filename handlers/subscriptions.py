@@ -12,6 +12,7 @@ from bot.core import Button, IncomingMessage, Reply
 from bot.crafts import CRAFTS, craft_name
 from bot.i18n import _
 from bot.regions import region_name
+from bot.router import Route
 
 logger = logging.getLogger(__name__)
 
@@ -33,6 +34,44 @@ _RESUMING = frozenset({"mulai", "resume", "lagi", "again", "kembali", "restart"}
 _EVERY = frozenset({"semua", "semuanya", "all", "everything", "seluruh", "sekaligus"})
 _ABOUT_SUBSCRIPTIONS = frozenset({"langganan", "berlangganan", "subscription", "subscriptions", "subscribe",
                                   "unsubscribe", "daftar", "list", "mailing"})
+
+
+IN_VIEW = "subscription"  # memory: the id of the subscription just made or shown, for "yg di jogja aja"
+# Words that narrow or widen the subscription in view ("khusus yg di jogja aja", "batik juga"), and words that make
+# the message a search of trainings instead ("pelatihan batik di jogja ada?").
+_NARROWING = frozenset({"khusus", "aja", "saja", "hanya", "cuma", "only", "just", "ganti", "ubah", "jadi", "yg", "yang"})
+_ALSO = frozenset({"juga", "jg", "tambah", "tambahkan", "also", "too", "sama"})
+_SEARCHING = frozenset({"pelatihan", "kursus", "kelas", "training", "course", "class", "workshop", "ada", "jadwal",
+                        "kapan", "when", "any"})
+
+
+def narrow_in_words(msg: IncomingMessage, ctx: HandlerContext) -> Route | None:
+    """A follow-up reader for the router: right after a subscription was made or shown, a craft or place said as
+    a narrowing ("khusus yg di jogja aja", "batik aja", "tenun juga") changes that subscription (or adds one)."""
+    options = ctx.state.memory.get("options") or []
+    if msg.payload or not any(o[1] == "subs" or o[1].startswith("unsub:") for o in options):
+        return None
+    u = ctx.understanding
+    if u is None or not (u.craft or u.regency or u.province):
+        return None
+    words = set(_words(ctx))
+    if not words & (_NARROWING | _ALSO) or words & _SEARCHING:
+        return None
+    return Route(narrow)
+
+
+async def narrow(msg: IncomingMessage, ctx: HandlerContext) -> list[Reply]:
+    """Change the subscription in view to the craft or place named (the other one kept), or add one ("juga")."""
+    u = ctx.understanding
+    craft, region = (u.craft or "", u.regency or u.province or "") if u else ("", "")
+    found = await ctx.services.subscriptions.of(ctx.person.id)
+    in_view = next((s for s in found if s.id == ctx.state.memory.get(IN_VIEW)), found[0] if len(found) == 1 else None)
+    if in_view is None:
+        return await _follow(ctx, craft, region)
+    craft, region = craft or in_view.craft, region or in_view.region
+    if not set(_words(ctx)) & _ALSO and (craft, region) != (in_view.craft, in_view.region):
+        await ctx.services.subscriptions.remove(ctx.person.id, in_view.id)
+    return await _follow(ctx, craft, region)
 
 
 def _words(ctx: HandlerContext) -> list[str]:
@@ -62,7 +101,15 @@ async def subscribe(msg: IncomingMessage, ctx: HandlerContext) -> list[Reply]:
         if set(words) & _RESUMING:
             return await start_messages(msg, ctx)
         return [_choices(ctx)]
+    return await _follow(ctx, craft, region)
+
+
+async def _follow(ctx: HandlerContext, craft: str, region: str) -> list[Reply]:
+    """Subscribe to (craft, region) and say so; the subscription is kept in view for a narrowing follow-up."""
     added = await ctx.services.subscriptions.add(ctx.person.id, craft, region)
+    followed = [s for s in await ctx.services.subscriptions.of(ctx.person.id) if (s.craft, s.region) == (craft, region)]
+    if followed:
+        ctx.state.memory[IN_VIEW] = followed[0].id
     lines = [
         (_("Siap! Anda akan dikabari pelatihan baru untuk: {what}.") if added
          else _("Anda sudah berlangganan: {what}.")).format(what=_describe(craft, region))
@@ -93,6 +140,8 @@ async def list_subscriptions(msg: IncomingMessage, ctx: HandlerContext) -> list[
         return [Reply(_("Anda belum berlangganan kabar pelatihan."),
                       (Button(_("Berlangganan"), "sub"), Button(_("Menu"), "menu")))]
     lines = [_("Langganan Anda:")] + [f"{i}. {_describe(s.craft, s.region)}" for i, s in enumerate(found, 1)]
+    if len(found) == 1:
+        ctx.state.memory[IN_VIEW] = found[0].id
     if ctx.person.proactive_opt_out:
         lines.append(_("Saat ini semua pesan otomatis berhenti. Ketik MULAI untuk menyalakannya."))
     buttons = [Button(_("Hapus {n}").format(n=i), payloads.make("unsub", s.id)) for i, s in enumerate(found, 1)]

@@ -25,6 +25,7 @@ from bot.nlu.codes import code_candidates, find_registration_code, is_valid_code
 from bot.regions import provinces_by_distance, region_name
 from bot.router import Route
 from bot.services.trainings import TrainingFilter, TrainingView
+from handlers.titles import MIN_MATCHED_SEARCH, named_by_title
 
 logger = logging.getLogger(__name__)
 
@@ -393,7 +394,7 @@ async def _render_list(ctx: HandlerContext, wanted: dict[str, str], replace: boo
         return await _render_empty(ctx, wanted, query)
     described = _describe(query)
     header = _("Pelatihan mendatang") + (f" ({described})" if described else "")
-    shown = _("{total} pelatihan, ditampilkan {first}–{last}:").format(
+    shown = _("1 pelatihan:") if page.total == 1 else _("{total} pelatihan, ditampilkan {first}–{last}:").format(
         total=page.total, first=page.offset + 1, last=page.offset + len(page.items)
     )
     lines = ([note, ""] if note else []) + [header, shown, ""]
@@ -458,8 +459,23 @@ async def list_trainings(msg: IncomingMessage, ctx: HandlerContext) -> list[Repl
     return await _render_list(ctx, wanted, replace=bool(msg.payload and "o" in wanted))
 
 
+async def by_its_title(msg: IncomingMessage, ctx: HandlerContext) -> list[Reply] | None:
+    """A training named by (nearly) its title: registering for it when the message says so, else its detail;
+    None when no title is clearly meant."""
+    text = msg.text or ""
+    titled = named_by_title(text, await ctx.services.trainings.search(TrainingFilter()), MIN_MATCHED_SEARCH)
+    if titled is None:
+        return None
+    if set(words_of(text).split()) & REGISTER_WORDS:
+        return await _register(msg, ctx, [titled.code])
+    return _show_view(ctx, titled)
+
+
 async def search_trainings(msg: IncomingMessage, ctx: HandlerContext) -> list[Reply]:
     """List the trainings a free-text question asks for (craft, region, dates, online, free, nearest)."""
+    named = await by_its_title(msg, ctx)
+    if named is not None:  # "mau daftar pelatihan pewarnaan batik zat warna alam": that one
+        return named
     wanted = read_wanted(msg.text or "", ctx)
     if "n" in wanted and not wanted["n"]:
         wanted = _merge({}, wanted, ctx)
@@ -639,6 +655,7 @@ async def training_meant(msg: IncomingMessage, ctx: HandlerContext) -> TrainingV
     return await catalogue.by_code(str(code)) if code else None
 
 
+REGISTER_WORDS = frozenset({"daftar", "daftarkan", "daftarin", "ikut", "ikutan", "register", "join", "gabung"})
 DESCRIBED = "described"  # in memory: the open trainings matching a registration asked for by description
 
 
@@ -650,6 +667,9 @@ async def _described(ctx: HandlerContext) -> TrainingView | None:
     found = await ctx.services.trainings.search(TrainingFilter(
         craft=u.craft, province=u.province, regency=u.regency, date_from=u.date_from, date_to=u.date_to))
     open_ = [t for t in found if t.registration_open(ctx.now)]
+    titled = named_by_title(u.text, open_)
+    if titled is not None:
+        return titled
     shown = {str(c) for c in ctx.state.memory.get("list") or []} | {str(ctx.state.memory.get("training") or "")}
     lately = [t for t in open_ if t.code in shown]
     chosen = lately if len(lately) == 1 else open_

@@ -63,9 +63,10 @@ COURTESY = frozenset({
     "please", "pls", "plis", "thanks", "thank", "you", "makasih", "terima", "kasih", "tq", "thx", "saya", "aku",
     "usah", "perlu", "dulu", "sekarang", "now", "yet", "mind", "sekali", "banget", "bgt", "kalau", "gitu", "itu",
     "semua", "datanya", "data", "acan", "pendaftarannya", "pendaftaran", "the", "it", "do", "so", "lagi", "sdh", "nya",
-    "semuanya", "i", "eh",
+    "semuanya", "i", "eh", "begitu", "gtu", "kalo", "klo",
     "hehe", "wkwk", "😊", "🙂", "😀", "😁", "❤", "🥰", "😍", "✨",
 })
+INTERJECTIONS = frozenset({"oh", "owh", "ohh", "oo", "o", "ooh", "ah", "wah", "hmm", "hm"})
 # Whole replies that say yes although they contain a negation ("gpp" = "it's fine").
 YES_PHRASES = frozenset({
     "gpp", "gapapa", "gakpapa", "ga papa", "gak papa", "nggak papa", "ngga papa", "tidak apa apa", "ga apa apa",
@@ -141,12 +142,16 @@ def meaning(text: str, *, bare_verb: bool = True) -> Answer | None:
     typed = words(text)
     if not typed or len(typed) > MAX_WORDS:
         return None
+    if typed[0] in INTERJECTIONS and any(_known(w) in CONFIRMING | ABORTING for w in typed[1:]):
+        typed = typed[1:]  # "oh gitu, ya udah hapus aja"; but "oh gitu ya" ("I see") is no yes
     spelled = [_known(word) or word for word in typed]
     if {" ".join(spelled), " ".join(w for w in spelled if w not in COURTESY)} & YES_PHRASES:
         return "yes"  # "gpp kak", "no problem", "of course"
     rest = [w for w in spelled if w not in COURTESY and w not in YES]
     if rest != spelled and " ".join(rest) in YES_PHRASES:
         return "yes"  # "sure, go ahead", "yes please do"
+    if spelled[0] in YES_PHRASES and all(w in CONFIRMING or w in COURTESY for w in spelled[1:]):
+        return "yes"  # "gpp hapus aja", "gapapa daftar"
     if any(_known(word) is None for word in typed):
         return None
     core = [word for word in spelled if word not in COURTESY]

@@ -29,7 +29,8 @@ _PERSON_LOCKED = _PERSON.with_for_update(of=Artisan)
 # A first message is clearly English when it has two of these words and none of the Indonesian ones.
 _ENGLISH = frozenset("""i i'm im want would like to the for register join how much what when where is are do does
 can could please hi hello hey my me you your it this that training course workshop about of in and cost fee
-price sign up apply""".split())
+price sign up apply any class classes courses trainings workshops there available have has need next month free
+online near learn know with which who am we our offer looking interested""".split())
 _INDONESIAN = frozenset("""saya aku mau ingin pengen yang di ke dan untuk apa ada pelatihan daftar kak bu pak mas
 mbak gak ga nggak tidak bisa dong ya halo berapa kapan dimana gimana bagaimana sy yg utk min kah nya cara info""".split())
 

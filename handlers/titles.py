@@ -1,0 +1,39 @@
+"""A training named by (nearly) its title: "daftar kelas ecoprint pounding steaming" is the "Kelas Ecoprint Teknik
+Pounding dan Steaming" of the catalogue, looked up in the data rather than guessed from the words' shape."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from bot.nlu import normalize
+from bot.services.trainings import TrainingView
+
+# Words of titles that name no training in particular.
+GENERIC = frozenset("""pelatihan kelas workshop kursus training course class bimtek bimbingan teknis lokakarya
+sekolah program dan dengan untuk bagi di ke dari yang the and for of in on with a an ikm umkm perajin artisans
+peserta daring online luring offline tingkat dasar lanjutan basic advanced teknik""".split())
+MIN_MATCHED = 2  # distinctive title words the person must have typed (when registering)
+MIN_MATCHED_SEARCH = 3  # when only asking about trainings
+MIN_SHARE = 0.5  # and at least this share of the title's distinctive words
+
+
+def _distinctive(text: str) -> set[str]:
+    return {w for w in normalize(text).split() if len(w) >= 3 and w not in GENERIC and not w.isdigit()}
+
+
+def named_by_title(text: str, trainings: Sequence[TrainingView], at_least: int = MIN_MATCHED) -> TrainingView | None:
+    """The one training whose title the message (nearly) says, clearly ahead of every other, or None; a search
+    asks for `at_least` 3 title words so that "batik di jogja" stays a list."""
+    typed = _distinctive(text)
+    if len(typed) < at_least:
+        return None
+    scored = []
+    for training in trainings:
+        words = _distinctive(training.title)
+        matched = len(words & typed)
+        if words and matched >= at_least and matched / len(words) >= MIN_SHARE:
+            scored.append((matched, matched / len(words), training))
+    scored.sort(key=lambda s: (s[0], s[1]), reverse=True)
+    if not scored or (len(scored) > 1 and scored[1][:2] >= (scored[0][0], scored[0][1] * 0.8)):
+        return None
+    return scored[0][2]
