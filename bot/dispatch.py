@@ -75,9 +75,10 @@ class Dispatcher:
         router: Router,
         clock: Clock = utc_clock,
         row_locks: bool = False,
-        policy: Policy | None = None,
+        *,
+        policy: Policy,  # from the settings, never a default: what the services plan and purge with
     ) -> None:
-        self.policy = policy or Policy()
+        self.policy = policy
         self.sessionmaker = sessionmaker
         self.router = router
         self.clock = clock

@@ -67,13 +67,6 @@ async def promoted_offsets(app: App, artisan_id: int) -> set[timedelta]:
     return {timedelta(seconds=s) for s in offsets}
 
 
-def test_settings_make_the_policy_once() -> None:
-    settings = load_settings(env={"KRIYA_REMINDER_OFFSETS": "5h,1d", "KRIYA_QUIET_HOURS": "22-06"})
-    assert settings.policy is settings.policy
-    assert settings.policy.offsets == (timedelta(days=1), CONFIGURED)
-    assert settings.policy.quiet_hours == (22, 6)
-
-
 async def test_deleting_a_seat_holder_in_the_chat_promotes_with_the_configured_offsets(configured: App) -> None:
     chat = Chat(configured, user=SEAT_HOLDER)
     waiting = await one_seat_taken_one_waiting(configured, chat)

@@ -57,3 +57,10 @@ def test_bad_quiet_hours_are_refused(value: str) -> None:
 def test_bad_interval_is_refused() -> None:
     with pytest.raises(ConfigError, match="KRIYA_SCHEDULER_INTERVAL"):
         load_settings(env={"KRIYA_SCHEDULER_INTERVAL": "-1"})
+
+
+def test_settings_make_the_policy_once() -> None:
+    settings = load_settings(env={"KRIYA_REMINDER_OFFSETS": "5h,1d", "KRIYA_QUIET_HOURS": "22-06"})
+    assert settings.policy is settings.policy
+    assert settings.policy.offsets == (timedelta(days=1), timedelta(hours=5))
+    assert settings.policy.quiet_hours == (22, 6)

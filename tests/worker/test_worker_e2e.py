@@ -11,7 +11,7 @@ from sqlalchemy import select
 from bot.app import open_app
 from bot.config import Settings
 from bot.services.registrations import Registrations
-from bot.worker import background
+from bot.worker import background, build_scheduler
 from db.models import Artisan, OutboxMessage, Reminder, Training
 from db.seed import seed_demo
 from tests.conftest import Clock
@@ -33,7 +33,7 @@ async def test_worker_sends_a_due_reminder_to_telegram_once(database_url: str, c
                 person = (await session.execute(select(Artisan).where(Artisan.display_name == "Perajin 0"))).scalar_one()
                 person.province, person.regency = "91", "91.71"  # Jayapura: WIT
                 training = (await session.execute(select(Training).where(Training.code == "BTK-YK-01"))).scalar_one()
-                await Registrations(session, clock(), app.dispatcher.policy).register(person.id, training.id)
+                await Registrations(session, clock(), app.settings.policy).register(person.id, training.id)
             fake.known_chats.add(chat)
             async with app.sessionmaker() as session:
                 first = (await session.execute(select(Reminder).order_by(Reminder.due_at))).scalars().first()
@@ -77,7 +77,6 @@ async def test_the_telegram_rate_limit_holds_for_a_broadcast(database_url: str, 
 
 async def test_worker_sends_a_reminder_on_whatsapp_as_a_template_outside_the_window(whatsapp) -> None:  # type: ignore[no-untyped-def]
     """Registered on WhatsApp, silent since: three days before the start the reminder goes as the template."""
-    from bot.scheduler import Scheduler
     from tests.whatsapp.conftest import USER
 
     app, clock = whatsapp.app, whatsapp.clock
@@ -88,13 +87,13 @@ async def test_worker_sends_a_reminder_on_whatsapp_as_a_template_outside_the_win
         identity = (await session.execute(select(ChannelIdentity).where(ChannelIdentity.external_id == USER))
                     ).scalar_one()
         training = (await session.execute(select(Training).where(Training.code == "BTK-YK-01"))).scalar_one()
-        await Registrations(session, clock(), app.dispatcher.policy).register(identity.artisan_id, training.id)
+        await Registrations(session, clock(), app.settings.policy).register(identity.artisan_id, training.id)
     async with app.sessionmaker() as session:
         first = (await session.execute(select(Reminder).order_by(Reminder.due_at))).scalars().first()
     assert first is not None
     clock.now = first.due_at + timedelta(seconds=1)  # days later: the 24-hour window has closed
     before = len(whatsapp.fake.sent)
-    counts = await Scheduler(app.sessionmaker, app.clock, app.dispatcher.policy, 30).run_pass()
+    counts = await build_scheduler(app).run_pass()
     assert counts is not None and counts["queued"] == 1
     assert await app.outbox.run_once() == 1
     [sent] = whatsapp.fake.sent[before:]
