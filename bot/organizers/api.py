@@ -11,6 +11,7 @@ import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.requests import Request
@@ -24,7 +25,7 @@ from bot.organizers.scope import scoped
 from bot.organizers.web import Side
 from bot.regions import zone_of
 from bot.services.catalogue import COLUMNS, OPTIONAL, import_rows
-from db.models import Training
+from db.models import CheckIn, Registration, Training
 
 logger = logging.getLogger(__name__)
 
@@ -69,7 +70,8 @@ def import_columns(t: Training) -> dict[str, Any]:
 def registration_json(person: queries.Registrant) -> dict[str, Any]:
     return {"id": person.id, "name": person.name, "phone": person.phone, "regency": person.regency,
             "craft": person.crafts[0] if person.crafts else None, "status": person.status,
-            "ticket": person.code, "checked_in_at": None}
+            "ticket": person.code,
+            "checked_in_at": person.checked_in_at.isoformat() if person.checked_in_at else None}
 
 
 def field_of(reason: str) -> str | None:
@@ -178,7 +180,14 @@ class Api:
         assert created is not None
         return JSONResponse(training_json(created, staff.organizer), status_code=201)
 
+    async def _exists(self, staff: Staff, code: str) -> bool:
+        """Whether the training is this organizer's: asked first, so another's answers 404 whatever the body."""
+        async with scoped(self.side.scoped_maker, staff.organizer_id) as session:
+            return await queries.training(session, code) is not None
+
     async def change_training(self, request: Request, staff: Staff) -> Response:
+        if not await self._exists(staff, request.path_params["code"]):
+            return problem(404, "no such training")
         changes = await self._body(request)
         if isinstance(changes, JSONResponse):
             return changes
@@ -199,6 +208,44 @@ class Api:
         assert changed is not None
         return JSONResponse(training_json(changed, staff.organizer))
 
+    async def check_in(self, request: Request, staff: Staff) -> Response:
+        """Record a registrant's arrival from their ticket: 201 once, 409 the second time, 404 for a ticket
+        of another training (or of nobody)."""
+        if not await self._exists(staff, request.path_params["code"]):
+            return problem(404, "no such training")
+        body = await request.body()
+        try:
+            data = json.loads(body) if len(body) <= MAX_BODY else None
+        except (json.JSONDecodeError, UnicodeDecodeError):
+            data = None
+        ticket = data.get("ticket") if isinstance(data, dict) else None
+        if not isinstance(ticket, str) or not ticket.strip() or len(ticket) > 32:
+            return problem(422, "ticket is required (the code on the person's entry pass)", "ticket")
+        now = self.app.clock()
+        async with scoped(self.side.scoped_maker, staff.organizer_id) as session:
+            try:
+                async with session.begin():
+                    found = await queries.training(session, request.path_params["code"])
+                    registration = (await session.execute(
+                        select(Registration).where(Registration.code == normalize_code(ticket)))).scalar_one_or_none()
+                    if found is None or registration is None or registration.training_id != found.training.id:
+                        raise Refused(problem(404, "no such ticket for this training"))
+                    if registration.status != "registered":
+                        raise Refused(problem(422, f"the ticket's registration is {registration.status}", "ticket"))
+                    if await session.scalar(select(CheckIn.id).where(CheckIn.registration_id == registration.id)):
+                        raise Refused(problem(409, "this ticket is already checked in", "ticket"))
+                    session.add(CheckIn(registration_id=registration.id, staff_id=staff.id, checked_in_at=now))
+                    await session.flush()
+                    await audit.record(session, "checkin", staff.email, now, organizer_id=staff.organizer_id,
+                                       staff_id=staff.id, target=registration.code, detail={"by": "api"})
+            except Refused as refused:
+                return refused.answer
+            except IntegrityError:  # checked in by someone else at the same moment
+                return problem(409, "this ticket is already checked in", "ticket")
+            people = await queries.registrants(session, found.training.id)
+        person = next(p for p in people if p.id == registration.id)
+        return JSONResponse(registration_json(person), status_code=201)
+
     async def openapi(self, request: Request) -> Response:
         return JSONResponse(openapi_document())
 
@@ -213,6 +260,7 @@ def routes(side: Side) -> list[BaseRoute]:
         Route("/api/v1/trainings/{code}", api.endpoint("edit", api.change_training), methods=["PATCH"]),
         Route("/api/v1/trainings/{code}/registrations", api.endpoint("registrants", api.registrations),
               methods=["GET"]),
+        Route("/api/v1/trainings/{code}/checkins", api.endpoint("checkin", api.check_in), methods=["POST"]),
     ]
 
 
@@ -277,6 +325,16 @@ def openapi_document() -> dict[str, Any]:
                         "type": "object", "properties": {"items": {"type": "array", "items": {
                             "$ref": "#/components/schemas/Registration"}}}}}}},
                     **errors, **not_found}}},
+            "/trainings/{code}/checkins": {"post": {
+                "summary": "Check a registrant in by their ticket", "parameters": code,
+                "requestBody": {"required": True, "content": {"application/json": {"schema": {
+                    "type": "object", "required": ["ticket"], "properties": {"ticket": text}}}}},
+                "responses": {
+                    "201": {"description": "checked in: the registration", "content": {"application/json": {
+                        "schema": {"$ref": "#/components/schemas/Registration"}}}},
+                    "409": {"description": "this ticket is already checked in", **_errors_ref()},
+                    "422": {"description": "no ticket, or not a confirmed registration", **_errors_ref()},
+                    **errors, "404": {"description": "no such ticket for this training", **_errors_ref()}}}},
         },
         "components": {
             "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},

@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.nlu.codes import normalize_code
 from bot.organizers.scope import scope_of
-from db.models import Artisan, ChannelIdentity, Registration, Training
+from db.models import Artisan, ChannelIdentity, CheckIn, Registration, Training
 
 logger = logging.getLogger(__name__)
 
@@ -51,6 +51,7 @@ class Registrant:
     status: str
     channels: list[str]
     created_at: datetime
+    checked_in_at: datetime | None = None
 
 
 async def trainings(session: AsyncSession, upcoming_after: datetime | None = None) -> list[TrainingRow]:
@@ -75,12 +76,13 @@ async def registrants(session: AsyncSession, training_id: int) -> list[Registran
     """The registrants of one training (in the scope), in the order they registered, with their channels."""
     scope_of(session)
     rows = (await session.execute(
-        select(Registration, Artisan)
+        select(Registration, Artisan, CheckIn.checked_in_at)
         .join(Artisan, Artisan.id == Registration.artisan_id, isouter=True)
+        .join(CheckIn, CheckIn.registration_id == Registration.id, isouter=True)
         .where(Registration.training_id == training_id)
         .order_by(Registration.created_at, Registration.id)
     )).all()
-    people = [artisan.id for _registration, artisan in rows if artisan is not None]
+    people = [artisan.id for _registration, artisan, _at in rows if artisan is not None]
     channels: dict[int, list[str]] = {}
     if people:
         for artisan_id, channel in (await session.execute(
@@ -95,8 +97,9 @@ async def registrants(session: AsyncSession, training_id: int) -> list[Registran
             phone=artisan.phone if artisan else None, regency=artisan.regency if artisan else None,
             crafts=list(artisan.crafts or []) if artisan else [], status=registration.status,
             channels=channels.get(artisan.id, []) if artisan else [], created_at=registration.created_at,
+            checked_in_at=checked_in_at,
         )
-        for registration, artisan in rows
+        for registration, artisan, checked_in_at in rows
     ]
 
 

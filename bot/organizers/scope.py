@@ -2,9 +2,10 @@
 
 A session made by `organizer_sessionmaker` is an `OrganizerSession`. Its `do_orm_execute` hook adds
 `with_loader_criteria` for the organizer-owned entities (trainings, registrations through their training,
-broadcasts, staff accounts) to every statement, and raises `ScopeMissing` when the session carries no
-organizer, so a forgotten scope fails instead of leaking. Its `before_flush` hook refuses to write a row of
-another organizer. The chat side uses plain sessions: nothing here touches them.
+check-ins through their registration, broadcasts, staff accounts) to every statement, and raises
+`ScopeMissing` when the session carries no organizer, so a forgotten scope fails instead of leaking. Its
+`before_flush` hook refuses to write a row of another organizer. The chat side uses plain sessions: nothing
+here touches them.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from sqlalchemy import event, select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from sqlalchemy.orm import ORMExecuteState, Session, UOWTransaction, with_loader_criteria
 
-from db.models import Broadcast, Registration, StaffAccount, Training
+from db.models import Broadcast, CheckIn, Registration, StaffAccount, Training
 
 logger = logging.getLogger(__name__)
 
@@ -59,10 +60,12 @@ def _add_scope(state: ORMExecuteState) -> None:
         return  # lazy loads carry the criteria of the statement that loaded their parent
     if state.is_select or state.is_update or state.is_delete:
         own_trainings = select(Training.id).where(Training.organizer_id == organizer_id)
+        own_registrations = select(Registration.id).where(Registration.training_id.in_(own_trainings))
         state.statement = state.statement.options(
             with_loader_criteria(Training, Training.organizer_id == organizer_id, include_aliases=True),
             with_loader_criteria(Registration, Registration.training_id.in_(own_trainings), include_aliases=True),
             with_loader_criteria(Broadcast, Broadcast.organizer_id == organizer_id, include_aliases=True),
+            with_loader_criteria(CheckIn, CheckIn.registration_id.in_(own_registrations), include_aliases=True),
             with_loader_criteria(StaffAccount, StaffAccount.organizer_id == organizer_id, include_aliases=True),
         )
 

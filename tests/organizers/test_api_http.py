@@ -9,11 +9,11 @@ import pytest
 from sqlalchemy import func, select
 
 from bot.app import App
-from db.models import AuditEvent, ChannelIdentity, OutboxMessage, Registration, Training
+from db.models import AuditEvent, ChannelIdentity, CheckIn, OutboxMessage, Registration, Training
 from tests.organizers.conftest import World, api_token
 
 ROUTES_OF_A_TRAINING = (("GET", "/api/v1/trainings/{code}"), ("GET", "/api/v1/trainings/{code}/registrations"),
-                        ("PATCH", "/api/v1/trainings/{code}"))
+                        ("PATCH", "/api/v1/trainings/{code}"), ("POST", "/api/v1/trainings/{code}/checkins"))
 
 
 def bearer(token: str) -> dict[str, str]:
@@ -85,7 +85,7 @@ async def test_another_organizers_training_is_404(app: App, world: World, client
     token = await api_token(app, world.one.emails["admin"])
     method, path = route
     answer = await client.request(method, path.format(code=code), headers=bearer(token),
-                                  json={"title": "diambil alih"} if method == "PATCH" else None)
+                                  json={"title": "diambil alih", "ticket": "KR-BL1"} if method != "GET" else None)
     assert answer.status_code == 404 and "BL" not in answer.text
     async with app.sessionmaker() as session:
         assert await session.scalar(select(func.count()).where(Training.title == "diambil alih")) == 0
@@ -147,7 +147,8 @@ async def test_bad_input_is_422_per_field_and_nothing_is_saved(app: App, world: 
 async def test_the_openapi_document_describes_the_routes(client: httpx.AsyncClient) -> None:
     document = (await client.get("/api/v1/openapi.json")).json()
     assert document["openapi"].startswith("3.")
-    assert set(document["paths"]) == {"/trainings", "/trainings/{code}", "/trainings/{code}/registrations"}
+    assert set(document["paths"]) == {"/trainings", "/trainings/{code}", "/trainings/{code}/registrations",
+                                      "/trainings/{code}/checkins"}
     assert set(document["paths"]["/trainings"]) == {"get", "post"}
 
 
@@ -197,3 +198,46 @@ async def test_moving_and_cancelling_tell_the_registrants(app: App, world: World
     assert statuses == {"cancelled"}
     assert sum(key.startswith("moved:") for key in notices) == 3
     assert sum(key.startswith("cancelled:") for key in notices) == 3
+
+
+async def test_check_in_by_ticket_once(app: App, world: World, client: httpx.AsyncClient) -> None:
+    token = await api_token(app, world.one.emails["checkin"])
+    first = await client.post("/api/v1/trainings/YK-1/checkins", json={"ticket": "kr-yk1"}, headers=bearer(token))
+    assert first.status_code == 201
+    assert first.json()["ticket"] == "KR-YK1" and first.json()["checked_in_at"]
+    again = await client.post("/api/v1/trainings/YK-1/checkins", json={"ticket": "KR-YK1"}, headers=bearer(token))
+    assert again.status_code == 409
+    listed = (await client.get("/api/v1/trainings/YK-1/registrations", headers=bearer(token))).json()["items"]
+    assert [bool(item["checked_in_at"]) for item in listed] == [True, False, False]
+    async with app.sessionmaker() as session:
+        assert await session.scalar(select(func.count()).select_from(CheckIn)) == 1
+        assert await session.scalar(select(AuditEvent.action).where(AuditEvent.target == "KR-YK1")) == "checkin"
+
+
+@pytest.mark.parametrize("body, status", [
+    ({"ticket": "KR-BL1"}, 404),  # another organizer's (so another training's) ticket
+    ({"ticket": "KR-NONE99"}, 404),
+    ({"ticket": "KR-YK3"}, 422),  # on the waitlist: no seat to check in to
+    ({}, 422),
+    ({"ticket": 12}, 422),
+])
+async def test_a_check_in_that_cannot_be(app: App, world: World, client: httpx.AsyncClient,
+                                        body: dict[str, Any], status: int) -> None:
+    token = await api_token(app, world.one.emails["staff"])
+    answer = await client.post("/api/v1/trainings/YK-1/checkins", json=body, headers=bearer(token))
+    assert answer.status_code == status and answer.json()["errors"]
+    async with app.sessionmaker() as session:
+        assert await session.scalar(select(func.count()).select_from(CheckIn)) == 0
+
+
+async def test_a_ticket_of_another_training_of_the_same_organizer_is_404(app: App, world: World,
+                                                                        client: httpx.AsyncClient) -> None:
+    token = await api_token(app, world.one.emails["admin"])
+    answer = await client.post("/api/v1/trainings/YK-2/checkins", json={"ticket": "KR-YK1"}, headers=bearer(token))
+    assert answer.status_code == 404
+
+
+async def test_a_viewer_cannot_check_in(app: App, world: World, client: httpx.AsyncClient) -> None:
+    token = await api_token(app, world.one.emails["viewer"])
+    answer = await client.post("/api/v1/trainings/YK-1/checkins", json={"ticket": "KR-YK1"}, headers=bearer(token))
+    assert answer.status_code == 403

@@ -7,7 +7,7 @@ from sqlalchemy import func, select, text, update
 
 from bot.app import App
 from bot.organizers.scope import ScopeMissing, organizer_sessionmaker, scoped
-from db.models import Broadcast, Registration, StaffAccount, Training
+from db.models import Broadcast, CheckIn, Registration, StaffAccount, Training
 from tests.conftest import NOW
 from tests.organizers.conftest import World, training
 
@@ -16,7 +16,7 @@ async def test_a_session_without_a_scope_raises_on_every_query(app: App, world: 
     maker = organizer_sessionmaker(app.engine)
     async with maker() as session:
         for query in (select(Training), select(Registration), select(func.count()).select_from(Training),
-                      select(Broadcast), select(StaffAccount)):
+                      select(Broadcast), select(StaffAccount), select(CheckIn)):
             with pytest.raises(ScopeMissing):
                 await session.execute(query)
         with pytest.raises(ScopeMissing):
@@ -77,3 +77,15 @@ async def test_the_chat_side_stays_unscoped(app: App, world: World) -> None:
         codes = set((await session.execute(select(Training.code))).scalars())
         assert codes == set(world.one.trainings) | set(world.two.trainings)
         assert await session.scalar(text("SELECT count(*) FROM registrations")) == 6
+
+
+async def test_check_ins_are_scoped_through_their_registration(app: App, world: World) -> None:
+    async with app.sessionmaker() as plain, plain.begin():
+        for code in ("KR-YK1", "KR-BL1"):
+            registration_id = await plain.scalar(select(Registration.id).where(Registration.code == code))
+            plain.add(CheckIn(registration_id=registration_id, checked_in_at=NOW))
+    maker = organizer_sessionmaker(app.engine)
+    async with scoped(maker, world.two.organizer_id) as session:
+        seen = (await session.execute(select(CheckIn.registration_id))).scalars().all()
+        own = await session.scalar(select(Registration.id).where(Registration.code == "KR-BL1"))
+    assert seen == [own]

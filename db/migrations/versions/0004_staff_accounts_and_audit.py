@@ -1,4 +1,5 @@
-"""organizers' side: staff accounts, their credentials, the audit log, web secrets; broadcasts get an organizer
+"""organizers' side: staff accounts, their credentials, the audit log, web secrets, check-ins; broadcasts get an
+organizer
 
 Revision ID: 0004
 Revises: 0003
@@ -75,6 +76,19 @@ def upgrade() -> None:
         sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint('name', name=op.f('pk_web_secrets')),
     )
+    op.create_table(
+        'checkins',
+        sa.Column('id', sa.Integer(), nullable=False),
+        sa.Column('registration_id', sa.Integer(), nullable=False),
+        sa.Column('staff_id', sa.Integer(), nullable=True),
+        sa.Column('checked_in_at', sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(['registration_id'], ['registrations.id'],
+                                name=op.f('fk_checkins_registration_id_registrations'), ondelete='CASCADE'),
+        sa.ForeignKeyConstraint(['staff_id'], ['staff_accounts.id'], name=op.f('fk_checkins_staff_id_staff_accounts'),
+                                ondelete='SET NULL'),
+        sa.PrimaryKeyConstraint('id', name=op.f('pk_checkins')),
+        sa.UniqueConstraint('registration_id', name=op.f('uq_checkins_registration_id')),
+    )
     with op.batch_alter_table('broadcasts', schema=None) as batch_op:
         batch_op.add_column(sa.Column('organizer_id', sa.Integer(), nullable=True))
         batch_op.create_index(batch_op.f('ix_broadcasts_organizer_id'), ['organizer_id'], unique=False)
@@ -87,6 +101,7 @@ def downgrade() -> None:
         batch_op.drop_constraint(batch_op.f('fk_broadcasts_organizer_id_organizers'), type_='foreignkey')
         batch_op.drop_index(batch_op.f('ix_broadcasts_organizer_id'))
         batch_op.drop_column('organizer_id')
+    op.drop_table('checkins')
     op.drop_table('web_secrets')
     op.drop_index(op.f('ix_audit_events_organizer_id'), table_name='audit_events')
     op.drop_index('ix_audit_events_action_at', table_name='audit_events')
