@@ -8,7 +8,7 @@ from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
 
 from babel.messages.pofile import read_po
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 
 from bot.app import App
 from bot.regions import WIT, zone_of
@@ -16,7 +16,7 @@ from bot.services.announcements import announce_new
 from bot.services.catalogue import import_rows
 from bot.services.registrations import Registrations
 from bot.services.reminders import Policy, fire_due
-from db.models import Artisan, OutboxMessage, Reminder, Training
+from db.models import Artisan, OutboxMessage, Registration, Reminder, Training
 from tests.conftest import Chat, Clock
 from tests.test_registration_chat import fill_form
 
@@ -172,3 +172,25 @@ def test_every_proactive_text_is_translated_into_english() -> None:
         translated = {str(m.id) for m in read_po(handle) if m.id and m.string and not m.fuzzy}
     assert len(used) > 10
     assert used - translated == set()
+
+
+async def test_a_promotion_notice_keeps_the_configured_quiet_hours(demo_app: App, clock: Clock) -> None:
+    """A seat freed at 20.00 in Jayapura, with quiet hours from 19.00: the promoted person hears at 06.00."""
+    async with demo_app.sessionmaker() as session, session.begin():
+        training = (await session.execute(select(Training).where(Training.code == "BTK-YK-01"))).scalar_one()
+        taken = await session.scalar(select(func.count()).select_from(Registration).where(
+            Registration.training_id == training.id, Registration.status == "registered"))
+        training.quota = (taken or 0) + 1  # one seat left
+    first = Chat(demo_app, user="jogja-1", name="Sri")
+    await fill_form(first, "BTK-YK-01", name="Sri Rahayu", phone="0812 1111 3333", crafts=("Batik",),
+                    region="Sleman", business=None)
+    await first.tap("Ya, daftar")
+    await register_in_jayapura(demo_app)  # waitlisted
+    clock.now = datetime(2026, 11, 23, 11, 0, tzinfo=UTC)  # 20.00 WIT
+    async with demo_app.sessionmaker() as session, session.begin():
+        sri = (await session.execute(select(Artisan).where(Artisan.full_name == "Sri Rahayu"))).scalar_one()
+        registrations = Registrations(session, clock(), Policy(quiet_hours=(19, 6)))
+        code = next(r.code for r in await registrations.upcoming_for(sri.id))
+        assert await registrations.cancel(sri.id, code) is not None
+    [notice] = await outbox(demo_app, "notice")
+    assert notice.not_before == datetime(2026, 11, 24, 6, 0, tzinfo=WIT.zone)

@@ -20,7 +20,7 @@ NOTICE_KINDS = (PROMOTED, MOVED, CANCELLED)
 
 
 async def notify(session: AsyncSession, artisan_id: int, kind: str, now: datetime, key: str,
-                 policy: Policy | None = None, **params: Any) -> bool:
+                 policy: Policy, **params: Any) -> bool:
     """Queue one notice for the person (once per key), after their quiet hours; False when they cannot be
     reached. `params`: training_code, and registration_code for a promotion."""
     if kind not in NOTICE_KINDS:
@@ -33,5 +33,5 @@ async def notify(session: AsyncSession, artisan_id: int, kind: str, now: datetim
         select(Training).where(Training.code == params["training_code"]))).scalar_one()
     tell = Tell(kind, training, registration_code=params.get("registration_code"))
     queued = await queue(session, person, identity, tell, key=key, now=now,
-                         quiet_hours=(policy or Policy()).quiet_hours)
+                         quiet_hours=policy.quiet_hours)
     return queued.row is not None

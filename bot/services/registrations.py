@@ -149,7 +149,7 @@ class Registrations:
             promoted.append(first)
             if first.artisan_id is not None:
                 await notify(self.session, first.artisan_id, "promoted", self.now,
-                             key=f"promoted:{first.id}:{self.now.isoformat()}",
+                             key=f"promoted:{first.id}:{self.now.isoformat()}", policy=self.reminders.policy,
                              training_code=training.code, registration_code=first.code)
         return promoted
 
