@@ -179,3 +179,34 @@ async def test_a_one_time_link_sets_a_password_and_signs_in(app: App, world: Wor
     client.cookies.clear()
     assert (await sign_in(client, "baru@balai-yk.example", "sandi-baru-panjang")).status_code == 303
     assert "password_set" in await actions(app)
+
+
+async def test_a_session_ends_after_its_lifetime(app: App, world: World, client: httpx.AsyncClient) -> None:
+    await sign_in(client, world.one.emails["viewer"])
+    assert (await client.get("/console/")).status_code == 200
+    app.clock.advance(seconds=accounts.SESSION_LIFETIME.total_seconds() + 1)  # type: ignore[attr-defined]
+    assert (await client.get("/console/")).status_code == 303
+
+
+async def test_a_removed_account_is_signed_out_at_once(app: App, world: World, client: httpx.AsyncClient) -> None:
+    await sign_in(client, world.one.emails["staff"])
+    async with app.sessionmaker() as session, session.begin():
+        assert await accounts.remove_staff(session, world.one.emails["staff"])
+    assert (await client.get("/console/")).status_code == 303
+
+
+async def test_an_old_link_opens_nothing(app: App, world: World, client: httpx.AsyncClient) -> None:
+    async with app.sessionmaker() as session, session.begin():
+        account = await accounts.find_staff(session, world.one.emails["viewer"])
+        assert account is not None
+        link, _row = await accounts.issue(session, account.id, "link", app.clock(), lifetime=accounts.LINK_LIFETIME)
+    app.clock.advance(seconds=accounts.LINK_LIFETIME.total_seconds() + 1)  # type: ignore[attr-defined]
+    assert (await client.get(f"/console/link/{link}")).status_code == 404
+
+
+async def test_every_page_renders_in_english(world: World, client: httpx.AsyncClient) -> None:
+    await client.get("/console/lang?to=en")
+    await sign_in(client, world.one.emails["admin"])
+    for path in PAGES:
+        page = await client.get(path)
+        assert page.status_code == 200 and '<html lang="en">' in page.text, path
