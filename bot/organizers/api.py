@@ -132,7 +132,10 @@ class Api:
             if row is None:
                 return problem(404, "no such training")
             people = await queries.registrants(session, row.training.id)
-        return JSONResponse({"items": [registration_json(person) for person in people]})
+        wanted = {name: request.query_params.get(name, "").strip() for name in queries.FILTERS}
+        if wanted["status"] and wanted["status"] not in queries.STATUSES:
+            return problem(422, f"status is one of {', '.join(queries.STATUSES)}", "status")
+        return JSONResponse({"items": [registration_json(person) for person in queries.matching(people, wanted)]})
 
     async def _body(self, request: Request) -> dict[str, Any] | JSONResponse:
         """The request's JSON object of import columns, or the 422 answer saying what is wrong with it."""
@@ -323,7 +326,10 @@ def openapi_document() -> dict[str, Any]:
                               "422": {"description": "bad input, per field; nothing saved", **_errors_ref()},
                               **errors, **not_found}}},
             "/trainings/{code}/registrations": {"get": {
-                "summary": "The registrants of one training", "parameters": code, "responses": {
+                "summary": "The registrants of one training", "parameters": code + [
+                    {"name": name, "in": "query", "required": False, "schema": text,
+                     "description": f"only registrants with this {name}"} for name in queries.FILTERS],
+                "responses": {
                     "200": {"description": "the registrations", "content": {"application/json": {"schema": {
                         "type": "object", "properties": {"items": {"type": "array", "items": {
                             "$ref": "#/components/schemas/Registration"}}}}}}},

@@ -270,8 +270,10 @@ class Console:
                 return render(request, "message.html", 404, staff=staff, csrf=credential.csrf,
                               message_key="not_found")
             people = await queries.registrants(session, found.training.id)
-        return render(request, "training.html", staff=staff, csrf=credential.csrf, item=found, people=people,
-                      counts=queries.counts(people))
+        wanted = {name: request.query_params.get(name, "").strip() for name in queries.FILTERS}
+        return render(request, "training.html", staff=staff, csrf=credential.csrf, item=found,
+                      people=queries.matching(people, wanted), counts=queries.counts(people), wanted=wanted,
+                      choices=queries.choices(people))
 
     async def staff_list(self, request: Request, staff: Staff, credential: StaffCredential) -> Response:
         from sqlalchemy import select

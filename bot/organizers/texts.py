@@ -56,6 +56,9 @@ def page_texts() -> dict[str, str]:
         "password_mismatch": _("Kedua kata sandi tidak sama."),
         "language": _("Bahasa"),
         "cancelled_training": _("dibatalkan"),
+        "filter": _("Saring"),
+        "any": _("Semua"),
+        "shown": _("Ditampilkan"),
     }
 
 

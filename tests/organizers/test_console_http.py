@@ -210,3 +210,13 @@ async def test_every_page_renders_in_english(world: World, client: httpx.AsyncCl
     for path in PAGES:
         page = await client.get(path)
         assert page.status_code == 200 and '<html lang="en">' in page.text, path
+
+
+async def test_registrants_can_be_filtered(world: World, client: httpx.AsyncClient) -> None:
+    await sign_in(client, world.one.emails["viewer"])
+    page = await client.get("/console/trainings/YK-1?status=waitlisted")
+    assert page.status_code == 200
+    assert "Perajin YK 3" in page.text and "Perajin YK 1" not in page.text
+    assert '<label for="filter-status">' in page.text
+    none = await client.get("/console/trainings/YK-1?craft=tenun")
+    assert "Perajin YK" not in none.text
