@@ -263,3 +263,11 @@ async def test_cancelling_without_csrf_is_refused(app: App, world: World, client
     await sign_in(client, world.one.emails["admin"])
     assert (await client.post("/console/trainings/YK-1/cancel", data={})).status_code == 403
     assert (await statuses_of(app, "YK-1"))[0] == "published"
+
+
+async def test_a_session_holds_across_web_processes(app: App, world: World, client: httpx.AsyncClient) -> None:
+    await sign_in(client, world.one.emails["viewer"])
+    other = create_web_app(app, run_background=False)  # another `kriya serve` on the same database
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=other), base_url="http://kriya.test",
+                                 cookies=client.cookies) as second:
+        assert (await second.get("/console/")).status_code == 200
