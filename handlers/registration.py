@@ -76,7 +76,13 @@ def _next_field(ctx: HandlerContext) -> str:
     if ctx.state.data.get("mode") == "edit":
         field = ctx.state.data["field"]
         return "consent" if not _value(ctx, "consent") else field
-    return next((f for f in STEPS[:-1] if not _value(ctx, f)), "confirm")
+    return next((f for f in STEPS[:-1] if not _value(ctx, f) and not _not_asked(ctx, f)), "confirm")
+
+
+def _not_asked(ctx: HandlerContext, field: str) -> bool:
+    """A participant from abroad who said they have no Indonesian regency ("Skip", their country): the region
+    question is done."""
+    return field == "region" and bool(ctx.state.data.get(form_fields.ABROAD))
 
 
 def _step(ctx: HandlerContext) -> str:
@@ -95,7 +101,10 @@ def _ask(ctx: HandlerContext, field: str, problem: str | None = None) -> Reply:
 def _question(ctx: HandlerContext, field: str) -> tuple[str, tuple[Button, ...]]:
     cancel = Button(_("Batal"), "rf:cancel")
     if field == "consent":
+        editing = ctx.state.data.get("mode") == "edit"
         text = "\n\n".join((
+            _("Sebelum menyimpan profil Anda, kami minta izin menyimpan data Anda: nama lengkap, nomor HP, jenis "
+              "kerajinan, kabupaten/kota, dan nama usaha (boleh dikosongkan).") if editing else
             _("Sebelum mendaftar, kami minta izin menyimpan data Anda: nama lengkap, nomor HP, jenis kerajinan, "
               "kabupaten/kota, dan nama usaha (boleh dikosongkan)."),
             _("Untuk apa: mendaftarkan Anda ke pelatihan dan mengirim pengingat. Data pendaftaran hanya "
@@ -129,6 +138,7 @@ FORM_BUTTONS = payloads.either(
     payloads.args(payloads.one_of("consent"), payloads.one_of("yes", "no")),
     payloads.args(payloads.one_of("craft"), payloads.one_of("done", *CRAFTS)),
     payloads.args(payloads.one_of("region"), payloads.regency),
+    payloads.args(payloads.one_of("region"), payloads.one_of("abroad")),
     payloads.args(payloads.one_of("business"), payloads.one_of("skip")),
     payloads.args(payloads.one_of("confirm"), payloads.one_of("yes", "edit")),
     payloads.args(payloads.one_of("change"), payloads.one_of(*(f.name for f in FIELDS))),
@@ -164,6 +174,19 @@ def prompt(ctx: HandlerContext) -> Reply:
 
 # --- reading answers ----------------------------------------------------------------------------
 
+# Verbs that fit a yes to the consent or the confirmation of a registration ("ya daftar", "iya kirim"); another
+# verb makes the message another request ("hapus data saya" is no yes to registering).
+_FORM_VERBS = frozenset({"daftar", "daftarkan", "daftarin", "register", "join", "ikut", "gabung", "kirim", "kirimkan",
+                         "kirimin", "send", "submit", "proceed"})
+
+
+def form_answer(text: str, bare_verb: bool = True) -> str | None:
+    """The yes/no/… of an answer to the consent or confirmation question, None when it carries another verb."""
+    if any(w in answers.CONFIRMING and w not in _FORM_VERBS for w in answers.words(text)):
+        return None
+    return answers.meaning(text, bare_verb=bare_verb)
+
+
 def looks_like_answer(msg: IncomingMessage, ctx: HandlerContext) -> bool:
     """Whether the message is for the form: an answer to the current question, a cancel, or a question about the
     training being registered for (answered by the form itself); else it may be another question."""
@@ -176,7 +199,7 @@ def looks_like_answer(msg: IncomingMessage, ctx: HandlerContext) -> bool:
     if field in ("consent", "confirm"):
         if field == "confirm" and form_fields.change_request(msg.text or ""):
             return True
-        if answers.meaning(msg.text or "") is not None:
+        if form_answer(msg.text or "", bare_verb=field == "confirm") is not None:
             return True
     elif BY_NAME[field].looks_like(msg, ctx):
         return True
@@ -216,7 +239,7 @@ async def answer_form(msg: IncomingMessage, ctx: HandlerContext) -> list[Reply]:
     problem: str | None = None
     if field == "consent":
         # Agreeing takes an answer word: "register" alone (the button before) is asked again.
-        choice = payload_value or CHOICE.get(answers.meaning(text, bare_verb=False) or "")
+        choice = payload_value or CHOICE.get(form_answer(text, bare_verb=False) or "")
         if choice == "no":
             code = data.get("training")
             ctx.state.clear()
@@ -233,7 +256,7 @@ async def answer_form(msg: IncomingMessage, ctx: HandlerContext) -> list[Reply]:
             reask, buttons = _reask(ctx, "consent")
             return [Reply(_("Mohon jawab Setuju atau Tidak setuju.") + " " + reask, buttons)]
     elif field == "confirm":
-        choice = payload_value or CHOICE.get(answers.meaning(text) or "")
+        choice = payload_value or CHOICE.get(form_answer(text) or "")
         if choice == "yes":
             return await _finish(ctx)
         if choice == "edit":
@@ -275,6 +298,9 @@ async def _take(ctx: HandlerContext, field: str, msg: IncomingMessage) -> list[R
             data["crafts"] = changed or [c for c in CRAFTS if c in {*current, *found}]
             return [_ask(ctx, "region", _("Kerajinan: {crafts}.").format(
                 crafts=", ".join(craft_name(c) for c in data["crafts"])))]
+    corrected = _phone_corrected(ctx, field, msg)
+    if corrected is not None:
+        return corrected
     reading: Reading = BY_NAME[field].read(msg, ctx)
     if reading.problem:
         return [_ask(ctx, field, reading.problem)]
@@ -293,6 +319,21 @@ async def _take(ctx: HandlerContext, field: str, msg: IncomingMessage) -> list[R
     if data.pop("changing", None):
         return [_ask(ctx, "confirm")]
     return [_ask(ctx, _next_field(ctx))]
+
+
+def _phone_corrected(ctx: HandlerContext, field: str, msg: IncomingMessage) -> list[Reply] | None:
+    """A phone number typed at a later question ("081999888777" after the crafts were asked) corrects the number
+    given before, and the same question is asked again."""
+    data = ctx.state.data
+    if field == "phone" or "phone" not in data or msg.payload or ctx.args or BY_NAME[field].looks_like(msg, ctx):
+        return None
+    if not BY_NAME["phone"].looks_like(msg, ctx):
+        return None
+    reading = BY_NAME["phone"].read(msg, ctx)
+    if reading.value is None:
+        return None
+    data["phone"] = reading.value
+    return [_ask(ctx, field, _("Nomor HP diganti: {phone}.").format(phone=reading.value))]
 
 
 def _change(ctx: HandlerContext, field: str, rest: str = "", msg: IncomingMessage | None = None) -> list[Reply]:
