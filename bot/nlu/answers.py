@@ -51,7 +51,8 @@ NO = frozenset({
 NEXT = frozenset({"lanjut", "lanjutkan", "lanjutin", "berikutnya", "selanjutnya", "next", "terus", "teruskan",
                   "trus", "continue", "maju", "➡", "▶", "⏩",
                   # Minang, Javanese, Sundanese
-                  "lanjuik", "taruih", "lajeng", "lajengaken", "terusno", "teraskeun", "salajengna", "teras"})
+                  "lanjuik", "taruih", "lajeng", "lajengaken", "terusno", "teraskeun", "salajengna", "teras",
+                  "terusin", "lanjutkeun", "pandu", "pandukan", "guide", "ajari", "ajarin", "tuntun"})
 BACK = frozenset({"kembali", "sebelumnya", "balik", "back", "previous", "prev", "mundur", "⬅", "◀", "⏪",
                   "baliak", "wangsul", "mbalik"})
 # Words that name what an answer moves through ("balik ke langkah sebelumnya", "next step").
@@ -68,7 +69,7 @@ COURTESY = frozenset({
     "please", "pls", "plis", "thanks", "thank", "you", "makasih", "terima", "kasih", "tq", "thx", "saya", "aku",
     "usah", "perlu", "dulu", "sekarang", "now", "yet", "mind", "sekali", "banget", "bgt", "kalau", "gitu", "itu",
     "semua", "datanya", "data", "acan", "pendaftarannya", "pendaftaran", "the", "it", "do", "so", "lagi", "sdh", "nya",
-    "semuanya", "i", "eh", "begitu", "gtu", "kalo", "klo",
+    "semuanya", "i", "eh", "begitu", "gtu", "kalo", "klo", "me",
     "hehe", "wkwk", "😊", "🙂", "😀", "😁", "❤", "🥰", "😍", "✨",
 })
 INTERJECTIONS = frozenset({"oh", "owh", "ohh", "oo", "o", "ooh", "ah", "wah", "hmm", "hm"})
@@ -140,11 +141,14 @@ def words(text: str) -> list[str]:
     return [t for t in _TOKEN.findall(text) if not unicodedata.category(t[0]).startswith("P")]
 
 
-def meaning(text: str, *, bare_verb: bool = True) -> Answer | None:
+def meaning(text: str, *, bare_verb: bool = True, remark_after_no: bool = True) -> Answer | None:
     """What a short reply means as an answer to a question Kriya asked (None when it is not a plain answer).
     With `bare_verb` False a confirming verb alone ("register", "daftar") is no yes: agreeing to keep one's data
-    takes an answer word ("setuju", "ya daftar")."""
+    takes an answer word ("setuju", "ya daftar"). With `remark_after_no` False a no must be the whole reply (where a
+    no would throw answers away: "bukan, nama saya Sri" at a registration's last step is a correction)."""
     typed = words(text)
+    if remark_after_no and typed and refuses_first(typed):
+        return "no"  # "ga mau ah, ngapain data saya disimpen", "no keep it": a no, then a remark
     if not typed or len(typed) > MAX_WORDS:
         return None
     if typed[0] in INTERJECTIONS and any(_known(w) in CONFIRMING | ABORTING for w in typed[1:]):
@@ -176,6 +180,25 @@ def meaning(text: str, *, bare_verb: bool = True) -> Answer | None:
     if bare_verb and all(word in CONFIRMING for word in core):
         return "yes"  # "daftar", "hapus aja", "kirim"
     return None  # "batal" alone: stop what was asked, or cancel it? The question's own options decide.
+
+
+REFUSING_PREFIX_MAX = 3  # words of the opening "no" ("ga mau ah", "no")
+
+
+def refuses_first(typed: list[str]) -> bool:
+    """A reply that opens with a plain no and goes on with a remark, never with a yes or a verb: "ga mau ah,
+    ngapain data saya disimpen", "no keep it", "nggak, takut disalahgunakan"."""
+    spelled = [_known(w) or w for w in typed]
+    prefix: list[str] = []
+    for word in spelled[:REFUSING_PREFIX_MAX]:
+        if word in NO or word in COURTESY or word == "mau":
+            prefix.append(word)
+        else:
+            break
+    if not any(w in NO for w in prefix) or len(prefix) == len(spelled):
+        return False  # no "no" at the start, or the whole reply is the prefix (the rules below read it)
+    rest = spelled[len(prefix):]
+    return not any(w in YES | CONFIRMING | ABORTING | NEXT | BACK | NO for w in rest) and " ".join(spelled) not in YES_PHRASES
 
 
 def verb(text: str) -> str | None:
