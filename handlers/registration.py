@@ -18,7 +18,7 @@ from bot.router import Form
 from bot.services.registrations import RegistrationRefused
 from handlers import form_fields
 from handlers.form_fields import BY_NAME, FIELDS, Reading
-from handlers.trainings import training_meant, which_training
+from handlers.training_choice import training_meant, which_training
 
 logger = logging.getLogger(__name__)
 
