@@ -12,7 +12,7 @@ from bot.i18n import _
 from bot.nlu import answers, asking
 from bot.regions import region_name
 from bot.router import Route
-from handlers import form_fields
+from handlers import fields_crafts, form_reading
 from handlers.registration import edit_field, edit_request, start_edit
 
 logger = logging.getLogger(__name__)
@@ -71,8 +71,8 @@ def profile_request(msg: IncomingMessage) -> tuple[str, str] | None:
     moved = _MOVED.search(text)
     if moved and _names_a_place(moved.group("place")):
         return "region", moved.group("place").strip(" .!")
-    words = set(form_fields.words_of(text))
-    if words & _CRAFT_CHANGE and (words & _PROFILE or "kerajinan" in words) and form_fields.crafts_in(text)[0]:
+    words = set(form_reading.words_of(text))
+    if words & _CRAFT_CHANGE and (words & _PROFILE or "kerajinan" in words) and fields_crafts.crafts_in(text)[0]:
         return "crafts", text
     return None
 

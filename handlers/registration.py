@@ -16,8 +16,9 @@ from bot.nlu import answers
 from bot.regions import region_name, zone_of
 from bot.router import Form
 from bot.services.registrations import RegistrationRefused
-from handlers import form_fields
-from handlers.form_fields import BY_NAME, FIELDS, Reading
+from handlers import fields_contact, fields_crafts, form_fields, form_questions, form_reading
+from handlers.form_fields import BY_NAME, FIELDS
+from handlers.form_reading import Reading
 from handlers.training_choice import training_meant, which_training
 
 logger = logging.getLogger(__name__)
@@ -38,9 +39,9 @@ _MIND_CHANGED = frozenset({"eh", "ehh", "ah", "oh", "aduh", "waduh", "salah", "k
 
 
 def _is_cancel(text: str) -> bool:
-    if _words(text) in CANCEL or " ".join(form_fields.words_of(text)) in CANCEL:
+    if _words(text) in CANCEL or " ".join(form_reading.words_of(text)) in CANCEL:
         return True
-    words = form_fields.words_of(text)
+    words = form_reading.words_of(text)
     while words and words[0] in _MIND_CHANGED:
         words = words[1:]
     while words and words[-1] in _MIND_CHANGED:
@@ -180,13 +181,13 @@ def looks_like_answer(msg: IncomingMessage, ctx: HandlerContext) -> bool:
             return True
     elif BY_NAME[field].looks_like(msg, ctx):
         return True
-    return form_fields.training_question(msg.text or "") is not None
+    return form_questions.training_question(msg.text or "") is not None
 
 
 async def _answer_question(topic: str, ctx: HandlerContext, field: str) -> list[Reply]:
     """A question about the training in the middle of the form: the answer, then the question in one line."""
     training = await ctx.services.trainings.by_code(ctx.state.data.get("training") or "")
-    replies = [Reply(form_fields.answer_about(topic, training))] if training else []
+    replies = [Reply(form_questions.answer_about(topic, training))] if training else []
     text, buttons = _reask(ctx, field)
     return [*replies, Reply(text, buttons)]
 
@@ -208,7 +209,7 @@ async def answer_form(msg: IncomingMessage, ctx: HandlerContext) -> list[Reply]:
         return _change(ctx, *wanted, msg=msg)
     if data.get("mode") == "edit" and typed and (wanted := _edit_request(text)):
         return await edit_field(ctx, *wanted, msg=msg)  # "ubah wilayah ke denpasar" while editing another field
-    topic = form_fields.training_question(text) if typed else None
+    topic = form_questions.training_question(text) if typed else None
     if topic and (field not in BY_NAME or not BY_NAME[field].looks_like(msg, ctx)):
         return await _answer_question(topic, ctx, field)
     if field in BY_NAME:
@@ -255,7 +256,7 @@ def _carried_over(msg: IncomingMessage, ctx: HandlerContext, field: str) -> str:
     data = ctx.state.data
     if field != "crafts" or not data.get("crafts") or data.get("mode") == "edit" or msg.payload or ctx.args:
         return field
-    if form_fields.is_done(msg.text or "") or form_fields.crafts_in(msg.text or "")[0]:
+    if fields_crafts.is_done(msg.text or "") or fields_crafts.crafts_in(msg.text or "")[0]:
         return field
     following = _next_field(ctx)
     if following in BY_NAME and BY_NAME[following].looks_like(msg, ctx):
@@ -268,10 +269,10 @@ async def _take(ctx: HandlerContext, field: str, msg: IncomingMessage) -> list[R
     """Read the answer to `field` and go on: the next question, the summary, or the profile (when editing)."""
     data = ctx.state.data
     if field == "region" and msg.payload is None and not ctx.args:
-        found, rest = form_fields.crafts_in(msg.text or "")
+        found, rest = fields_crafts.crafts_in(msg.text or "")
         if found and not rest and not data.get("mode") == "edit":  # "tenun juga" after the crafts: added
             current = list(data.get("crafts") or _value(ctx, "crafts") or [])
-            changed = form_fields.crafts_changed(msg.text or "", current)
+            changed = fields_crafts.crafts_changed(msg.text or "", current)
             data["crafts"] = changed or [c for c in CRAFTS if c in {*current, *found}]
             return [_ask(ctx, "region", _("Kerajinan: {crafts}.").format(
                 crafts=", ".join(craft_name(c) for c in data["crafts"])))]
@@ -395,10 +396,10 @@ async def start_registration(msg: IncomingMessage, ctx: HandlerContext, agreed: 
     zone = training.zone
     view = {"code": training.code, "title": training.title,
             "when": format_when(training.starts_at, zone.zone, zone.name),
-            "international": form_fields.open_to_international(training),
+            "international": form_reading.open_to_international(training),
             "organizer": training.organizer, "contact": training.contact}
     ctx.state.enter(STATE, training=training.code, training_view=view, **({"consent": True} if agreed else {}))
-    known = form_fields.acceptable_phone(msg.phone, ctx) if msg.phone and not ctx.person.phone else None
+    known = fields_contact.acceptable_phone(msg.phone, ctx) if msg.phone and not ctx.person.phone else None
     if known:
         ctx.state.data["phone"] = known  # WhatsApp knows the number: the question is skipped
     intro = _("Mendaftar: {title}").format(title=training.title)
@@ -416,7 +417,7 @@ def _edit_request(text: str) -> tuple[str, str] | None:
     """A profile change in words ("ganti nama usaha jadi Celuk Silver Art", "ubah wilayah ke denpasar", "ubah
     nomor hp"): the field and the new value when given."""
     wanted = form_fields.change_request(text)
-    if wanted is None or not any(w in _EDIT_VERBS for w in form_fields.words_of(text)):
+    if wanted is None or not any(w in _EDIT_VERBS for w in form_reading.words_of(text)):
         return None
     return wanted
 
