@@ -12,8 +12,11 @@ from handlers import (
     guides,
     language,
     menu,
+    my_registrations,
     profile,
     registration,
+    registration_start,
+    registration_steps,
     subscriptions,
     training_detail,
     training_filters,
@@ -74,18 +77,18 @@ def _add_guides(router: Router) -> None:
 
 def _add_registration(router: Router) -> None:
     """The registration form, my registrations and cancelling."""
-    router.form(registration.STATE, registration.FORM)
-    router.command("daftar register", registration.start_registration)
-    router.payload("rg", registration.start_registration, p.args(p.training_code))
-    router.payload("rgy", registration.register_after_all, p.args(p.training_code))
-    router.payload("rf", registration.form_payload, registration.FORM_BUTTONS)
-    router.intent("register", registration.start_registration)
-    router.command("saya pelatihansaya mine", registration.show_my_registrations)
-    router.payload("my", registration.show_my_registrations, p.NO_ARGS)
-    router.intent("my_registrations", registration.show_my_registrations)
-    router.payload("rc", registration.cancel_registration, p.args(p.registration_code))
-    router.payload("rcy", registration.confirm_cancel, p.args(p.registration_code))
-    router.intent("cancel_registration", registration.cancel_registration)
+    router.form(registration_steps.STATE, registration.FORM)
+    router.command("daftar register", registration_start.start_registration)
+    router.payload("rg", registration_start.start_registration, p.args(p.training_code))
+    router.payload("rgy", registration_start.register_after_all, p.args(p.training_code))
+    router.payload("rf", registration.form_payload, registration_steps.FORM_BUTTONS)
+    router.intent("register", registration_start.start_registration)
+    router.command("saya pelatihansaya mine", my_registrations.show_my_registrations)
+    router.payload("my", my_registrations.show_my_registrations, p.NO_ARGS)
+    router.intent("my_registrations", my_registrations.show_my_registrations)
+    router.payload("rc", my_registrations.cancel_registration, p.args(p.registration_code))
+    router.payload("rcy", my_registrations.confirm_cancel, p.args(p.registration_code))
+    router.intent("cancel_registration", my_registrations.cancel_registration)
 
 
 def _add_profile(router: Router) -> None:

@@ -14,18 +14,6 @@ from handlers.training_lists import PAGE_SIZE
 from handlers.training_memory import _page_offset, pick_from_list
 
 
-async def _register(msg: IncomingMessage, ctx: HandlerContext, codes: list[str]) -> list[Reply]:
-    from handlers.registration import start_registration  # registration imports this module
-
-    ctx.args = codes
-    return await start_registration(msg, ctx)
-
-
-async def register_code(msg: IncomingMessage, ctx: HandlerContext) -> list[Reply]:
-    """Start registering for the training of a typed "daftar CODE" (not its detail)."""
-    return await _register(msg, ctx, list(ctx.args))
-
-
 async def training_meant(msg: IncomingMessage, ctx: HandlerContext) -> TrainingView | None:
     """The training a registration is for: the button's or typed code, a list number, the one-item list or the
     detail just shown ("daftar", "mau daftar yang itu")."""

@@ -1,4 +1,4 @@
-"""Finding the training a message names: by its title, its typed code or its number in the list."""
+"""Finding the training a message names (title, typed code, list number); registering for it when asked."""
 
 from __future__ import annotations
 
@@ -9,14 +9,25 @@ from bot.core import Button, IncomingMessage, Reply
 from bot.i18n import _
 from bot.nlu.codes import code_candidates
 from bot.services.trainings import TrainingFilter
+from handlers.registration_start import start_registration
 from handlers.titles import MIN_MATCHED_SEARCH, named_by_title
-from handlers.training_choice import REGISTER_WORDS, _register
+from handlers.training_choice import REGISTER_WORDS
 from handlers.training_detail import _not_found, _show, _show_view, show_training
 from handlers.training_filters import _REGISTER, _has, _merge, code_payload, read_wanted, words_of
 from handlers.training_lists import _render_list
 from handlers.training_memory import _page_offset, pick_from_list
 
 Handler = Callable[[IncomingMessage, HandlerContext], Awaitable[list[Reply]]]
+
+
+async def _register(msg: IncomingMessage, ctx: HandlerContext, codes: list[str]) -> list[Reply]:
+    ctx.args = codes
+    return await start_registration(msg, ctx)
+
+
+async def register_code(msg: IncomingMessage, ctx: HandlerContext) -> list[Reply]:
+    """Start registering for the training of a typed "daftar CODE" (not its detail)."""
+    return await _register(msg, ctx, list(ctx.args))
 
 
 async def by_its_title(msg: IncomingMessage, ctx: HandlerContext) -> list[Reply] | None:

@@ -8,8 +8,7 @@ from bot.core import Button, IncomingMessage, Reply
 from bot.i18n import _
 from bot.nlu.codes import code_candidates, find_registration_code
 from bot.router import Route
-from handlers.registration import cancel_registration
-from handlers.training_choice import register_code
+from handlers.my_registrations import cancel_registration
 from handlers.training_detail import show_training
 from handlers.training_filters import (
     _BACK,
@@ -28,6 +27,7 @@ from handlers.training_filters import (
 from handlers.training_lists import refine_list, turn_page
 from handlers.training_memory import _last_was_ours, _page_offset, _remember, number_in_list, pick_from_list
 from handlers.training_questions import answer_about
+from handlers.training_search import register_code
 
 # --- follow-ups (router context) ----------------------------------------------------------------
 
