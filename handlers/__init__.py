@@ -54,7 +54,8 @@ def _add_trainings(router: Router) -> None:
     router.payload("td", training_detail.show_training, p.args(is_valid_code))
     router.intent("training_search", training_search.search_trainings)
     router.intent("training_detail", training_search.show_training_detail)
-    router.intent("training_code", training_search.typed_code(lambda intent: router.by_intent(intent).handler))
+    by_intent = lambda intent: router.by_intent(intent).handler  # noqa: E731
+    router.intent("training_code", training_search.typed_code(by_intent))
     router.intent("location", training_lists.show_nearest)
     router.context(subscriptions.narrow_in_words)  # "khusus yg di jogja aja" right after subscribing
     router.context(trainings.follow_up)  # codes with "daftar", questions about the training in view, paging
