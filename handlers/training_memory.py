@@ -1,6 +1,4 @@
-"""Conversation memory of the training handlers: what was shown last and whether the person answers it.
-
-Conversation memory (`ctx.state.memory`, saved with the conversation):
+"""What the training handlers remember of the conversation (`ctx.state.memory`, saved with it):
 - "shown": the last list: its filters ("w", as in list payloads), its first number's offset ("o"), its total ("n");
 - "list": the codes on that page (other handlers write it too: "pelatihan saya"), "training": the last detail;
 - "focus": what was shown last ("list" or "training"), "mine": the payloads of that reply's buttons, to tell
