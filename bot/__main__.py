@@ -11,15 +11,15 @@ import json
 import logging
 import sys
 from collections.abc import Awaitable, Callable, Sequence
-from contextlib import AbstractAsyncContextManager
-from datetime import date, datetime, timedelta
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from bot.cli_common import CommandError, existing_code, open_app_for
 from bot.config import ConfigError, Settings, load_settings
 
 if TYPE_CHECKING:
-    from bot.app import App
+    pass
 
 logger = logging.getLogger(__name__)
 
@@ -27,17 +27,6 @@ Command = Callable[[Settings, argparse.Namespace], Awaitable[int | None] | int |
 Subparsers = Any  # argparse's _SubParsersAction, private
 QUIET_COMMANDS = ("chat", "understand")  # their output is the conversation: only warnings on stderr
 NOISY_LOGGERS = ("alembic",)  # INFO lines as it loads ("setup plugin ...") are noise to a user
-MAX_BROADCAST = 4096
-
-
-class CommandError(Exception):
-    """Bad input to a command: printed as one line, exit status 2."""
-
-
-def _open_app(settings: Settings, **options: Any) -> AbstractAsyncContextManager[App]:
-    from bot.app import open_app
-
-    return open_app(settings, **options)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -91,6 +80,12 @@ def _add_broadcast(commands: Subparsers) -> None:
     broadcast.set_defaults(run=_broadcast)
 
 
+async def _broadcast(settings: Settings, args: argparse.Namespace) -> None:
+    from bot.cli_broadcast import broadcast
+
+    await broadcast(settings, args)
+
+
 def _add_data(commands: Subparsers) -> None:
     db = commands.add_parser("db", help="database")
     db.add_argument("action", choices=("upgrade",))
@@ -139,21 +134,10 @@ def _add_registrations(commands: Subparsers) -> None:
                                                            args.output))
 
 
-async def _existing_code(app: App, code: str) -> str:
-    """The training's code as stored; CommandError when no training has it."""
-    from bot.services.trainings import TrainingCatalogue
-
-    async with app.sessionmaker() as session:
-        found = await TrainingCatalogue(session, app.clock()).by_code(code)
-    if found is None:
-        raise CommandError(f"no training with code {code}")
-    return found.code
-
-
 async def _chat(settings: Settings, args: argparse.Namespace) -> None:
     from bot.channels.console import Console
 
-    async with _open_app(settings) as app:
+    async with open_app_for(settings) as app:
         console = Console(app.dispatcher, args.user, name=args.name, language=args.lang, as_json=args.json)
         if sys.stdin.isatty():
             await console.run_terminal()
@@ -176,7 +160,7 @@ async def _serve(settings: Settings, args: argparse.Namespace) -> None:
 
     from bot.web import create_web_app
 
-    async with _open_app(settings, with_channels=True) as app:
+    async with open_app_for(settings, with_channels=True) as app:
         web = create_web_app(app, run_background=not args.no_background)
         config = uvicorn.Config(web, host=args.host, port=args.port or settings.port, log_level="info")
         await uvicorn.Server(config).serve()
@@ -185,7 +169,7 @@ async def _serve(settings: Settings, args: argparse.Namespace) -> None:
 async def _worker(settings: Settings, _args: argparse.Namespace) -> None:
     from bot.worker import background, wait_for_signal
 
-    async with _open_app(settings, with_channels=True) as app, background(app):
+    async with open_app_for(settings, with_channels=True) as app, background(app):
         logger.info("worker running: outbox for %s", ", ".join(c.name for c in app.channels) or "no channel")
         await wait_for_signal()
 
@@ -195,84 +179,21 @@ async def _poll(settings: Settings, _args: argparse.Namespace) -> None:
 
     if not settings.telegram_bot_token:
         raise CommandError("TELEGRAM_BOT_TOKEN is not set: get a token from @BotFather first")
-    async with _open_app(settings, with_channels=True) as app, background(app):
+    async with open_app_for(settings, with_channels=True) as app, background(app):
         telegram = app.channel("telegram")
         assert telegram is not None
         await telegram.poll()  # type: ignore[attr-defined]
 
 
-def _send_time(at: str | None, now: datetime) -> datetime:
-    """When a broadcast goes: `--at` (without offset: WIB), not in the past; default now."""
-    from bot.regions import WIB
-
-    if not at:
-        return now
-    try:
-        send_at = datetime.fromisoformat(at)
-    except ValueError:
-        raise CommandError(f"--at {at} is not an ISO 8601 date and time") from None
-    send_at = send_at if send_at.tzinfo else send_at.replace(tzinfo=WIB.zone)
-    if send_at < now - timedelta(minutes=1):
-        raise CommandError("--at is in the past")
-    return send_at
-
-
-async def _confirmed(args: argparse.Namespace) -> bool:
-    """--yes, or a yes typed on the terminal; without a terminal nothing is sent unasked."""
-    if args.yes:
-        return True
-    if not sys.stdin.isatty():
-        raise CommandError("not sent: add --yes to send")
-    return (await asyncio.to_thread(input, "Send? [y/N] ")).strip().lower() in ("y", "yes", "ya")
-
-
-def _check_broadcast(args: argparse.Namespace) -> str:
-    """The broadcast's text; CommandError for a bad text, craft or region."""
-    from bot.crafts import CRAFTS
-    from bot.regions import region_name
-
-    text: str = args.text.strip()
-    if not text or len(text) > MAX_BROADCAST:
-        raise CommandError(f"--text must have 1 to {MAX_BROADCAST} characters")
-    if args.craft and args.craft not in CRAFTS:
-        raise CommandError(f"--craft {args.craft} is not one of {', '.join(CRAFTS)}")
-    if args.region and region_name(args.region) is None:
-        raise CommandError(f"--region {args.region} is not a Kemendagri region code")
-    return text
-
-
-async def _broadcast(settings: Settings, args: argparse.Namespace) -> None:
-    from bot.regions import WIB
-    from bot.services.announcements import Audience, audience, schedule_broadcast
-
-    text = _check_broadcast(args)
-    async with _open_app(settings) as app:
-        now = app.clock()
-        send_at = _send_time(args.at, now)
-        training = await _existing_code(app, args.training) if args.training else None
-        wanted = Audience(craft=args.craft, region=args.region, training_code=training)
-        async with app.sessionmaker() as session:
-            people = await audience(session, wanted)
-        who = ", ".join(f"{k}={v}" for k, v in vars(wanted).items() if v) or "everyone"
-        print(f"Preview:\n{text}\n\nAudience: {who}\nRecipients: {len(people)}\n"
-              f"Send at: {send_at.astimezone(WIB.zone):%Y-%m-%d %H:%M} WIB (quiet hours move it per person)")
-        if not await _confirmed(args):
-            print("not sent")
-            return
-        async with app.sessionmaker() as session, session.begin():
-            sent = await schedule_broadcast(session, text, wanted, send_at, now, settings.policy)
-        print(f"broadcast {sent.id} queued for {sent.recipients} recipient(s)")
-
-
 async def _db_upgrade(settings: Settings, _args: argparse.Namespace) -> None:
-    async with _open_app(settings, migrate=True):
+    async with open_app_for(settings, migrate=True):
         print("database is up to date")
 
 
 async def _seed(settings: Settings, _args: argparse.Namespace) -> None:
     from db.seed import seed_demo
 
-    async with _open_app(settings) as app, app.sessionmaker() as session, session.begin():
+    async with open_app_for(settings) as app, app.sessionmaker() as session, session.begin():
         report = await seed_demo(session, app.clock())
     print(f"demo catalogue loaded: {len(report.created)} new, {len(report.updated)} refreshed (demo data, not real schedules)")
 
@@ -300,7 +221,7 @@ async def _import(settings: Settings, path: Path) -> int:
                   file=sys.stderr)
         print(f"imported {len(report.created)} new, {len(report.updated)} updated, {len(report.errors)} rejected")
 
-    async with _open_app(settings) as app:
+    async with open_app_for(settings) as app:
         try:
             report = await import_in_batches(app.sessionmaker, rows, now=app.clock(), policy=settings.policy,
                                              pause=SQLITE_BATCH_PAUSE if settings.is_sqlite else 0.0)
@@ -316,7 +237,7 @@ async def _list(settings: Settings) -> None:
     from bot.services.catalogue import printable
     from bot.services.trainings import TrainingCatalogue, TrainingFilter
 
-    async with _open_app(settings) as app, app.sessionmaker() as session:
+    async with open_app_for(settings) as app, app.sessionmaker() as session:
         found = await TrainingCatalogue(session, app.clock()).search(TrainingFilter())
     from bot.regions import region_name
 
@@ -363,9 +284,9 @@ async def _export(settings: Settings, training: str | None, language: str | None
 
     if fmt == "xlsx" and output is None:
         raise CommandError("--format xlsx needs --output FILE")
-    async with _open_app(settings) as app:
+    async with open_app_for(settings) as app:
         if training:
-            training = await _existing_code(app, training)
+            training = await existing_code(app, training)
         async with app.sessionmaker() as session:
             rows = await registrants(session, training, language)
     # every cell neutralised: no formula reaches the organizer's spreadsheet

@@ -48,6 +48,11 @@ def is_duplicate(error: IntegrityError) -> bool:
     return "inbound_messages" in str(error.orig)
 
 
+def asks_yes_or_no(replies: list[Reply]) -> bool:
+    """Whether the last reply asks a yes/no question of its own (a confirmation)."""
+    return bool(replies) and any(b.answer in ("yes", "no") for b in replies[-1].buttons)
+
+
 def person_deleted(person: Artisan) -> bool:
     state = sa_inspect(person)
     return bool(state.deleted or state.was_deleted)
@@ -184,8 +189,9 @@ class Dispatcher:
                 ctx.args = route.args
                 before = ctx.state.name
                 replies = await route.handler(msg, ctx)
-                if form and ctx.state.name == before:  # an interruption: come back to the question
-                    replies.append(form.prompt(ctx))
+                if form and ctx.state.name == before and not asks_yes_or_no(replies):
+                    replies.append(form.prompt(ctx))  # an interruption: come back to the question
+                    # (not after a question of its own, "Yakin menghapus data?": its yes must stay answerable)
             forgotten = person_deleted(person)  # "hapus data saya": nothing may point at the person any more
             if not forgotten:
                 state.memory["options"] = options_of(replies[-1], msg.channel) if replies else []

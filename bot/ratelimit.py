@@ -33,9 +33,14 @@ class Bucket:
         self.tokens -= 1
 
 
+MAX_CHATS = 10000  # chat buckets kept before the idle ones are forgotten
+
+
 @dataclass
 class RateLimiter:
-    """Waits until both the account's and the chat's budgets allow one more message."""
+    """Waits until both the account's and the chat's budgets allow one more message. A chat waiting for its own
+    budget waits alone (under its own lock, keeping its messages in order); only the account's budget is shared,
+    so one busy chat never delays another."""
 
     per_second: float
     per_chat_per_second: float | None = None
@@ -43,26 +48,40 @@ class RateLimiter:
     monotonic: Callable[[], float] = time.monotonic
     _account: Bucket | None = None
     _chats: dict[str, Bucket] = field(default_factory=dict)
+    _chat_locks: dict[str, asyncio.Lock] = field(default_factory=dict)
     _lock: asyncio.Lock = field(default_factory=asyncio.Lock)
 
     def __post_init__(self) -> None:
         self._account = Bucket(self.per_second, 1.0)  # evenly spaced: never more than the limit in any second
 
     async def acquire(self, chat: str) -> None:
+        if not self.per_chat_per_second:
+            await self._take_account()
+            return
+        if len(self._chats) > MAX_CHATS:
+            self._forget_idle()
+        async with self._chat_locks.setdefault(chat, asyncio.Lock()):
+            bucket = self._chats.setdefault(chat, Bucket(self.per_chat_per_second, self.chat_burst))
+            await self._until_free(bucket)  # only this chat waits: the shared lock is not held
+            await self._take_account()
+            bucket.wait_time(self.monotonic())  # counted at the moment of sending: still at least one token
+            bucket.take()
+
+    async def _take_account(self) -> None:
         async with self._lock:
-            while True:
-                now = self.monotonic()
-                assert self._account is not None
-                wait = self._account.wait_time(now)
-                chat_bucket = None
-                if self.per_chat_per_second:
-                    chat_bucket = self._chats.setdefault(chat, Bucket(self.per_chat_per_second, self.chat_burst))
-                    wait = max(wait, chat_bucket.wait_time(now))
-                if wait <= 0:
-                    self._account.take()
-                    if chat_bucket:
-                        chat_bucket.take()
-                    if len(self._chats) > 10000:
-                        self._chats.clear()
-                    return
-                await asyncio.sleep(wait)
+            assert self._account is not None
+            await self._until_free(self._account)
+            self._account.take()
+
+    async def _until_free(self, bucket: Bucket) -> None:
+        while True:
+            wait = bucket.wait_time(self.monotonic())
+            if wait <= 0:
+                return
+            await asyncio.sleep(wait)
+
+    def _forget_idle(self) -> None:
+        """Drop the buckets of chats nobody is sending to (a full bucket again is what a new chat gets)."""
+        for chat in [c for c, lock in self._chat_locks.items() if not lock.locked()]:
+            self._chat_locks.pop(chat, None)
+            self._chats.pop(chat, None)

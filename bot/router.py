@@ -123,9 +123,11 @@ def match_option(text: str, options: list[list[str]]) -> str | None:
     if number is not None and 1 <= number <= len(options):
         return options[number - 1][1] or None  # a contact or link button: its number chooses nothing else
     wanted = " ".join(answers.words(text))
+    plain = " ".join(w for w in answers.words(text) if w not in SHORT_ANSWER_FILLER)
     for option in options:
-        if " ".join(answers.words(option[0])) == wanted and wanted and option[1]:
-            return option[1]
+        title = " ".join(answers.words(option[0]))
+        if option[1] and ((wanted and title == wanted) or (plain and title == plain)):
+            return option[1]  # the title typed, perhaps with "aja", "yg", "dong" ("tenun aja")
     options = [option for option in options if option[1]]  # only what can be chosen by typing
     meaning = answers.meaning(text)
     if meaning:

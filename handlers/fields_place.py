@@ -47,10 +47,22 @@ def _region_buttons(found: list[tuple[str, str]]) -> tuple[Button, ...]:
     return (*(Button(name, f"rf:region:{code}") for code, name in found[:5]), cancel_button())
 
 
+ABROAD = "abroad"  # form data: a participant from abroad has no Indonesian regency to give
+
+
+def lives_abroad(ctx: HandlerContext) -> bool:
+    """The number given is from outside Indonesia (accepted on a training open to participants from abroad)."""
+    phone = str(ctx.state.data.get("phone") or ctx.person.phone or "")
+    return phone.startswith("+") and not phone.startswith("+62")
+
+
 def ask_region(ctx: HandlerContext) -> tuple[str, tuple[Button, ...]]:
     province = ctx.state.data.get("province_hint")
     if province:
         return _("Kabupaten atau kota mana di {province}?").format(province=region_name(province)), (cancel_button(),)
+    if lives_abroad(ctx):
+        return (_("Di kabupaten atau kota mana di Indonesia usaha Anda? Bila Anda tinggal di luar negeri, pilih "
+                  "Luar negeri."), (Button(_("Luar negeri"), "rf:region:abroad"), cancel_button()))
     return _("Di kabupaten atau kota mana usaha Anda? Contoh: Sleman, Kota Yogyakarta, Gianyar."), (cancel_button(),)
 
 
@@ -65,9 +77,11 @@ def _with_twin(code: str, kind: str | None) -> list[tuple[str, str]]:
 
 def read_region(msg: IncomingMessage, ctx: HandlerContext) -> Reading:
     tapped = ctx.args[1] if len(ctx.args) > 1 and ctx.args[0] == "region" else None
+    text = msg.text or ""
+    if lives_abroad(ctx) and (tapped == ABROAD or (not tapped and _says_abroad(text))):
+        return Reading(data={ABROAD: True})  # "Singapore", "I live in Malaysia", "skip"
     if tapped:
         return Reading(tapped)
-    text = msg.text or ""
     if is_done(text) or is_skip(text):
         return Reading(problem=_("Mohon tulis kabupaten atau kota usaha Anda, misalnya: Kabupaten Sleman."))
     query, kind, _core_words = _place_query(text)
@@ -97,8 +111,20 @@ def read_region(msg: IncomingMessage, ctx: HandlerContext) -> Reading:
                              "Kabupaten Sleman.").format(place=text[:40]))
 
 
+def _says_abroad(text: str) -> bool:
+    """An answer to the region question that means "not in Indonesia": a skip, or a country's name."""
+    words = set(words_of(text))
+    return is_skip(text) or bool(words & _COUNTRIES) or bool(words & {"abroad", "overseas", "luar"})
+
+
+_COUNTRIES = frozenset("""malaysia singapore singapura brunei thailand philippines filipina vietnam myanmar cambodia
+kamboja laos timor leste australia japan jepang korea china india netherlands belanda""".split())
+
+
 def looks_like_region(msg: IncomingMessage, ctx: HandlerContext) -> bool:
     text = msg.text or ""
+    if lives_abroad(ctx) and _says_abroad(text):
+        return True
     if is_done(text) or is_skip(text):
         return True  # answered (with a reminder of what is asked), never read as a place
     query, _kind, rest = _place_query(text)

@@ -11,9 +11,8 @@ from bot.context import HandlerContext
 from bot.core import Button, IncomingMessage
 from bot.i18n import _
 from bot.nlu import normalize
-from bot.services.trainings import TrainingView
+from bot.services.trainings import INTERNATIONAL_LANGUAGE, TrainingView
 
-INTERNATIONAL_LANGUAGE = "en"  # a training held in English is open to participants from abroad (ASEAN)
 OTHER_QUESTION = 0.75  # how sure the NLU must be that an unframed message is another question
 
 

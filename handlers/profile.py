@@ -10,7 +10,7 @@ from bot.core import Button, IncomingMessage, Reply
 from bot.i18n import _
 from bot.nlu import answers, asking
 from bot.router import Route
-from handlers import fields_crafts, form_reading
+from handlers import fields_crafts, form_fields, form_reading
 from handlers.profile_view import profile_reply
 from handlers.registration_answers import edit_field, edit_request, start_edit
 
@@ -27,6 +27,24 @@ _CRAFT_CHANGE = frozenset({"tambah", "tambahkan", "tambahin", "add", "hapus", "b
 _PROFILE = frozenset({"profil", "profile", "profilku", "kerajinanku"})
 
 
+# "kerajinan saya sekarang kayu sama bambu", "usaha saya sekarang namanya Batik Sekar": a field and its new value.
+_NOW_IS = re.compile(r"(?i)^\s*(?P<field>\w+)(?:\s+(?:saya|sy|ku|aku|my))?\s+(?:sekarang|skrg|skrng|now)"
+                     r"(?:\s+(?:jadi|namanya|adalah|is))?\s+(?P<value>\S.*)$")
+
+
+def _now_is(text: str) -> tuple[str, str] | None:
+    found = _NOW_IS.match(text)
+    if not found:
+        return None
+    named = next((f.name for f in form_fields.FIELDS if found.group("field").casefold() in f.words), None)
+    return (named, found.group("value").strip(" .!")) if named else None
+
+
+def _profile_in_view(ctx: HandlerContext) -> bool:
+    """Whether the last reply was the profile (its "Ubah …" buttons)."""
+    return any(o[1].startswith("pe:") for o in ctx.state.memory.get("options") or [])
+
+
 def _names_a_place(text: str) -> bool:
     """Whether `text` names a region ("Klungkung", "kab. bantul"), not "kelas lain" after "pindah ke"."""
     from bot.nlu import gazetteer, normalize
@@ -34,13 +52,18 @@ def _names_a_place(text: str) -> bool:
     return gazetteer.find_region(("di", *normalize(text).split())) is not None
 
 
-def profile_request(msg: IncomingMessage) -> tuple[str, str] | None:
+def profile_request(msg: IncomingMessage, ctx: HandlerContext) -> tuple[str, str] | None:
     """The profile field a typed message asks to change, with the new value when given: "ganti nama usaha jadi
-    Celuk Silver Art", "ubah wilayah", "saya pindah ke Klungkung", "tambah kerajinan kayu di profil saya"."""
+    Celuk Silver Art", "ubah wilayah", "saya pindah ke Klungkung", "tambah kerajinan kayu di profil saya"; right
+    under the profile also "nama saya salah, harusnya …" and "kerajinan saya sekarang kayu sama bambu"."""
     wanted = edit_request(msg)
     if wanted is not None and wanted[0] in EDITABLE:
         return wanted
     text = msg.text or "" if msg.payload is None else ""
+    if _profile_in_view(ctx):
+        wanted = form_fields.change_request(text) or _now_is(text)
+        if wanted is not None and wanted[0] in EDITABLE:
+            return wanted
     moved = _MOVED.search(text)
     if moved and _names_a_place(moved.group("place")):
         return "region", moved.group("place").strip(" .!")
@@ -53,7 +76,7 @@ def profile_request(msg: IncomingMessage) -> tuple[str, str] | None:
 async def show_profile(msg: IncomingMessage, ctx: HandlerContext) -> list[Reply]:
     """Show what Kriya keeps about the person, with buttons to change it; a change asked for in words (see
     `profile_request`, or a button's title typed) starts that change."""
-    wanted = profile_request(msg)
+    wanted = profile_request(msg, ctx)
     if wanted is not None:
         return await edit_field(ctx, wanted[0], wanted[1], msg=msg)
     return [profile_reply(ctx)]
@@ -62,7 +85,7 @@ async def show_profile(msg: IncomingMessage, ctx: HandlerContext) -> list[Reply]
 def edit_in_words(msg: IncomingMessage, ctx: HandlerContext) -> Route | None:
     """A follow-up reader for the router: a profile change asked for in words from anywhere ("ubah wilayah ke
     denpasar", "saya pindah ke Klungkung", which the NLU may not read as the profile)."""
-    return Route(show_profile) if profile_request(msg) is not None else None
+    return Route(show_profile) if profile_request(msg, ctx) is not None else None
 
 
 async def edit_profile(msg: IncomingMessage, ctx: HandlerContext) -> list[Reply]:

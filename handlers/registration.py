@@ -26,6 +26,19 @@ from handlers.registration_steps import (
 
 # --- reading answers ----------------------------------------------------------------------------
 
+# Verbs that fit a yes to the consent or the confirmation of a registration ("ya daftar", "iya kirim"); another
+# verb makes the message another request ("hapus data saya" is no yes to registering).
+_FORM_VERBS = frozenset({"daftar", "daftarkan", "daftarin", "register", "join", "ikut", "gabung", "kirim", "kirimkan",
+                         "kirimin", "send", "submit", "proceed"})
+
+
+def form_answer(text: str, bare_verb: bool = True) -> str | None:
+    """The yes/no/… of an answer to the consent or confirmation question, None when it carries another verb."""
+    if any(w in answers.CONFIRMING and w not in _FORM_VERBS for w in answers.words(text)):
+        return None
+    return answers.meaning(text, bare_verb=bare_verb)
+
+
 def looks_like_answer(msg: IncomingMessage, ctx: HandlerContext) -> bool:
     """Whether the message is for the form: an answer to the current question, a cancel, or a question about the
     training being registered for (answered by the form itself); else it may be another question."""
@@ -38,7 +51,7 @@ def looks_like_answer(msg: IncomingMessage, ctx: HandlerContext) -> bool:
     if field in ("consent", "confirm"):
         if field == "confirm" and form_fields.change_request(msg.text or ""):
             return True
-        if answers.meaning(msg.text or "") is not None:
+        if form_answer(msg.text or "", bare_verb=field == "confirm") is not None:
             return True
     elif BY_NAME[field].looks_like(msg, ctx):
         return True
@@ -78,7 +91,7 @@ async def answer_form(msg: IncomingMessage, ctx: HandlerContext) -> list[Reply]:
     problem: str | None = None
     if field == "consent":
         # Agreeing takes an answer word: "register" alone (the button before) is asked again.
-        choice = payload_value or CHOICE.get(answers.meaning(text, bare_verb=False) or "")
+        choice = payload_value or CHOICE.get(form_answer(text, bare_verb=False) or "")
         if choice == "no":
             code = data.get("training")
             ctx.state.clear()
@@ -95,7 +108,7 @@ async def answer_form(msg: IncomingMessage, ctx: HandlerContext) -> list[Reply]:
             reask, buttons = _reask(ctx, "consent")
             return [Reply(_("Mohon jawab Setuju atau Tidak setuju.") + " " + reask, buttons)]
     elif field == "confirm":
-        choice = payload_value or CHOICE.get(answers.meaning(text) or "")
+        choice = payload_value or CHOICE.get(form_answer(text) or "")
         if choice == "yes":
             return await _finish(ctx)
         if choice == "edit":

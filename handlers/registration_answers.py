@@ -41,6 +41,9 @@ async def _take(ctx: HandlerContext, field: str, msg: IncomingMessage) -> list[R
             data["crafts"] = changed or [c for c in CRAFTS if c in {*current, *found}]
             return [_ask(ctx, "region", _("Kerajinan: {crafts}.").format(
                 crafts=", ".join(craft_name(c) for c in data["crafts"])))]
+    corrected = _phone_corrected(ctx, field, msg)
+    if corrected is not None:
+        return corrected
     reading: Reading = BY_NAME[field].read(msg, ctx)
     if reading.problem:
         return [_ask(ctx, field, reading.problem)]
@@ -59,6 +62,21 @@ async def _take(ctx: HandlerContext, field: str, msg: IncomingMessage) -> list[R
     if data.pop("changing", None):
         return [_ask(ctx, "confirm")]
     return [_ask(ctx, _next_field(ctx))]
+
+
+def _phone_corrected(ctx: HandlerContext, field: str, msg: IncomingMessage) -> list[Reply] | None:
+    """A phone number typed at a later question ("081999888777" after the crafts were asked) corrects the number
+    given before, and the same question is asked again."""
+    data = ctx.state.data
+    if field == "phone" or "phone" not in data or msg.payload or ctx.args or BY_NAME[field].looks_like(msg, ctx):
+        return None
+    if not BY_NAME["phone"].looks_like(msg, ctx):
+        return None
+    reading = BY_NAME["phone"].read(msg, ctx)
+    if reading.value is None:
+        return None
+    data["phone"] = reading.value
+    return [_ask(ctx, field, _("Nomor HP diganti: {phone}.").format(phone=reading.value))]
 
 
 def _change(ctx: HandlerContext, field: str, rest: str = "", msg: IncomingMessage | None = None) -> list[Reply]:

@@ -11,7 +11,7 @@ from bot.core import Button, Reply
 from bot.crafts import CRAFTS, craft_name
 from bot.i18n import _
 from bot.regions import region_name
-from handlers import form_reading
+from handlers import fields_place, form_reading
 from handlers.form_fields import BY_NAME, FIELDS
 
 STATE = "reg"
@@ -68,7 +68,13 @@ def _next_field(ctx: HandlerContext) -> str:
     if ctx.state.data.get("mode") == "edit":
         field = ctx.state.data["field"]
         return "consent" if not _value(ctx, "consent") else field
-    return next((f for f in STEPS[:-1] if not _value(ctx, f)), "confirm")
+    return next((f for f in STEPS[:-1] if not _value(ctx, f) and not _not_asked(ctx, f)), "confirm")
+
+
+def _not_asked(ctx: HandlerContext, field: str) -> bool:
+    """A participant from abroad who said they have no Indonesian regency ("Skip", their country): the region
+    question is done."""
+    return field == "region" and bool(ctx.state.data.get(fields_place.ABROAD))
 
 
 def _step(ctx: HandlerContext) -> str:
@@ -87,7 +93,10 @@ def _ask(ctx: HandlerContext, field: str, problem: str | None = None) -> Reply:
 def _question(ctx: HandlerContext, field: str) -> tuple[str, tuple[Button, ...]]:
     cancel = Button(_("Batal"), "rf:cancel")
     if field == "consent":
+        editing = ctx.state.data.get("mode") == "edit"
         text = "\n\n".join((
+            _("Sebelum menyimpan profil Anda, kami minta izin menyimpan data Anda: nama lengkap, nomor HP, jenis "
+              "kerajinan, kabupaten/kota, dan nama usaha (boleh dikosongkan).") if editing else
             _("Sebelum mendaftar, kami minta izin menyimpan data Anda: nama lengkap, nomor HP, jenis kerajinan, "
               "kabupaten/kota, dan nama usaha (boleh dikosongkan)."),
             _("Untuk apa: mendaftarkan Anda ke pelatihan dan mengirim pengingat. Data pendaftaran hanya "
@@ -121,6 +130,7 @@ FORM_BUTTONS = payloads.either(
     payloads.args(payloads.one_of("consent"), payloads.one_of("yes", "no")),
     payloads.args(payloads.one_of("craft"), payloads.one_of("done", *CRAFTS)),
     payloads.args(payloads.one_of("region"), payloads.regency),
+    payloads.args(payloads.one_of("region"), payloads.one_of("abroad")),
     payloads.args(payloads.one_of("business"), payloads.one_of("skip")),
     payloads.args(payloads.one_of("confirm"), payloads.one_of("yes", "edit")),
     payloads.args(payloads.one_of("change"), payloads.one_of(*(f.name for f in FIELDS))),

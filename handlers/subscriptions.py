@@ -40,7 +40,9 @@ IN_VIEW = "subscription"  # memory: the id of the subscription just made or show
 # Words that narrow or widen the subscription in view ("khusus yg di jogja aja", "batik juga"), and words that make
 # the message a search of trainings instead ("pelatihan batik di jogja ada?").
 _NARROWING = frozenset({"khusus", "aja", "saja", "hanya", "cuma", "only", "just", "ganti", "ubah", "jadi", "yg", "yang"})
-_ALSO = frozenset({"juga", "jg", "tambah", "tambahkan", "also", "too", "sama"})
+_ALSO = frozenset({"juga", "jg", "tambah", "tambahkan", "tambahin", "tambahi", "add", "also", "too", "sama"})
+_DROPPING = frozenset({"hapus", "hapuskan", "hapusin", "buang", "remove", "delete", "hentikan", "stop", "berhenti",
+                       "batal", "batalkan", "tidak", "jangan", "usah", "no", "not", "dont", "unsubscribe", "keluar"})
 _SEARCHING = frozenset({"pelatihan", "kursus", "kelas", "training", "course", "class", "workshop", "ada", "jadwal",
                         "kapan", "when", "any"})
 
@@ -55,6 +57,8 @@ def narrow_in_words(msg: IncomingMessage, ctx: HandlerContext) -> Route | None:
     if u is None or not (u.craft or u.regency or u.province):
         return None
     words = set(_words(ctx))
+    if words & _DROPPING:
+        return Route(unsubscribe)  # "hapus yg tenun", "yg batik di jogja ga usah deh"
     if not words & (_NARROWING | _ALSO) or words & _SEARCHING:
         return None
     return Route(narrow)

@@ -11,6 +11,7 @@ from bot import payloads
 from bot.context import HandlerContext
 from bot.crafts import CRAFTS, craft_name
 from bot.i18n import _, format_month, format_short_day
+from bot.nlu import asking
 from bot.regions import region_name
 from bot.services.trainings import TrainingFilter
 
@@ -20,6 +21,7 @@ from bot.services.trainings import TrainingFilter
 
 LIST_KEYS: dict[str, payloads.Check] = {
     **payloads.FILTER_KEYS, "m": payloads.one_of("on", "off"), "g": payloads.one_of("1"), "n": payloads.region,
+    "i": payloads.one_of("1"),
 }
 _MODES = {"on": "online", "off": "offline"}
 
@@ -54,6 +56,7 @@ def _to_filter(wanted: dict[str, str]) -> TrainingFilter:
         mode=_MODES.get(wanted.get("m") or ""),
         free=wanted.get("g") == "1",
         near=wanted.get("n"),
+        international=wanted.get("i") == "1",
     )
 
 
@@ -63,6 +66,9 @@ _ONLINE = {"online", "onlen", "onlain", "daring", "zoom", "virtual", "webinar", 
 _OFFLINE = {"offline", "ofline", "oflen", "luring", "onsite", "tatap muka", "datang langsung", "in person"}
 _FREE = {"gratis", "gratisan", "free", "tanpa biaya", "ga bayar", "gak bayar", "nggak bayar", "tidak bayar",
          "tdk bayar", "gk bayar", "cuma cuma", "no fee"}
+_ABROAD = {"foreigner", "foreigners", "foreign", "international", "internasional", "asean", "abroad", "overseas",
+           "peserta asing", "orang asing", "luar negeri", "wna", "non indonesian", "from singapore", "from malaysia",
+           "from brunei", "from thailand", "from the philippines", "from vietnam", "english"}
 _NEAR = {"terdekat", "terdeket", "paling dekat", "dekat", "deket", "nearest", "near", "nearby", "sekitar",
          "sekitarku", "sekitar sini"}
 _NEW_SEARCH = {"pelatihan", "pelatihannya", "training", "trainings", "kursus", "workshop", "kelas", "diklat"}
@@ -121,7 +127,7 @@ def _aspect(words: str) -> str | None:
     for name, table in ASPECTS:
         if _has(words, table):
             return name
-    return None
+    return asking.aspect_asked(words)  # regional words: "biayane pinten?", "sabaraha biayana"
 
 
 def read_wanted(text: str, ctx: HandlerContext) -> dict[str, str]:
@@ -141,6 +147,8 @@ def read_wanted(text: str, ctx: HandlerContext) -> dict[str, str]:
         wanted["m"] = "off"
     if _has(words, _FREE):
         wanted["g"] = "1"
+    if _has(words, _ABROAD):
+        wanted["i"] = "1"
     if _has(words, _NEAR):
         wanted["n"] = wanted.pop("r", "") or wanted.pop("p", "")
     return wanted
@@ -149,7 +157,7 @@ def read_wanted(text: str, ctx: HandlerContext) -> dict[str, str]:
 def _merge(old: dict[str, str], new: dict[str, str], ctx: HandlerContext) -> dict[str, str]:
     """The last list's filters refined by a follow-up ("di jogja deh" keeps the month and the craft)."""
     merged = {k: v for k, v in old.items() if k != "o"}
-    groups = (("c",), ("p", "r", "n"), ("f", "t"), ("m",), ("g",))
+    groups = (("c",), ("p", "r", "n"), ("f", "t"), ("m",), ("g",), ("i",))
     for group in groups:
         if any(k in new for k in group):
             for k in group:
@@ -185,6 +193,8 @@ def _describe(wanted: TrainingFilter) -> str:
         parts.append(_("tatap muka"))
     if wanted.free:
         parts.append(_("gratis"))
+    if wanted.international:
+        parts.append(_("terbuka untuk peserta luar negeri"))
     if wanted.near and region_name(wanted.near):
         parts.append(_("terdekat dari {place}").format(place=region_name(wanted.near)))
     return " · ".join(parts)

@@ -16,7 +16,7 @@ async def test_the_list_shows_upcoming_trainings_soonest_first(chat: Chat) -> No
     await chat.say("/pelatihan")
     text = chat.text
     assert text.startswith("Pelatihan mendatang")
-    assert "35 pelatihan, ditampilkan 1–5" in text
+    assert "36 pelatihan, ditampilkan 1–5" in text
     assert "Data demo" in text
     assert "BTK-PKL-01" not in text  # past trainings are not listed
     assert chat.titles[PAGE_SIZE] == "Berikutnya"

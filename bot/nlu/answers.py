@@ -49,8 +49,13 @@ NO = frozenset({
     "❌", "👎", "✖", "🙅", "⛔", "🚫", "❎",
 })
 NEXT = frozenset({"lanjut", "lanjutkan", "lanjutin", "berikutnya", "selanjutnya", "next", "terus", "teruskan",
-                  "trus", "continue", "maju", "➡", "▶", "⏩"})
-BACK = frozenset({"kembali", "sebelumnya", "balik", "back", "previous", "prev", "mundur", "⬅", "◀", "⏪"})
+                  "trus", "continue", "maju", "➡", "▶", "⏩",
+                  # Minang, Javanese, Sundanese
+                  "lanjuik", "taruih", "lajeng", "lajengaken", "terusno", "teraskeun", "salajengna", "teras"})
+BACK = frozenset({"kembali", "sebelumnya", "balik", "back", "previous", "prev", "mundur", "⬅", "◀", "⏪",
+                  "baliak", "wangsul", "mbalik"})
+# Words that name what an answer moves through ("balik ke langkah sebelumnya", "next step").
+STEP_WORDS = frozenset({"ke", "langkah", "step", "halaman", "page", "tahap", "lagi"})
 # Verbs that confirm what was asked ("ya daftar", "ya batalkan", "iya hapus aja"). Alone they are a yes too
 # ("daftar", "hapus aja"), except the ones that also mean "stop this" (`ABORTING`): "batal" at "Hapus data?" is no.
 CONFIRMING = frozenset({"daftar", "daftarkan", "daftarin", "hapus", "hapuskan", "hapusin", "kirim", "kirimkan",
@@ -93,7 +98,7 @@ def _squash(word: str) -> str:
 def _vocabulary() -> dict[str, str]:
     """Every known word, by itself and squashed ("nggak" -> "ngak"), to its canonical spelling."""
     known: dict[str, str] = {}
-    for words in (YES, NO, NEXT, BACK, CONFIRMING, ABORTING, COURTESY):
+    for words in (YES, NO, NEXT, BACK, CONFIRMING, ABORTING, COURTESY, STEP_WORDS):
         for word in words:
             known.setdefault(word, word)
     for word in list(known):
@@ -159,6 +164,8 @@ def meaning(text: str, *, bare_verb: bool = True) -> Answer | None:
         return None  # "makasih kak" is thanks, not an answer
     if any(word in NO for word in core):
         return "no"  # negation wins: "ga setuju", "tidak mau", "ga jadi", "not now"
+    if len(core) > 1 and any(w in NEXT | BACK for w in core):
+        core = [w for w in core if w not in STEP_WORDS] or core  # "balik ke langkah sebelumnya"
     kinds = {answer for word in core for answer, vocabulary in _MEANINGS if word in vocabulary}
     if "back" in kinds:
         return "back" if kinds <= {"back", "yes"} else None

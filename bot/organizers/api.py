@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Awaitable, Callable
+from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import select
@@ -19,17 +20,18 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from bot.nlu.codes import normalize_code
-from bot.organizers import accounts, audit, queries
+from bot.organizers import accounts, audit, queries, trainings
 from bot.organizers.accounts import Staff
 from bot.organizers.scope import scoped
+from bot.organizers.trainings import import_columns, local_iso
 from bot.organizers.web import Side
-from bot.regions import zone_of
-from bot.services.catalogue import COLUMNS, OPTIONAL, import_rows
-from db.models import CheckIn, Registration, Training
+from bot.services.catalogue import COLUMNS, OPTIONAL
+from db.models import CheckIn, Registration
 
 logger = logging.getLogger(__name__)
 
 MAX_BODY = 64 * 1024  # bytes of JSON a training may take
+LAST_USED_PRECISION = timedelta(minutes=5)  # how fresh a token's last_used_at is kept
 Handler = Callable[[Request, Staff], Awaitable[Response]]
 
 
@@ -38,33 +40,18 @@ def problem(status: int, message: str, field: str | None = None) -> JSONResponse
     return JSONResponse({"errors": [{"field": field, "message": message}]}, status_code=status, headers=headers)
 
 
-def _local(moment: Any, region: str) -> str | None:
-    return moment.astimezone(zone_of(region).zone).isoformat() if moment is not None else None
-
-
 def training_json(row: queries.TrainingRow, organizer: str) -> dict[str, Any]:
     """A training with the import columns' names (times in the province's own offset), seats_left, registered."""
     t = row.training
     region = t.regency or t.province
     return {
         "code": t.code, "title": t.title, "craft": t.craft, "organizer": organizer, "province": t.province,
-        "regency": t.regency, "venue": t.venue, "mode": t.mode, "starts_at": _local(t.starts_at, region),
-        "ends_at": _local(t.ends_at, region), "registration_deadline": _local(t.registration_deadline, region),
+        "regency": t.regency, "venue": t.venue, "mode": t.mode, "starts_at": local_iso(t.starts_at, region),
+        "ends_at": local_iso(t.ends_at, region), "registration_deadline": local_iso(t.registration_deadline, region),
         "quota": t.quota, "fee": t.fee, "contact": t.contact, "description": t.description,
         "requirements": t.requirements, "status": t.status, "seats_left": row.seats_left,
         "registered": row.registered,
     }
-
-
-def import_columns(t: Training) -> dict[str, Any]:
-    """A stored training as an import row (what PATCH merges its changes into)."""
-    region = t.regency or t.province
-    return {"code": t.code, "title": t.title, "craft": t.craft, "province": t.province, "regency": t.regency or "",
-            "venue": t.venue, "mode": t.mode, "starts_at": _local(t.starts_at, region),
-            "ends_at": _local(t.ends_at, region), "registration_deadline": _local(t.registration_deadline, region) or "",
-            "quota": "" if t.quota is None else t.quota, "fee": t.fee, "contact": t.contact,
-            "description": t.description, "requirements": t.requirements or "", "language": t.language,
-            "status": t.status}
 
 
 def registration_json(person: queries.Registrant) -> dict[str, Any]:
@@ -101,8 +88,9 @@ class Api:
             now = self.app.clock()
             async with self.app.sessionmaker() as session, session.begin():
                 found = await accounts.resolve(session, token.strip(), "api", now)
-                if found is not None:
-                    found[1].last_used_at = now
+                if found is not None and (found[1].last_used_at is None
+                                          or found[1].last_used_at < now - LAST_USED_PRECISION):
+                    found[1].last_used_at = now  # a write now and then, not one per request
             if found is None:
                 return problem(401, "the token is not valid")
             staff = found[0]
@@ -129,7 +117,10 @@ class Api:
             if row is None:
                 return problem(404, "no such training")
             people = await queries.registrants(session, row.training.id)
-        return JSONResponse({"items": [registration_json(person) for person in people]})
+        wanted = {name: request.query_params.get(name, "").strip() for name in queries.FILTERS}
+        if wanted["status"] and wanted["status"] not in queries.STATUSES:
+            return problem(422, f"status is one of {', '.join(queries.STATUSES)}", "status")
+        return JSONResponse({"items": [registration_json(person) for person in queries.matching(people, wanted)]})
 
     async def _body(self, request: Request) -> dict[str, Any] | JSONResponse:
         """The request's JSON object of import columns, or the 422 answer saying what is wrong with it."""
@@ -149,17 +140,12 @@ class Api:
         return {name: "" if value is None else value for name, value in data.items()}
 
     async def _save(self, session: AsyncSession, staff: Staff, row: dict[str, Any], action: str) -> None:
-        """Check `row` and upsert it through the catalogue's import (registrants of a moved or cancelled
-        training are told), inside the caller's transaction; Refused (422) when the row is refused."""
-        row["organizer"] = staff.organizer  # always the token's own
-        now = self.app.clock()
-        report = await import_rows(session, [(1, row)], now=now, policy=self.app.settings.policy)
-        if report.errors:
-            raise Refused(JSONResponse({"errors": [{"field": field_of(reason), "message": reason}
-                                                   for error in report.errors for reason in error.reasons]},
+        """Save through the one path the console uses too; Refused (422, per field) when the row is refused."""
+        reasons = await trainings.save(session, staff, row, action, self.app.clock(), self.app.settings.policy,
+                                       by="api")
+        if reasons:
+            raise Refused(JSONResponse({"errors": [{"field": field_of(r), "message": r} for r in reasons]},
                                        status_code=422))
-        await audit.record(session, action, staff.email, now, organizer_id=staff.organizer_id, staff_id=staff.id,
-                           target=str(row.get("code", ""))[:120], detail={"by": "api"})
 
     async def create_training(self, request: Request, staff: Staff) -> Response:
         row = await self._body(request)
@@ -320,7 +306,10 @@ def openapi_document() -> dict[str, Any]:
                               "422": {"description": "bad input, per field; nothing saved", **_errors_ref()},
                               **errors, **not_found}}},
             "/trainings/{code}/registrations": {"get": {
-                "summary": "The registrants of one training", "parameters": code, "responses": {
+                "summary": "The registrants of one training", "parameters": code + [
+                    {"name": name, "in": "query", "required": False, "schema": text,
+                     "description": f"only registrants with this {name}"} for name in queries.FILTERS],
+                "responses": {
                     "200": {"description": "the registrations", "content": {"application/json": {"schema": {
                         "type": "object", "properties": {"items": {"type": "array", "items": {
                             "$ref": "#/components/schemas/Registration"}}}}}}},

@@ -23,10 +23,11 @@ from starlette.routing import BaseRoute, Route
 
 from bot.crafts import craft_name
 from bot.i18n import LANGUAGES, format_when, normalize_language, use_language
-from bot.organizers import accounts, audit, queries
+from bot.organizers import accounts, audit, queries, trainings
 from bot.organizers.accounts import Staff
 from bot.organizers.scope import scoped
 from bot.organizers.texts import page_texts, role_name, status_name
+from bot.organizers.trainings import import_columns
 from bot.organizers.web import TEMPLATES_DIR, Side
 from bot.regions import region_name, zone_of
 from db.models import StaffAccount, StaffCredential
@@ -89,6 +90,10 @@ def _safe_next(value: str | None) -> str:
     if value and value.startswith("/console/") and not value.startswith("//") and "\\" not in value:
         return value
     return "/console/"
+
+
+class CannotSave(Exception):
+    """The catalogue refused a change made in the console (raised to roll the transaction back)."""
 
 
 Page = Callable[[Request, Staff, StaffCredential], Awaitable[Response]]
@@ -270,8 +275,40 @@ class Console:
                 return render(request, "message.html", 404, staff=staff, csrf=credential.csrf,
                               message_key="not_found")
             people = await queries.registrants(session, found.training.id)
-        return render(request, "training.html", staff=staff, csrf=credential.csrf, item=found, people=people,
-                      counts=queries.counts(people))
+        wanted = {name: request.query_params.get(name, "").strip() for name in queries.FILTERS}
+        return render(request, "training.html", staff=staff, csrf=credential.csrf, item=found,
+                      people=queries.matching(people, wanted), counts=queries.counts(people), wanted=wanted,
+                      choices=queries.choices(people))
+
+    async def cancel_page(self, request: Request, staff: Staff, credential: StaffCredential) -> Response:
+        """Ask before cancelling (a page with one form: no script needed)."""
+        async with scoped(self.side.scoped_maker, staff.organizer_id) as session:
+            found = await queries.training(session, request.path_params["code"])
+        if found is None:
+            return render(request, "message.html", 404, staff=staff, csrf=credential.csrf, message_key="not_found")
+        return render(request, "cancel.html", staff=staff, csrf=credential.csrf, item=found)
+
+    async def cancel(self, request: Request, staff: Staff, credential: StaffCredential) -> Response:
+        """Cancel a training: its registrants are told in the chat, in their language (the import's notices)."""
+        now = self.app.clock()
+        try:
+            async with scoped(self.side.scoped_maker, staff.organizer_id) as session, session.begin():
+                found = await queries.training(session, request.path_params["code"])
+                if found is None:
+                    return render(request, "message.html", 404, staff=staff, csrf=credential.csrf,
+                                  message_key="not_found")
+                code = found.training.code
+                if found.training.status != "cancelled":
+                    row = {**import_columns(found.training), "status": "cancelled"}
+                    reasons = await trainings.save(session, staff, row, "training_cancelled", now,
+                                                   self.app.settings.policy, by="console")
+                    if reasons:  # a stored training the import refuses: rolled back, nothing changed
+                        raise CannotSave("; ".join(reasons))
+        except CannotSave as refused:
+            logger.warning("cancelling %s refused: %s", request.path_params["code"], refused)
+            return render(request, "message.html", 409, staff=staff, csrf=credential.csrf,
+                          message_key="cannot_cancel")
+        return _redirect(f"/console/trainings/{quote(code)}")
 
     async def staff_list(self, request: Request, staff: Staff, credential: StaffCredential) -> Response:
         from sqlalchemy import select
@@ -297,5 +334,7 @@ def routes(side: Side) -> list[BaseRoute]:
         Route("/console/link/{token}", console.link, methods=["POST"]),
         Route("/console/", console.page("view", console.dashboard), methods=["GET"]),
         Route("/console/trainings/{code}", console.page("registrants", console.training), methods=["GET"]),
+        Route("/console/trainings/{code}/cancel", console.page("edit", console.cancel_page), methods=["GET"]),
+        Route("/console/trainings/{code}/cancel", console.page("edit", console.cancel, form=True), methods=["POST"]),
         Route("/console/staff", console.page("staff", console.staff_list), methods=["GET"]),
     ]

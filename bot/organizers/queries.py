@@ -106,3 +106,26 @@ async def registrants(session: AsyncSession, training_id: int) -> list[Registran
 def counts(people: list[Registrant]) -> dict[str, int]:
     found = Counter(p.status for p in people)
     return {status: found.get(status, 0) for status in STATUSES}
+
+
+FILTERS = ("status", "regency", "craft", "channel")
+
+
+def matching(people: list[Registrant], wanted: dict[str, str]) -> list[Registrant]:
+    """The registrants matching every filter given (status, regency code, craft code, channel); empty = any."""
+    def keep(person: Registrant) -> bool:
+        return ((not wanted.get("status") or person.status == wanted["status"])
+                and (not wanted.get("regency") or person.regency == wanted["regency"])
+                and (not wanted.get("craft") or wanted["craft"] in person.crafts)
+                and (not wanted.get("channel") or wanted["channel"] in person.channels))
+    return [person for person in people if keep(person)]
+
+
+def choices(people: list[Registrant]) -> dict[str, list[str]]:
+    """The values each filter can take among these registrants (what the filter form offers)."""
+    return {
+        "status": list(STATUSES),
+        "regency": sorted({p.regency for p in people if p.regency}),
+        "craft": sorted({craft for p in people for craft in p.crafts}),
+        "channel": sorted({channel for p in people for channel in p.channels}),
+    }

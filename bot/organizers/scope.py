@@ -24,6 +24,9 @@ logger = logging.getLogger(__name__)
 SCOPE_KEY = "kriya_organizer_id"  # in Session.info: the organizer whose rows this session may see
 
 
+OWNED_TABLES = frozenset(model.__table__ for model in (Training, Registration, CheckIn, Broadcast, StaffAccount))
+
+
 class ScopeMissing(RuntimeError):
     """An organizer-side session ran a statement without an organizer (or one the scope cannot cover)."""
 
@@ -56,6 +59,9 @@ def _add_scope(state: ORMExecuteState) -> None:
     if not state.is_orm_statement:
         # Core and textual SQL bypass the criteria: the organizers' side may not run them at all.
         raise ScopeMissing("an organizer-side session runs ORM statements only (the scope cannot cover raw SQL)")
+    if state.is_insert and getattr(state.statement, "table", None) in OWNED_TABLES:
+        # A bulk INSERT skips the unit of work, whose before_flush check below keeps rows in the scope.
+        raise ScopeMissing("an organizer-side session adds organizer data through the session, not INSERT")
     if state.is_column_load or state.is_relationship_load:
         return  # lazy loads carry the criteria of the statement that loaded their parent
     if state.is_select or state.is_update or state.is_delete:

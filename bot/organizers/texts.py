@@ -40,7 +40,7 @@ def page_texts() -> dict[str, str]:
         "channel": _("Kanal"),
         "registered_count": _("Terdaftar"),
         "waitlisted_count": _("Daftar tunggu"),
-        "cancelled_count": _("Batal"),
+        "cancelled_count": _("Dibatalkan"),  # not "Batal": that msgid is the chat's Cancel button
         "deleted_person": _("(data dihapus atas permintaan)"),
         "back": _("Kembali ke daftar pelatihan"),
         "not_found": _("Halaman tidak ditemukan."),
@@ -56,11 +56,18 @@ def page_texts() -> dict[str, str]:
         "password_mismatch": _("Kedua kata sandi tidak sama."),
         "language": _("Bahasa"),
         "cancelled_training": _("dibatalkan"),
+        "cancel_training": _("Batalkan pelatihan"),
+        "cancel_question": _("Batalkan pelatihan ini? Semua pendaftar akan diberi tahu lewat chat, dalam bahasa mereka."),
+        "cancel_yes": _("Ya, batalkan pelatihan"),
+        "cannot_cancel": _("Pelatihan ini tidak dapat dibatalkan di sini. Hubungi pengelola Kriya."),
+        "filter": _("Saring"),
+        "any": _("Semua"),
+        "shown": _("Ditampilkan"),
     }
 
 
 def status_name(status: str) -> str:
-    names = {"registered": _("Terdaftar"), "waitlisted": _("Daftar tunggu"), "cancelled": _("Batal"),
+    names = {"registered": _("Terdaftar"), "waitlisted": _("Daftar tunggu"), "cancelled": _("Dibatalkan"),
              "published": _("Dibuka"), "cancelled_training": _("Dibatalkan")}
     return names.get(status, status)
 

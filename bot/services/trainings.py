@@ -15,6 +15,8 @@ from db.models import Registration, Training
 
 logger = logging.getLogger(__name__)
 
+INTERNATIONAL_LANGUAGE = "en"  # a training held in English is open to participants from abroad (ASEAN)
+
 
 @dataclass(frozen=True)
 class TrainingView:
@@ -79,6 +81,7 @@ class TrainingFilter:
     mode: str | None = None  # online (online or hybrid), offline (offline or hybrid)
     free: bool = False
     near: str | None = None
+    international: bool = False  # open to participants from abroad (held in English)
 
 
 def provinces_near(region: str) -> list[str]:
@@ -150,6 +153,8 @@ class TrainingCatalogue:
             query = query.where(Training.mode.in_(MODES[wanted.mode]))
         if wanted.free:
             query = query.where(Training.fee == 0)
+        if wanted.international:
+            query = query.where(Training.language == INTERNATIONAL_LANGUAGE)
         if wanted.near:
             ranks = {p: rank for rank, p in enumerate(provinces_near(wanted.near), 2)}
             place = case(

@@ -16,7 +16,7 @@ from sqlalchemy import select
 from db.models import ChannelIdentity, Conversation, Organizer, Training
 from tests.channels import ChannelChat, form_step
 
-ONLINE = {"BTK-ON-01", "BTK-ON-02", "ECO-ON-01", "RTN-ON-01", "ANY-TGS-01"}  # online, or hybrid (Tangerang Sel.)
+ONLINE = {"BTK-ON-01", "BTK-ON-02", "ECO-ON-01", "ECO-ON-ASEAN", "RTN-ON-01", "ANY-TGS-01"}  # online, or hybrid (Tangerang Sel.)
 PAID = {"BTK-YK-03", "ECO-YK-01", "KYU-JKT-01"}
 
 
@@ -111,7 +111,7 @@ async def test_yang_gratis_aja_drops_the_paid_class(console: ChannelChat) -> Non
 async def test_ecoprint_gratisan_aja(console: ChannelChat) -> None:
     await console.say("ecoprint ada kak?")
     reply = await console.say("yg gratisan aja dong")
-    assert codes(reply) == ["ECO-ON-01"]
+    assert codes(reply) == ["ECO-ON-01", "ECO-ON-ASEAN"]
 
 
 async def test_bulan_depan_aja_keeps_the_craft(console: ChannelChat) -> None:

@@ -26,10 +26,13 @@ async def subscriptions(chat: ChannelChat) -> set[tuple[str, str]]:
 
 
 async def registered(chat: ChannelChat, code: str) -> str | None:
+    """The status of this person's registration for `code` (not the demo registrants')."""
     from db.models import Training
 
     async with chat.app.sessionmaker() as session:
-        return await session.scalar(select(Registration.status).join(Training).where(Training.code == code))
+        return await session.scalar(
+            select(Registration.status).join(Training).join(Artisan, Artisan.id == Registration.artisan_id)
+            .where(Training.code == code, Artisan.is_demo.is_(False)))
 
 
 async def to_phone_step(chat: ChannelChat) -> None:
@@ -222,4 +225,125 @@ async def test_regional_thanks_are_thanks(console: ChannelChat, typed: str) -> N
 
     assert nlu.understand(typed).intent == "thanks"
     await console.say(typed)
+    assert await form_step(console) is None
+
+
+# --- the third trial's bad replies --------------------------------------------------------------------------
+
+async def test_removing_a_subscription_by_its_craft_removes_only_that_one(console: ChannelChat) -> None:
+    await console.say("langganan tenun di NTT")
+    await console.say("langganan batik di jogja juga")
+    await console.say("langganan saya")
+    await console.say("hapus yg tenun")
+    assert await subscriptions(console) == {("batik", "34")}
+
+
+async def test_a_subscription_not_wanted_is_not_made(console: ChannelChat) -> None:
+    await console.say("langganan info pelatihan tenun di NTT")
+    await console.say("langganan saya")
+    await console.say("yg batik di jogja ga usah deh")
+    assert await subscriptions(console) == {("tenun", "53")}
+    await console.say("tambahin batik di jogja")
+    assert await subscriptions(console) == {("tenun", "53"), ("batik", "34")}
+
+
+async def test_a_craft_chosen_in_words_then_narrowed(console: ChannelChat) -> None:
+    await console.say("mau langganan")
+    await console.say("tenun aja")
+    assert await subscriptions(console) == {("tenun", "")}
+    await console.say("yg di NTT")
+    assert await subscriptions(console) == {("tenun", "53")}
+
+
+async def test_a_number_typed_at_a_later_question_corrects_the_phone(console: ChannelChat) -> None:
+    await to_phone_step(console)
+    await console.say("0361 123456")  # a landline
+    assert (await form_step(console) or "").endswith("crafts")
+    await console.say("081999888777")  # "that was the office": the mobile number
+    assert (await form_step(console) or "").endswith("crafts")
+    for reply in ("bambu lan ukir kayu", "Bangli", "lewati", "ya daftar"):
+        await console.say(reply)
+    person = await me(console)
+    assert person is not None and person.phone == "+6281999888777"
+    assert person.crafts and "bambu" in person.crafts
+
+
+@pytest.mark.parametrize(("typed", "field", "value"), [
+    ("kerajinan saya sekarang kayu sama bambu", "crafts", ["kayu", "bambu"]),
+    ("nama saya salah, harusnya Komang Adi Saputra", "full_name", "Komang Adi Saputra"),
+])
+async def test_a_change_said_under_the_profile(anywhere: ChannelChat, typed: str, field: str, value: object) -> None:
+    await register(anywhere)
+    await anywhere.say("profil")
+    await anywhere.say(typed)
+    person = await me(anywhere)
+    assert person is not None
+    got = getattr(person, field)
+    assert (sorted(got) == sorted(value)) if isinstance(value, list) else got == value  # type: ignore[arg-type]
+
+
+async def test_deleting_asked_at_the_confirmation_registers_nothing(anywhere: ChannelChat) -> None:
+    await anywhere.say("BTK-YK-01")
+    await anywhere.tap("Daftar")
+    await anywhere.tap("Setuju")
+    for _ in range(8):
+        step = (await form_step(anywhere) or "").split(":")[-1]
+        if step == "confirm":
+            break
+        await anywhere.say({"name": "Komang Adi", "phone": "0812 3456 7777", "crafts": "batik", "region": "Bangli",
+                            "business": "lewati"}[step])
+    await anywhere.say("hapus data saya")
+    assert await registered(anywhere, "BTK-YK-01") is None  # "hapus" is no yes to "Kirim pendaftaran?"
+    await anywhere.say("ya hapus")
+    assert await me(anywhere) is None and await registered(anywhere, "BTK-YK-01") is None
+
+
+async def test_deleting_asked_at_the_consent_question_is_the_deletion(console: ChannelChat) -> None:
+    await console.say("halo")
+    await console.say("profil")
+    await console.tap("Ubah nama")  # the consent question comes first
+    await console.say("hapus data saya")
+    await console.say("ya hapus")
+    assert await me(console) is None
+
+
+@pytest.fixture(params=["console", "telegram"])
+async def from_abroad(request: pytest.FixtureRequest, database_url: str, clock: Clock) -> AsyncIterator[ChannelChat]:
+    """A participant from abroad (a Singapore number) on a channel that asks for the number."""
+    async with chatting(request.param, database_url, clock) as chat:
+        yield chat
+
+
+async def test_a_participant_from_abroad_finds_and_registers(from_abroad: ChannelChat) -> None:
+    chat = from_abroad
+    await chat.say("any training open for foreigners from singapore?")
+    listed = (await memory_of(chat)).get("list") or []
+    assert "ECO-ON-ASEAN" in listed and all(code in ("ECO-ON-ASEAN", "PRH-YK-01") for code in listed)
+    await chat.say("ECO-ON-ASEAN")
+    await chat.say("register")
+    for reply in ("yes", "Tan Mei Ling", "+65 9123 4567", "ecoprint and batik", "I live in Singapore", "none",
+                  "yes register"):
+        await chat.say(reply)
+    assert await registered(chat, "ECO-ON-ASEAN") == "registered"
+    person = await me(chat)
+    assert person is not None and person.phone == "+6591234567" and person.regency is None
+    assert person.language == "en"
+
+
+@pytest.mark.parametrize(("moves", "step"), [(["lanjuik"], 1), (["lanjuik", "lanjuik"], 2),
+                                             (["lanjut", "lanjut", "balik ke langkah sebelumnya"], 1),
+                                             (["teraskeun"], 1)])
+async def test_a_guide_followed_in_regional_words(console: ChannelChat, moves: list[str], step: int) -> None:
+    await console.say("cara daftar merek")
+    for move in moves:
+        await console.say(move)
+    assert (await memory_of(console)).get("guide") == {"topic": "merek", "step": step}
+
+
+@pytest.mark.parametrize("question", ["biayane pinten?", "sabaraha biayana", "lokasine ning endi"])
+async def test_a_regional_question_about_the_training_in_view(console: ChannelChat, question: str) -> None:
+    await console.say("BTK-YK-01")
+    await console.say(question)
+    memory = await memory_of(console)
+    assert memory.get("training") == "BTK-YK-01" and memory.get("focus") == "training"
     assert await form_step(console) is None

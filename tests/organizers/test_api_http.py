@@ -241,3 +241,15 @@ async def test_a_viewer_cannot_check_in(app: App, world: World, client: httpx.As
     token = await api_token(app, world.one.emails["viewer"])
     answer = await client.post("/api/v1/trainings/YK-1/checkins", json={"ticket": "KR-YK1"}, headers=bearer(token))
     assert answer.status_code == 403
+
+
+async def test_registrations_can_be_filtered(app: App, world: World, client: httpx.AsyncClient) -> None:
+    token = await api_token(app, world.one.emails["viewer"])
+    path = "/api/v1/trainings/YK-1/registrations"
+    waiting = (await client.get(path, params={"status": "waitlisted"}, headers=bearer(token))).json()["items"]
+    assert [item["ticket"] for item in waiting] == ["KR-YK3"]
+    batik = (await client.get(path, params={"craft": "batik", "regency": "34.02"}, headers=bearer(token))).json()
+    assert len(batik["items"]) == 3
+    assert (await client.get(path, params={"channel": "whatsapp"}, headers=bearer(token))).json()["items"] == []
+    bad = await client.get(path, params={"status": "hadir"}, headers=bearer(token))
+    assert bad.status_code == 422 and bad.json()["errors"][0]["field"] == "status"

@@ -97,7 +97,7 @@ async def test_an_organizer_sees_a_chat_registration_and_another_does_not(demo_a
             await page.wait_for_url(f"{served}/console/trainings/{TRAINING}")
             assert await page.get_by_text("Wulan Sekar Arum").count() == 1
             if shots:
-                await page.screenshot(path=f"{shots}/training-360.png", full_page=True)
+                await page.screenshot(path=f"{shots}/training-360.png")  # the top: title, counts, filters
             await page.get_by_role("button", name="Keluar").click()
             await page.wait_for_url(f"{served}/console/login")
             await page.goto(f"{served}/console/trainings/{TRAINING}")

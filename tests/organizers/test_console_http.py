@@ -10,7 +10,7 @@ from bot.app import App
 from bot.organizers import accounts
 from bot.organizers.console import SESSION_COOKIE, SIGN_IN_LIMIT_PER_ADDRESS, SIGN_IN_LIMIT_PER_EMAIL
 from bot.web import create_web_app
-from db.models import AuditEvent, StaffCredential
+from db.models import AuditEvent, ChannelIdentity, OutboxMessage, Registration, StaffCredential, Training
 from tests.organizers.conftest import PASSWORD, World, csrf_of, sign_in
 
 PAGES = ("/console/", "/console/trainings/YK-1", "/console/staff")
@@ -179,3 +179,95 @@ async def test_a_one_time_link_sets_a_password_and_signs_in(app: App, world: Wor
     client.cookies.clear()
     assert (await sign_in(client, "baru@balai-yk.example", "sandi-baru-panjang")).status_code == 303
     assert "password_set" in await actions(app)
+
+
+async def test_a_session_ends_after_its_lifetime(app: App, world: World, client: httpx.AsyncClient) -> None:
+    await sign_in(client, world.one.emails["viewer"])
+    assert (await client.get("/console/")).status_code == 200
+    app.clock.advance(seconds=accounts.SESSION_LIFETIME.total_seconds() + 1)  # type: ignore[attr-defined]
+    assert (await client.get("/console/")).status_code == 303
+
+
+async def test_a_removed_account_is_signed_out_at_once(app: App, world: World, client: httpx.AsyncClient) -> None:
+    await sign_in(client, world.one.emails["staff"])
+    async with app.sessionmaker() as session, session.begin():
+        assert await accounts.remove_staff(session, world.one.emails["staff"])
+    assert (await client.get("/console/")).status_code == 303
+
+
+async def test_an_old_link_opens_nothing(app: App, world: World, client: httpx.AsyncClient) -> None:
+    async with app.sessionmaker() as session, session.begin():
+        account = await accounts.find_staff(session, world.one.emails["viewer"])
+        assert account is not None
+        link, _row = await accounts.issue(session, account.id, "link", app.clock(), lifetime=accounts.LINK_LIFETIME)
+    app.clock.advance(seconds=accounts.LINK_LIFETIME.total_seconds() + 1)  # type: ignore[attr-defined]
+    assert (await client.get(f"/console/link/{link}")).status_code == 404
+
+
+async def test_every_page_renders_in_english(world: World, client: httpx.AsyncClient) -> None:
+    await client.get("/console/lang?to=en")
+    await sign_in(client, world.one.emails["admin"])
+    for path in PAGES:
+        page = await client.get(path)
+        assert page.status_code == 200 and '<html lang="en">' in page.text, path
+
+
+async def test_registrants_can_be_filtered(world: World, client: httpx.AsyncClient) -> None:
+    await sign_in(client, world.one.emails["viewer"])
+    page = await client.get("/console/trainings/YK-1?status=waitlisted")
+    assert page.status_code == 200
+    assert "Perajin YK 3" in page.text and "Perajin YK 1" not in page.text
+    assert '<label for="filter-status">' in page.text
+    none = await client.get("/console/trainings/YK-1?craft=tenun")
+    assert "Perajin YK" not in none.text
+
+
+async def statuses_of(app: App, code: str) -> tuple[str, set[str]]:
+    async with app.sessionmaker() as session:
+        training = (await session.execute(select(Training).where(Training.code == code))).scalar_one()
+        found = set((await session.execute(
+            select(Registration.status).where(Registration.training_id == training.id))).scalars())
+    return training.status, found
+
+
+async def test_staff_cancel_a_training_and_its_registrants_are_told(app: App, world: World,
+                                                                   client: httpx.AsyncClient) -> None:
+    async with app.sessionmaker() as session, session.begin():
+        people = (await session.execute(
+            select(Registration.artisan_id).join(Training).where(Training.code == "YK-1"))).scalars().all()
+        for number, artisan_id in enumerate(people):
+            session.add(ChannelIdentity(artisan_id=artisan_id, channel="console", external_id=f"yk-{number}"))
+    await sign_in(client, world.one.emails["staff"])
+    confirm = await client.get("/console/trainings/YK-1/cancel")
+    assert confirm.status_code == 200
+    done = await client.post("/console/trainings/YK-1/cancel", data={"csrf": csrf_of(confirm.text)})
+    assert done.status_code == 303 and done.headers["location"] == "/console/trainings/YK-1"
+    assert await statuses_of(app, "YK-1") == ("cancelled", {"cancelled"})
+    async with app.sessionmaker() as session:
+        notices = (await session.execute(select(OutboxMessage.dedupe_key))).scalars().all()
+    assert sum(key.startswith("cancelled:") for key in notices) == 3
+    assert "training_cancelled" in await actions(app)
+
+
+@pytest.mark.parametrize("role", ["viewer", "checkin"])
+async def test_a_role_without_the_right_cannot_cancel(app: App, world: World, client: httpx.AsyncClient,
+                                                     role: str) -> None:
+    await sign_in(client, world.one.emails[role])
+    assert (await client.get("/console/trainings/YK-1/cancel")).status_code == 403
+    csrf = csrf_of((await client.get("/console/")).text)
+    assert (await client.post("/console/trainings/YK-1/cancel", data={"csrf": csrf})).status_code == 403
+    assert (await statuses_of(app, "YK-1"))[0] == "published"
+
+
+async def test_cancelling_without_csrf_is_refused(app: App, world: World, client: httpx.AsyncClient) -> None:
+    await sign_in(client, world.one.emails["admin"])
+    assert (await client.post("/console/trainings/YK-1/cancel", data={})).status_code == 403
+    assert (await statuses_of(app, "YK-1"))[0] == "published"
+
+
+async def test_a_session_holds_across_web_processes(app: App, world: World, client: httpx.AsyncClient) -> None:
+    await sign_in(client, world.one.emails["viewer"])
+    other = create_web_app(app, run_background=False)  # another `kriya serve` on the same database
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=other), base_url="http://kriya.test",
+                                 cookies=client.cookies) as second:
+        assert (await second.get("/console/")).status_code == 200

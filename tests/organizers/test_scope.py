@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import func, select, text, update
+from sqlalchemy import func, insert, select, text, update
 
 from bot.app import App
 from bot.organizers.scope import ScopeMissing, organizer_sessionmaker, scoped
@@ -66,6 +66,12 @@ async def test_raw_sql_and_foreign_writes_are_refused(app: App, world: World) ->
         session.add(training("SNEAK-1", world.two.organizer_id, 3))
         with pytest.raises(ScopeMissing):
             await session.flush()
+    async with scoped(maker, world.one.organizer_id) as session:
+        with pytest.raises(ScopeMissing):
+            await session.execute(insert(Training).values(
+                code="SNEAK-2", title="x", craft="batik", organizer_id=world.two.organizer_id, province="34",
+                venue="x", mode="offline", starts_at=NOW, ends_at=NOW, fee=0, contact="x", description="x",
+                language="id", status="published", is_demo=False, published_at=NOW, updated_at=NOW))
     async with scoped(maker, world.one.organizer_id) as session:
         session.add(Broadcast(text="halo", send_at=NOW, organizer_id=world.two.organizer_id))
         with pytest.raises(ScopeMissing):

@@ -1,0 +1,41 @@
+"""The send budget: a chat waiting for its own budget never delays another chat; the account's budget holds."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+
+from bot.ratelimit import RateLimiter
+
+
+async def test_a_chat_at_its_limit_does_not_delay_a_fresh_chat() -> None:
+    limiter = RateLimiter(per_second=100, per_chat_per_second=2, chat_burst=1)
+    await limiter.acquire("busy")  # the busy chat's budget is spent: its next message waits 0.5 s
+    waiting = asyncio.create_task(limiter.acquire("busy"))
+    await asyncio.sleep(0.01)
+    started = time.monotonic()
+    await limiter.acquire("fresh")
+    fresh_waited = time.monotonic() - started
+    await waiting
+    busy_waited = time.monotonic() - started
+    assert fresh_waited < 0.1  # was ~0.5 s behind the busy chat when the wait held the shared lock
+    assert busy_waited >= 0.4  # the busy chat itself still waits for its budget
+
+
+async def test_the_account_budget_spaces_every_chat() -> None:
+    limiter = RateLimiter(per_second=20)
+    started = time.monotonic()
+    await asyncio.gather(*(limiter.acquire(f"chat-{i}") for i in range(11)))
+    assert time.monotonic() - started >= 0.45  # 11 sends at 20/s: the first at once, ten 50 ms apart
+
+
+async def test_one_chats_messages_keep_their_order() -> None:
+    limiter = RateLimiter(per_second=1000, per_chat_per_second=50, chat_burst=1)
+    done: list[int] = []
+
+    async def send(n: int) -> None:
+        await limiter.acquire("one")
+        done.append(n)
+
+    await asyncio.gather(*(send(n) for n in range(6)))
+    assert done == list(range(6))
