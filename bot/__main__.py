@@ -11,7 +11,7 @@ import json
 import logging
 import sys
 from collections.abc import Awaitable, Callable, Sequence
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -147,9 +147,8 @@ async def _chat(settings: Settings, args: argparse.Namespace) -> None:
 
 def _understand(_settings: Settings, args: argparse.Namespace) -> None:
     from bot import nlu
-    from bot.dispatch import utc_clock
 
-    today = args.today or utc_clock().date()
+    today = args.today or datetime.now(UTC).date()
     lines = args.text if args.text else (line.rstrip("\n") for line in sys.stdin)  # each argument: one message
     for line in lines:
         print(json.dumps(nlu.understand(line, today=today).as_dict(), ensure_ascii=False), flush=True)

@@ -24,6 +24,8 @@ from sqlalchemy import (
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
+from db.roles import STAFF_ROLES as ROLES
+
 logger = logging.getLogger(__name__)
 
 NAMING = {
@@ -286,7 +288,7 @@ class SchedulerLease(Base):
 
 # --- the organizers' side: staff accounts, their credentials, the audit log ------------------------------
 
-STAFF_ROLES = ("admin", "staff", "checkin", "viewer")
+STAFF_ROLES = ROLES  # one list of roles, in db/roles.py
 
 
 class StaffAccount(Base):

@@ -12,7 +12,7 @@ import sys
 from typing import Any
 
 from bot.config import Settings
-from db.models import STAFF_ROLES
+from db.roles import STAFF_ROLES
 
 logger = logging.getLogger(__name__)
 
