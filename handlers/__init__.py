@@ -8,15 +8,29 @@ from bot import payloads as p
 from bot.i18n import LANGUAGES
 from bot.nlu.codes import is_valid_code
 from bot.router import Router
-from handlers import guides, language, menu, profile, registration, subscriptions, trainings, unknown
+from handlers import (
+    guides,
+    language,
+    menu,
+    my_registrations,
+    profile,
+    registration,
+    registration_start,
+    registration_steps,
+    subscriptions,
+    training_detail,
+    training_filters,
+    training_lists,
+    training_search,
+    trainings,
+    unknown,
+)
 
 logger = logging.getLogger(__name__)
 
 
-def build_router() -> Router:
-    """The router with every handler of Kriya; each payload route says what its button arguments may be."""
-    router = Router()
-    # start, menu, help
+def _add_menu(router: Router) -> None:
+    """Start, menu, help."""
     router.command("start", menu.show_start)
     router.command("menu", menu.show_menu)
     router.command("help bantuan", menu.show_help)
@@ -29,19 +43,27 @@ def build_router() -> Router:
     router.intent("human", menu.show_human)
     router.payload("human", menu.show_human, p.NO_ARGS)
     router.intent("media", menu.show_media)
-    # trainings
-    router.command("pelatihan trainings", trainings.list_trainings)
-    router.payload("tl", trainings.list_trainings, p.args(trainings.list_filters, optional=1))
-    router.payload("tf", trainings.choose_filter, p.args(p.one_of("c", "p", "m"), trainings.list_filters))
-    router.payload("td", trainings.show_training, p.args(is_valid_code))
-    router.intent("training_search", trainings.search_trainings)
-    router.intent("training_detail", trainings.show_training_detail)
-    router.intent("training_code", trainings.typed_code(lambda intent: router.by_intent(intent).handler))
-    router.intent("location", trainings.show_nearest)
+
+
+def _add_trainings(router: Router) -> None:
+    """Trainings: lists, details, codes, and the follow-ups to what was just shown."""
+    router.command("pelatihan trainings", training_lists.list_trainings)
+    router.payload("tl", training_lists.list_trainings, p.args(training_filters.list_filters, optional=1))
+    router.payload("tf", training_lists.choose_filter,
+                   p.args(p.one_of("c", "p", "m"), training_filters.list_filters))
+    router.payload("td", training_detail.show_training, p.args(is_valid_code))
+    router.intent("training_search", training_search.search_trainings)
+    router.intent("training_detail", training_search.show_training_detail)
+    by_intent = lambda intent: router.by_intent(intent).handler  # noqa: E731
+    router.intent("training_code", training_search.typed_code(by_intent))
+    router.intent("location", training_lists.show_nearest)
     router.context(subscriptions.narrow_in_words)  # "khusus yg di jogja aja" right after subscribing
     router.context(trainings.follow_up)  # codes with "daftar", questions about the training in view, paging
     router.context(guides.follow_up)  # "lanjut" and questions under a certification guide keep its step
-    # certification and market tips
+
+
+def _add_guides(router: Router) -> None:
+    """Certification guides and market tips; the language."""
     router.command("sertifikasi certification", guides.show_guide)
     router.payload("cert", guides.show_guide, p.args(p.slug, p.number, optional=2))
     router.intent("certification", guides.show_guide)
@@ -52,20 +74,26 @@ def build_router() -> Router:
     router.command("bahasa language", language.change_language)
     router.payload("lang", language.change_language, p.args(p.one_of(*LANGUAGES), optional=1))
     router.intent("language", language.change_language)
-    # registration
-    router.form(registration.STATE, registration.FORM)
-    router.command("daftar register", registration.start_registration)
-    router.payload("rg", registration.start_registration, p.args(p.training_code))
-    router.payload("rgy", registration.register_after_all, p.args(p.training_code))
-    router.payload("rf", registration.form_payload, registration.FORM_BUTTONS)
-    router.intent("register", registration.start_registration)
-    router.command("saya pelatihansaya mine", registration.show_my_registrations)
-    router.payload("my", registration.show_my_registrations, p.NO_ARGS)
-    router.intent("my_registrations", registration.show_my_registrations)
-    router.payload("rc", registration.cancel_registration, p.args(p.registration_code))
-    router.payload("rcy", registration.confirm_cancel, p.args(p.registration_code))
-    router.intent("cancel_registration", registration.cancel_registration)
-    # profile and privacy
+
+
+def _add_registration(router: Router) -> None:
+    """The registration form, my registrations and cancelling."""
+    router.form(registration_steps.STATE, registration.FORM)
+    router.command("daftar register", registration_start.start_registration)
+    router.payload("rg", registration_start.start_registration, p.args(p.training_code))
+    router.payload("rgy", registration_start.register_after_all, p.args(p.training_code))
+    router.payload("rf", registration.form_payload, registration_steps.FORM_BUTTONS)
+    router.intent("register", registration_start.start_registration)
+    router.command("saya pelatihansaya mine", my_registrations.show_my_registrations)
+    router.payload("my", my_registrations.show_my_registrations, p.NO_ARGS)
+    router.intent("my_registrations", my_registrations.show_my_registrations)
+    router.payload("rc", my_registrations.cancel_registration, p.args(p.registration_code))
+    router.payload("rcy", my_registrations.confirm_cancel, p.args(p.registration_code))
+    router.intent("cancel_registration", my_registrations.cancel_registration)
+
+
+def _add_profile(router: Router) -> None:
+    """Profile and privacy."""
     router.command("profil profile", profile.show_profile)
     router.payload("prof", profile.show_profile, p.NO_ARGS)
     router.intent("profile", profile.show_profile)
@@ -76,7 +104,10 @@ def build_router() -> Router:
     router.payload("dely", profile.delete_data, p.NO_ARGS)
     router.context(profile.question_at_delete)  # "kalau dihapus pendaftaran saya gimana?"
     router.context(profile.edit_in_words)  # "ganti nama usaha jadi ...", "ubah wilayah ke denpasar"
-    # subscriptions; STOP and MULAI work from any state
+
+
+def _add_subscriptions(router: Router) -> None:
+    """Subscriptions; STOP and MULAI work from any state."""
     router.keyword("stop berhenti unsubscribe", subscriptions.stop_messages, absolute=True)
     router.keyword("mulai resume", guides.start_step_or_messages)  # under a guide, "mulai" goes on with it
     router.context(guides.resume_in_words)  # "mulai lagi dong kak"
@@ -89,7 +120,17 @@ def build_router() -> Router:
     router.intent("unsubscribe", subscriptions.unsubscribe)
     router.payload("unsuball", subscriptions.unsubscribe_all, p.NO_ARGS)
     router.payload("stop", subscriptions.stop_messages, p.NO_ARGS)
-    # last
-    router.intent("unknown", unknown.not_understood)  # a training's title the NLU did not read
+
+
+def build_router() -> Router:
+    """The router with every handler of Kriya; each payload route says what its button arguments may be."""
+    router = Router()
+    _add_menu(router)
+    _add_trainings(router)
+    _add_guides(router)
+    _add_registration(router)
+    _add_profile(router)
+    _add_subscriptions(router)
+    router.intent("unknown", unknown.not_understood)  # last: a training's title the NLU did not read
     router.fallback = menu.show_fallback
     return router

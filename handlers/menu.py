@@ -11,6 +11,7 @@ from bot.context import ConversationState, HandlerContext
 from bot.core import Button, IncomingMessage, Reply
 from bot.i18n import _
 from bot.router import options_of
+from handlers.training_detail import show_training
 
 logger = logging.getLogger(__name__)
 
@@ -52,8 +53,6 @@ def _greeting(ctx: HandlerContext) -> str:
 async def show_start(msg: IncomingMessage, ctx: HandlerContext) -> list[Reply]:
     """Welcome the person and show the main menu (a deep link opens its training)."""
     if ctx.args:
-        from handlers.trainings import show_training
-
         return await show_training(msg, ctx)
     ctx.state.clear()
     if _welcomed_lately(ctx):  # the welcome is on the screen already: greet back briefly

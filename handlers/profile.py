@@ -7,43 +7,16 @@ import re
 
 from bot.context import HandlerContext
 from bot.core import Button, IncomingMessage, Reply
-from bot.crafts import craft_name
 from bot.i18n import _
 from bot.nlu import answers, asking
-from bot.regions import region_name
 from bot.router import Route
-from handlers import form_fields
-from handlers.registration import edit_field, edit_request, start_edit
+from handlers import fields_crafts, form_fields, form_reading
+from handlers.profile_view import profile_reply
+from handlers.registration_answers import edit_field, edit_request, start_edit
 
 logger = logging.getLogger(__name__)
 
 EDITABLE = ("name", "phone", "crafts", "region", "business")
-
-
-def profile_reply(ctx: HandlerContext, heading: str | None = None) -> Reply:
-    person = ctx.person
-    lines = [heading, ""] if heading else []
-    lines += [
-        _("Profil Anda:"),
-        _("Nama: {name}").format(name=person.full_name or "-"),
-        _("Nomor HP: {phone}").format(phone=person.phone or "-"),
-        _("Kerajinan: {craft}").format(craft=", ".join(craft_name(c) for c in person.crafts or []) or "-"),
-        _("Kabupaten/kota: {region}").format(region=region_name(person.regency) or "-"),
-        _("Nama usaha: {business}").format(business=person.business_name or "-"),
-        _("Bahasa: {language}").format(language="Bahasa Indonesia" if person.language == "id" else "English"),
-        _("Pesan otomatis (pengingat, info pelatihan): {state}").format(
-            state=_("berhenti (ketik MULAI untuk menyalakan)") if person.proactive_opt_out else _("aktif")),
-    ]
-    buttons = (
-        Button(_("Ubah nama"), "pe:name"),
-        Button(_("Ubah nomor HP"), "pe:phone"),
-        Button(_("Ubah kerajinan"), "pe:crafts"),
-        Button(_("Ubah wilayah"), "pe:region"),
-        Button(_("Ubah nama usaha"), "pe:business"),
-        Button(_("Hapus data saya"), "del"),
-        Button(_("Menu"), "menu"),
-    )
-    return Reply("\n".join(lines), buttons)
 
 
 # "saya sekarang pindah ke Klungkung", "I moved to Bali": a new region said as a move.
@@ -94,8 +67,8 @@ def profile_request(msg: IncomingMessage, ctx: HandlerContext) -> tuple[str, str
     moved = _MOVED.search(text)
     if moved and _names_a_place(moved.group("place")):
         return "region", moved.group("place").strip(" .!")
-    words = set(form_fields.words_of(text))
-    if words & _CRAFT_CHANGE and (words & _PROFILE or "kerajinan" in words) and form_fields.crafts_in(text)[0]:
+    words = set(form_reading.words_of(text))
+    if words & _CRAFT_CHANGE and (words & _PROFILE or "kerajinan" in words) and fields_crafts.crafts_in(text)[0]:
         return "crafts", text
     return None
 

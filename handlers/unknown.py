@@ -5,7 +5,7 @@ from __future__ import annotations
 from bot.context import HandlerContext
 from bot.core import IncomingMessage, Reply
 from handlers.menu import show_fallback
-from handlers.trainings import by_its_title
+from handlers.training_search import by_its_title
 
 
 async def not_understood(msg: IncomingMessage, ctx: HandlerContext) -> list[Reply]:

@@ -8,7 +8,7 @@ import pytest
 
 from bot.app import App
 from bot.core import IncomingMessage
-from handlers.trainings import PAGE_SIZE
+from handlers.training_lists import PAGE_SIZE
 from tests.conftest import Chat
 
 

@@ -1,0 +1,200 @@
+"""Training list filters: in payloads, read from a message's words, and described in words."""
+
+from __future__ import annotations
+
+import calendar
+import re
+import unicodedata
+from datetime import date
+
+from bot import payloads
+from bot.context import HandlerContext
+from bot.crafts import CRAFTS, craft_name
+from bot.i18n import _, format_month, format_short_day
+from bot.nlu import asking
+from bot.regions import region_name
+from bot.services.trainings import TrainingFilter
+
+# --- filters in payloads ------------------------------------------------------------------------
+# The keys of bot/payloads.py (c craft, p province, r regency, f/t dates, o offset) and the list's own:
+# m mode (on: online or hybrid, off: offline or hybrid), g free (1), n near (a region: order by place first).
+
+LIST_KEYS: dict[str, payloads.Check] = {
+    **payloads.FILTER_KEYS, "m": payloads.one_of("on", "off"), "g": payloads.one_of("1"), "n": payloads.region,
+    "i": payloads.one_of("1"),
+}
+_MODES = {"on": "online", "off": "offline"}
+
+
+list_filters = payloads.keyed(LIST_KEYS)  # list filters as `_list_payload` writes them
+
+
+def decode(text: str) -> dict[str, str]:
+    pairs = (part.split("=", 1) for part in text.split(";") if "=" in part)
+    return {k: v for k, v in pairs if v and k in LIST_KEYS and LIST_KEYS[k](v)}
+
+
+def code_payload(route: str, code: str) -> str:
+    """'td:CODE' (the detail) or 'rg:CODE' (register)."""
+    return payloads.make(route, code)
+
+
+def _to_filter(wanted: dict[str, str]) -> TrainingFilter:
+    def day(key: str) -> date | None:
+        value = wanted.get(key)
+        try:
+            return date(int(value[:4]), int(value[4:6]), int(value[6:8])) if value else None
+        except ValueError:
+            return None
+
+    return TrainingFilter(
+        craft=wanted.get("c") if wanted.get("c") in CRAFTS else None,
+        province=wanted.get("p"),
+        regency=wanted.get("r"),
+        date_from=day("f"),
+        date_to=day("t"),
+        mode=_MODES.get(wanted.get("m") or ""),
+        free=wanted.get("g") == "1",
+        near=wanted.get("n"),
+        international=wanted.get("i") == "1",
+    )
+
+
+# --- reading a message: filters, follow-up words ------------------------------------------------
+
+_ONLINE = {"online", "onlen", "onlain", "daring", "zoom", "virtual", "webinar", "gmeet", "meet"}
+_OFFLINE = {"offline", "ofline", "oflen", "luring", "onsite", "tatap muka", "datang langsung", "in person"}
+_FREE = {"gratis", "gratisan", "free", "tanpa biaya", "ga bayar", "gak bayar", "nggak bayar", "tidak bayar",
+         "tdk bayar", "gk bayar", "cuma cuma", "no fee"}
+_ABROAD = {"foreigner", "foreigners", "foreign", "international", "internasional", "asean", "abroad", "overseas",
+           "peserta asing", "orang asing", "luar negeri", "wna", "non indonesian", "from singapore", "from malaysia",
+           "from brunei", "from thailand", "from the philippines", "from vietnam", "english"}
+_NEAR = {"terdekat", "terdeket", "paling dekat", "dekat", "deket", "nearest", "near", "nearby", "sekitar",
+         "sekitarku", "sekitar sini"}
+_NEW_SEARCH = {"pelatihan", "pelatihannya", "training", "trainings", "kursus", "workshop", "kelas", "diklat"}
+_NOT_LIST = {"register", "subscribe", "unsubscribe", "certification", "market_tips", "cancel_registration",
+             "my_registrations", "delete_data", "profile", "language", "greeting", "thanks", "human", "help"}
+_REGISTER = {"daftar", "daftarkan", "daftarin", "daptar", "dftr", "mendaftar", "ikut", "ikutan", "gabung",
+             "register", "join", "sign up", "signup", "enroll"}
+_NEXT = {"lagi", "lg", "selanjutnya", "berikutnya", "next", "lanjut", "lanjutkan", "terus", "more", "lainnya",
+         "lain", "slnjtnya", "brikutnya"}
+_BACK = {"sebelumnya", "sblmnya", "balik", "kembali", "back", "prev", "previous", "mundur"}
+_FILLER = {"yang", "yg", "ada", "halaman", "page", "dong", "kak", "ka", "mas", "mbak", "bu", "pak", "min", "deh",
+           "aja", "saja", "sih", "nih", "ya", "please", "pls", "lah", "the", "show", "lihat", "liat", "tampilkan",
+           "ke", "donk", "dunk", "lagi", "yah", "kalau", "kalo", "klo", "gimana", "bagaimana", "apa", "itu",
+           "cuma", "hanya", "only", "mau", "pengen", "pingin", "pgn", "di", "nya", "bisa", "tolong"}
+# Questions about the training in view, first match wins (the deadline before the time: "daftar sampai kapan").
+ASPECTS: tuple[tuple[str, frozenset[str]], ...] = tuple((name, frozenset(words)) for name, words in (
+    ("deadline", {"batas daftar", "batas pendaftaran", "batas akhir", "deadline", "terakhir daftar",
+                  "daftar terakhir", "ditutup kapan", "tutup kapan", "kapan ditutup", "kapan tutup",
+                  "daftarnya sampai", "daftar sampai", "pendaftarannya sampai", "pendaftaran sampai",
+                  "daftar paling lambat", "paling lambat", "last day", "registration close", "closing date"}),
+    ("pay", {"bayarnya kemana", "bayar kemana", "bayar ke mana", "bayarnya ke mana", "transfer kemana",
+             "transfer ke mana", "rekening", "norek", "no rek", "cara bayar", "cara bayarnya", "how to pay",
+             "where to pay", "where do i pay", "pembayaran", "pembayarannya", "tf kemana"}),
+    ("fee", {"biaya", "biayanya", "bayar", "bayarnya", "harga", "harganya", "htm", "tarif", "tarifnya", "ongkos",
+             "gratis", "gratiskah", "free", "berbayar", "cost", "fee", "price", "how much", "brp duit",
+             "berapa duit", "mahal", "byr", "biyaya", "biaya nya", "dipungut"}),
+    ("certificate", {"sertifikat", "sertifikatnya", "sertif", "serti", "certificate", "piagam", "e-sertifikat",
+                     "esertifikat", "sertipikat"}),
+    ("contact", {"cp", "kontak", "kontaknya", "contact", "panitia", "panitianya", "narahubung", "hubungi",
+                 "telp", "telepon", "nomor wa", "no wa", "nomor hp", "no hp", "penyelenggara", "penyelenggaranya",
+                 "organizer", "person in charge", "contact person", "nomer panitia", "call"}),
+    ("seats", {"kursi", "kursinya", "kuota", "kuotanya", "sisa", "slot", "slotnya", "penuh", "seat", "seats",
+               "quota", "masih bisa", "masih ada tempat", "full", "tempat kosong", "masih buka"}),
+    ("place", {"lokasi", "lokasinya", "alamat", "alamatnya", "tempat", "tempatnya", "dimana", "di mana", "where",
+               "venue", "location", "address", "gedung", "maps", "map", "lokasi nya", "tmpt", "lokasi?"}),
+    ("time", {"jam", "jamnya", "pukul", "kapan", "mulai", "mulainya", "selesai", "selesainya", "sampai tgl",
+              "sampai tanggal", "smp tgl", "tanggal", "tanggalnya", "tgl", "tglnya", "hari apa", "berapa hari",
+              "durasi", "when", "what time", "time", "start", "starts", "end", "jadwal", "jadwalnya", "brp hari",
+              "sampai jam", "lama"}),
+))
+
+
+def words_of(text: str) -> str:
+    """Lower-case words with spaces, letters repeated for emphasis cut ("gratisss" -> "gratis")."""
+    text = unicodedata.normalize("NFKC", text).casefold()
+    text = re.sub(r"(\w)\1{2,}", r"\1", text)
+    return " ".join(re.findall(r"[\w-]+", text))
+
+
+def _has(words: str, table: set[str] | frozenset[str]) -> bool:
+    padded = f" {words} "
+    return any(f" {w} " in padded for w in table)
+
+
+def _aspect(words: str) -> str | None:
+    for name, table in ASPECTS:
+        if _has(words, table):
+            return name
+    return asking.aspect_asked(words)  # regional words: "biayane pinten?", "sabaraha biayana"
+
+
+def read_wanted(text: str, ctx: HandlerContext) -> dict[str, str]:
+    """The list filters a message asks for: the understood slots and our own words (online, gratis, terdekat)."""
+    u = ctx.understanding
+    wanted: dict[str, str] = {}
+    if u is not None:
+        wanted = {k: v for k, v in {"c": u.craft, "p": u.province, "r": u.regency}.items() if v}
+        if u.date_from:
+            wanted["f"] = u.date_from.strftime("%Y%m%d")
+        if u.date_to:
+            wanted["t"] = u.date_to.strftime("%Y%m%d")
+    words = words_of(text)
+    if _has(words, _ONLINE):
+        wanted["m"] = "on"
+    elif _has(words, _OFFLINE):
+        wanted["m"] = "off"
+    if _has(words, _FREE):
+        wanted["g"] = "1"
+    if _has(words, _ABROAD):
+        wanted["i"] = "1"
+    if _has(words, _NEAR):
+        wanted["n"] = wanted.pop("r", "") or wanted.pop("p", "")
+    return wanted
+
+
+def _merge(old: dict[str, str], new: dict[str, str], ctx: HandlerContext) -> dict[str, str]:
+    """The last list's filters refined by a follow-up ("di jogja deh" keeps the month and the craft)."""
+    merged = {k: v for k, v in old.items() if k != "o"}
+    groups = (("c",), ("p", "r", "n"), ("f", "t"), ("m",), ("g",), ("i",))
+    for group in groups:
+        if any(k in new for k in group):
+            for k in group:
+                merged.pop(k, None)
+            merged.update({k: new[k] for k in group if k in new})
+    if "n" in new and not new["n"]:  # "yang terdekat": from the place of the list, else the person's own
+        origin = old.get("r") or old.get("p") or old.get("n") or ctx.person.regency or ctx.person.province
+        merged["n"] = origin or ""
+    return {k: v for k, v in merged.items() if v}
+
+
+def _describe(wanted: TrainingFilter) -> str:
+    parts = []
+    if wanted.craft:
+        parts.append(craft_name(wanted.craft))
+    place = region_name(wanted.regency or wanted.province)
+    if place:
+        parts.append(place)
+    start, end = wanted.date_from, wanted.date_to
+    if start and end and start.day == 1 and (start.year, start.month) == (end.year, end.month) and end.day == (
+        calendar.monthrange(end.year, end.month)[1]
+    ):
+        parts.append(format_month(start))
+    elif start and end:
+        parts.append(f"{format_short_day(start)} – {format_short_day(end)} {end.year}")
+    elif start:
+        parts.append(_("mulai {day}").format(day=format_short_day(start)))
+    elif end:
+        parts.append(_("sampai {day}").format(day=format_short_day(end)))
+    if wanted.mode == "online":
+        parts.append(_("daring"))
+    elif wanted.mode == "offline":
+        parts.append(_("tatap muka"))
+    if wanted.free:
+        parts.append(_("gratis"))
+    if wanted.international:
+        parts.append(_("terbuka untuk peserta luar negeri"))
+    if wanted.near and region_name(wanted.near):
+        parts.append(_("terdekat dari {place}").format(place=region_name(wanted.near)))
+    return " · ".join(parts)
