@@ -147,8 +147,9 @@ _SKIP = frozenset({"lewati", "lewat", "skip", "-", "tidak ada", "tdk ada", "ga a
 # the name of what is missing ("nggak punya usaha", "no business name", "teu aya", "ora ono", "mboten wonten").
 _NONE_NEGATION = frozenset({"tidak", "belum", "henteu", "teu", "acan", "mboten", "boten", "ora", "ra", "dereng",
                             "durung", "no", "not", "none", "dont", "do", "i", "we", "have", "has", "any", "yet",
-                            "nope", "gada"})
+                            "nope", "gada", "ten", "tan", "nenten", "hana", "indak", "ndak", "nggak"})
 _NONE_EXISTS = frozenset({"ada", "aya", "wonten", "ono", "onok", "enten", "punya", "gaduh", "kagungan", "duwe",
+                          "wenten", "ado", "punyo", "ngelah",
                           "have", "has", "any", "yet", "nothing", "none"})
 _NONE_WHAT = frozenset({"nama", "usaha", "toko", "brand", "merek", "merk", "bisnis", "umkm", "business", "shop",
                         "name", "a", "one", "saya", "sy", "aku", "kami", "my", "nya", "usahanya", "tokonya", "juga",

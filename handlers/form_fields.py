@@ -59,10 +59,19 @@ _CHANGE_GLUE = frozenset("""nya saya sy aku my yang yg jadi menjadi to harusnya 
 please the is kak ka min bu pak mas mbak dong ya itu ini benar bener sebenarnya mohon""".split())
 
 
-def change_request(text: str) -> tuple[str, str] | None:
-    """('phone', rest) for "nomornya salah", "ganti nama jadi Sri"; the rest may carry the new value."""
+# At the confirmation, where every field is on screen, a field named with its value is a change too:
+# "kerajinannya batik aja deh", "wait, the name should be Nurul Aisyah Ahmad".
+_LOOSE_CUES = frozenset("""harusnya seharusnya mestinya should sebenarnya aja saja cuma hanya just only wait eh bukan
+not""".split())
+_OPENING = re.compile(r"(?i)^\W*(?:bukan|eh|wait|sorry|maaf|oh)\b\W*")  # "bukan, nama saya Sri" -> "nama saya Sri"
+
+
+def change_request(text: str, loose: bool = False) -> tuple[str, str] | None:
+    """('phone', rest) for "nomornya salah", "ganti nama jadi Sri"; the rest may carry the new value. `loose`
+    (the confirmation) also takes the words of `_LOOSE_CUES` as a cue."""
     words = words_of(text)
-    if not words or not any(w in _CHANGE_CUES for w in words):
+    cues = _CHANGE_CUES | _LOOSE_CUES if loose else _CHANGE_CUES
+    if not words or not any(w in cues for w in words):
         return None
     named: str | None = None
     for w in words:
@@ -76,8 +85,34 @@ def change_request(text: str) -> tuple[str, str] | None:
         named = "business"
     # The new value, when given in the same message: the raw text after the last cue or field word.
     raw = text.strip()
-    cut = re.split(r"(?i)\b(?:jadi|menjadi|harusnya|seharusnya|yang\s+benar|yg\s+benar|to|is|ke)\b", raw, maxsplit=1)
+    cut = re.split(r"(?i)\b(?:jadi|menjadi|harusnya|seharusnya|yang\s+benar|yg\s+benar|should\s+be|must\s+be|to|is|ke)\b",
+                   raw, maxsplit=1)
     rest = cut[1].strip(" :,-") if len(cut) > 1 else ""
     if not rest and named == "phone":
         rest = number_in(raw) or ""
+    if not rest and named == "crafts":
+        rest = raw  # "kerajinannya batik aja deh": the crafts named are the new ones
+    if not rest and loose and named == "name" and _OPENING.match(raw):
+        rest = _OPENING.sub("", raw)  # read by the name's own framing ("nama saya …")
     return named, rest
+
+
+# Under the profile: a field and its new value ("kerajinan saya sekarang kayu sama bambu", "nomor hp saya
+# 0857-1122-3344", "wilayah saya jepara", "nama usahanya hapus aja").
+_FIELD_IS = re.compile(r"(?i)^\s*(?P<field>(?:nama\s+)?\w+?)(?:nya)?(?:\s+(?:hp|wa|saya|sy|ku|aku|my))*"
+                       r"(?:\s+(?:sekarang|skrg|skrng|now))?(?:\s+(?:jadi|namanya|adalah|is|:))?\s+(?P<value>\S.*)$")
+_CLEARING = frozenset({"hapus", "hapuskan", "kosongkan", "dihapus", "aja", "saja", "deh", "dong", "remove", "delete"})
+
+
+def field_and_value(text: str) -> tuple[str, str] | None:
+    """A profile field and its new value said plainly, for where the profile is what is being talked about."""
+    found = _FIELD_IS.match(text)
+    if not found:
+        return None
+    head = found.group("field").casefold().split()
+    value = found.group("value").strip(" .!")
+    named = "business" if {"usaha", "toko"} & set(head) else next(
+        (f.name for f in FIELDS if head[-1] in f.words), None)
+    if named == "business" and set(words_of(value)) <= _CLEARING:
+        value = "lewati"  # "nama usahanya hapus aja": no business name any more
+    return (named, value) if named else None

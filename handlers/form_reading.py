@@ -77,3 +77,7 @@ class Field:
 
 def cancel_button() -> Button:
     return Button(_("Batal"), "rf:cancel")
+
+
+# Words by which a message is about the person themself ("kerajinan saya", "my profile"), not about a list.
+ONESELF = frozenset({"saya", "sy", "aku", "ku", "gue", "gw", "my", "profil", "profile", "profilku", "kami"})

@@ -179,6 +179,8 @@ async def answer_about_guide(msg: IncomingMessage, ctx: HandlerContext) -> list[
     topic, step, guide = found
     if ctx.args and ctx.args[0] == "cost":
         line = _("Biaya: {cost} (per {day})").format(cost=guide["cost"], day=format_as_of(guide.get("cost_as_of")))
+    elif ctx.args and ctx.args[0] == "documents":
+        line = "\n".join([_("Yang perlu disiapkan:"), *(f"• {d}" for d in guide["documents"])])
     else:
         line = _("Lama proses: {duration}").format(duration=guide.get("duration") or "-")
     buttons = []
@@ -203,6 +205,9 @@ def follow_up(msg: IncomingMessage, ctx: HandlerContext) -> Route | None:
         return None
     if asking.asks_duration(msg.text or ""):
         return Route(answer_about_guide, ["duration"])
-    if asking.aspect_asked(msg.text or "") == "fee":
+    aspect = asking.aspect_asked(msg.text or "")
+    if aspect == "fee":
         return Route(answer_about_guide, ["cost"])
+    if aspect == "requirements" and guide.get("documents"):
+        return Route(answer_about_guide, ["documents"])  # "syaratnya apa aja": the documents to prepare
     return None

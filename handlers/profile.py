@@ -28,16 +28,12 @@ _PROFILE = frozenset({"profil", "profile", "profilku", "kerajinanku"})
 
 
 # "kerajinan saya sekarang kayu sama bambu", "usaha saya sekarang namanya Batik Sekar": a field and its new value.
-_NOW_IS = re.compile(r"(?i)^\s*(?P<field>\w+)(?:\s+(?:saya|sy|ku|aku|my))?\s+(?:sekarang|skrg|skrng|now)"
-                     r"(?:\s+(?:jadi|namanya|adalah|is))?\s+(?P<value>\S.*)$")
-
-
-def _now_is(text: str) -> tuple[str, str] | None:
-    found = _NOW_IS.match(text)
-    if not found:
-        return None
-    named = next((f.name for f in form_fields.FIELDS if found.group("field").casefold() in f.words), None)
-    return (named, found.group("value").strip(" .!")) if named else None
+def _refines_the_list(msg: IncomingMessage, ctx: HandlerContext, field: str) -> bool:
+    """Under a list of trainings "ganti ke kerajinan perak" changes the list, not one's profile (that takes a
+    "saya" or "profil")."""
+    focus = ctx.state.memory.get("focus")
+    return (field in ("crafts", "region") and focus == "list"
+            and not set(form_fields.words_of(msg.text or "")) & form_reading.ONESELF)
 
 
 def _profile_in_view(ctx: HandlerContext) -> bool:
@@ -58,10 +54,10 @@ def profile_request(msg: IncomingMessage, ctx: HandlerContext) -> tuple[str, str
     under the profile also "nama saya salah, harusnya …" and "kerajinan saya sekarang kayu sama bambu"."""
     wanted = edit_request(msg)
     if wanted is not None and wanted[0] in EDITABLE:
-        return wanted
+        return None if _refines_the_list(msg, ctx, wanted[0]) else wanted
     text = msg.text or "" if msg.payload is None else ""
     if _profile_in_view(ctx):
-        wanted = form_fields.change_request(text) or _now_is(text)
+        wanted = form_fields.change_request(text) or form_fields.field_and_value(text)
         if wanted is not None and wanted[0] in EDITABLE:
             return wanted
     moved = _MOVED.search(text)

@@ -10,7 +10,7 @@ from bot.nlu import answers
 from bot.router import Form
 from handlers import form_fields, form_questions
 from handlers.form_fields import BY_NAME, FIELDS
-from handlers.registration_answers import _carried_over, _change, _edit_request, _take, edit_field
+from handlers.registration_answers import QUEUED, _carried_over, _change, _edit_request, _take, edit_field
 from handlers.registration_start import _cancel_form, _finish
 from handlers.registration_steps import (
     CHOICE,
@@ -32,11 +32,12 @@ _FORM_VERBS = frozenset({"daftar", "daftarkan", "daftarin", "register", "join", 
                          "kirimin", "send", "submit", "proceed"})
 
 
-def form_answer(text: str, bare_verb: bool = True) -> str | None:
-    """The yes/no/… of an answer to the consent or confirmation question, None when it carries another verb."""
+def form_answer(text: str, bare_verb: bool = True, remark_after_no: bool = False) -> str | None:
+    """The yes/no/… of an answer to the consent or confirmation question, None when it carries another verb; a
+    no followed by a remark counts only where `remark_after_no` (the consent: nothing is lost by a no there)."""
     if any(w in answers.CONFIRMING and w not in _FORM_VERBS for w in answers.words(text)):
         return None
-    return answers.meaning(text, bare_verb=bare_verb)
+    return answers.meaning(text, bare_verb=bare_verb, remark_after_no=remark_after_no)
 
 
 def looks_like_answer(msg: IncomingMessage, ctx: HandlerContext) -> bool:
@@ -49,9 +50,9 @@ def looks_like_answer(msg: IncomingMessage, ctx: HandlerContext) -> bool:
     if ctx.state.data.get("mode") == "edit" and _edit_request(msg.text or ""):
         return True  # another field named while editing one: that one is edited instead
     if field in ("consent", "confirm"):
-        if field == "confirm" and form_fields.change_request(msg.text or ""):
+        if field == "confirm" and form_fields.change_request(msg.text or "", loose=True):
             return True
-        if form_answer(msg.text or "", bare_verb=field == "confirm") is not None:
+        if form_answer(msg.text or "", bare_verb=field == "confirm", remark_after_no=field == "consent") is not None:
             return True
     elif BY_NAME[field].looks_like(msg, ctx):
         return True
@@ -79,7 +80,7 @@ async def answer_form(msg: IncomingMessage, ctx: HandlerContext) -> list[Reply]:
     if ctx.args and ctx.args[0] == "change" and payload_value in BY_NAME:
         return _change(ctx, payload_value)
     typed = msg.payload is None and not ctx.args
-    if field == "confirm" and typed and (wanted := form_fields.change_request(text)):
+    if field == "confirm" and typed and (wanted := form_fields.change_request(text, loose=True)):
         return _change(ctx, *wanted, msg=msg)
     if data.get("mode") == "edit" and typed and (wanted := _edit_request(text)):
         return await edit_field(ctx, *wanted, msg=msg)  # "ubah wilayah ke denpasar" while editing another field
@@ -91,7 +92,7 @@ async def answer_form(msg: IncomingMessage, ctx: HandlerContext) -> list[Reply]:
     problem: str | None = None
     if field == "consent":
         # Agreeing takes an answer word: "register" alone (the button before) is asked again.
-        choice = payload_value or CHOICE.get(form_answer(text, bare_verb=False) or "")
+        choice = payload_value or CHOICE.get(form_answer(text, bare_verb=False, remark_after_no=True) or "")
         if choice == "no":
             code = data.get("training")
             ctx.state.clear()
@@ -103,7 +104,11 @@ async def answer_form(msg: IncomingMessage, ctx: HandlerContext) -> list[Reply]:
             data["consent"] = True
             pending = data.pop("pending", None)
             if data.get("mode") == "edit" and pending:
-                return await edit_field(ctx, data["field"], pending, msg=msg)
+                return await edit_field(ctx, data["field"], pending, msg=msg, queued=data.get(QUEUED))
+        elif data.get("mode") == "edit" and (also := form_fields.field_and_value(text) or _edit_request(text)):
+            data[QUEUED] = [*data.get(QUEUED, []), list(also)]  # a new list: the stored state sees the change
+            reask, buttons = _reask(ctx, "consent")
+            return [Reply(_("Baik, itu juga disimpan setelah Anda setuju.") + " " + reask, buttons)]
         else:
             reask, buttons = _reask(ctx, "consent")
             return [Reply(_("Mohon jawab Setuju atau Tidak setuju.") + " " + reask, buttons)]

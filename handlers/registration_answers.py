@@ -58,7 +58,7 @@ async def _take(ctx: HandlerContext, field: str, msg: IncomingMessage) -> list[R
     if reading.stay:
         return [_ask(ctx, field)]
     if data.get("mode") == "edit":
-        return await _save_edit(ctx, field)
+        return await _save_edit(ctx, msg)
     if data.pop("changing", None):
         return [_ask(ctx, "confirm")]
     return [_ask(ctx, _next_field(ctx))]
@@ -82,11 +82,13 @@ def _phone_corrected(ctx: HandlerContext, field: str, msg: IncomingMessage) -> l
 def _change(ctx: HandlerContext, field: str, rest: str = "", msg: IncomingMessage | None = None) -> list[Reply]:
     """Change one field from the confirmation ("Ubah nomor", "nomornya salah"), then back to the summary."""
     if rest and msg is not None:
+        ctx.state.data["changing"] = field  # what is typed replaces the value ("just batik": batik only)
         reading = BY_NAME[field].read(replace(msg, text=rest), ctx)
         if reading.value is not None and not reading.stay:
             ctx.state.data[field] = reading.value
             if field == "region":
                 ctx.state.data["province"] = reading.value.split(".")[0]
+            ctx.state.data.pop("changing", None)
             return [_ask(ctx, "confirm")]
     ctx.state.data["changing"] = field
     return [_ask(ctx, field)]
@@ -126,12 +128,14 @@ _EDIT_VERBS = frozenset({"ganti", "ubah", "edit", "change", "update", "koreksi",
                          "benerin", "betulkan", "ubahkan", "gantikan"})
 
 
-async def edit_field(ctx: HandlerContext, field: str, value: str = "",
-                     msg: IncomingMessage | None = None) -> list[Reply]:
+async def edit_field(ctx: HandlerContext, field: str, value: str = "", msg: IncomingMessage | None = None,
+                     queued: list[list[str]] | None = None) -> list[Reply]:
     """Edit one profile field; with its new value given ("ganti nama usaha jadi ...") it is saved at once (after
     the consent question for someone who has not agreed yet), else asked for."""
     agreed = bool(ctx.state.data.get("consent")) or ctx.person.consent_at is not None
     ctx.state.enter(STATE, mode="edit", field=field, **({"consent": True} if agreed else {}))
+    if queued:
+        ctx.state.data[QUEUED] = queued
     if not agreed:
         if value:
             ctx.state.data["pending"] = value
@@ -146,9 +150,18 @@ def edit_request(msg: IncomingMessage) -> tuple[str, str] | None:
     return _edit_request(msg.text or "") if msg.payload is None else None
 
 
-async def _save_edit(ctx: HandlerContext, field: str) -> list[Reply]:
+QUEUED = "queued"  # form data: more profile changes said while the consent was asked, saved after it
+
+
+async def _save_edit(ctx: HandlerContext, msg: IncomingMessage) -> list[Reply]:
     if ctx.person.consent_at is None:
         await ctx.services.privacy.give_consent(ctx.person)
     _apply(ctx)
+    queued = list(ctx.state.data.get(QUEUED) or [])
     ctx.state.clear()
+    for at, (field, value) in enumerate(queued):  # the changes said at the consent question, one by one
+        replies = await edit_field(ctx, field, value, msg=msg)
+        if ctx.state.name:  # that one needs an answer first ("Kota atau Kabupaten?"): the rest wait for it
+            ctx.state.data[QUEUED] = queued[at + 1:]
+            return replies
     return [profile_reply(ctx, _("Tersimpan."))]

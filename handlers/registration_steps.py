@@ -117,6 +117,8 @@ def _reask(ctx: HandlerContext, field: str) -> tuple[str, tuple[Button, ...]]:
     """The question in one line (after an interruption), with its buttons."""
     _text, buttons = _question(ctx, field)
     if field == "consent":
+        if ctx.state.data.get("mode") == "edit":
+            return _("Apakah Anda setuju data profil Anda disimpan?"), buttons
         return _("Apakah Anda setuju data Anda disimpan untuk pendaftaran ini?"), buttons
     if field == "confirm":
         title = (ctx.state.data.get("training_view") or {}).get("title", "")

@@ -13,6 +13,7 @@ from bot.crafts import CRAFTS, craft_name
 from bot.i18n import _
 from bot.regions import region_name
 from bot.router import Route
+from handlers.fields_crafts import crafts_in
 
 logger = logging.getLogger(__name__)
 
@@ -39,10 +40,12 @@ _ABOUT_SUBSCRIPTIONS = frozenset({"langganan", "berlangganan", "subscription", "
 IN_VIEW = "subscription"  # memory: the id of the subscription just made or shown, for "yg di jogja aja"
 # Words that narrow or widen the subscription in view ("khusus yg di jogja aja", "batik juga"), and words that make
 # the message a search of trainings instead ("pelatihan batik di jogja ada?").
-_NARROWING = frozenset({"khusus", "aja", "saja", "hanya", "cuma", "only", "just", "ganti", "ubah", "jadi", "yg", "yang"})
+_NARROWING = frozenset({"khusus", "aja", "saja", "hanya", "cuma", "only", "just", "ganti", "ubah", "jadi", "yg", "yang",
+                        "daerah", "wilayah", "region", "area", "provinsi", "kabupaten", "kota"})
 _ALSO = frozenset({"juga", "jg", "tambah", "tambahkan", "tambahin", "tambahi", "add", "also", "too", "sama"})
 _DROPPING = frozenset({"hapus", "hapuskan", "hapusin", "buang", "remove", "delete", "hentikan", "stop", "berhenti",
                        "batal", "batalkan", "tidak", "jangan", "usah", "no", "not", "dont", "unsubscribe", "keluar"})
+_SUBSCRIBING = frozenset({"langganan", "berlangganan", "subscribe", "subscription", "ikuti", "follow"})
 _SEARCHING = frozenset({"pelatihan", "kursus", "kelas", "training", "course", "class", "workshop", "ada", "jadwal",
                         "kapan", "when", "any"})
 
@@ -59,8 +62,8 @@ def narrow_in_words(msg: IncomingMessage, ctx: HandlerContext) -> Route | None:
     words = set(_words(ctx))
     if words & _DROPPING:
         return Route(unsubscribe)  # "hapus yg tenun", "yg batik di jogja ga usah deh"
-    if not words & (_NARROWING | _ALSO) or words & _SEARCHING:
-        return None
+    if not words & (_NARROWING | _ALSO) or words & (_SEARCHING | _SUBSCRIBING):
+        return None  # "langganan tenun" is one more subscription, asked for as such
     return Route(narrow)
 
 
@@ -72,8 +75,14 @@ async def narrow(msg: IncomingMessage, ctx: HandlerContext) -> list[Reply]:
     in_view = next((s for s in found if s.id == ctx.state.memory.get(IN_VIEW)), found[0] if len(found) == 1 else None)
     if in_view is None:
         return await _follow(ctx, craft, region)
+    also = bool(set(_words(ctx)) & _ALSO)
+    named = crafts_in(msg.text or "")[0] if also else []
+    if len(named) > 1:  # "tambahin ikat juga deh, sama anyaman": one more subscription for each craft
+        for more in named[:-1]:
+            await ctx.services.subscriptions.add(ctx.person.id, more, region or in_view.region)
+        craft = named[-1]
     craft, region = craft or in_view.craft, region or in_view.region
-    if not set(_words(ctx)) & _ALSO and (craft, region) != (in_view.craft, in_view.region):
+    if not also and (craft, region) != (in_view.craft, in_view.region):
         await ctx.services.subscriptions.remove(ctx.person.id, in_view.id)
     return await _follow(ctx, craft, region)
 

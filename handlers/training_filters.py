@@ -68,7 +68,9 @@ _FREE = {"gratis", "gratisan", "free", "tanpa biaya", "ga bayar", "gak bayar", "
          "tdk bayar", "gk bayar", "cuma cuma", "no fee"}
 _ABROAD = {"foreigner", "foreigners", "foreign", "international", "internasional", "asean", "abroad", "overseas",
            "peserta asing", "orang asing", "luar negeri", "wna", "non indonesian", "from singapore", "from malaysia",
-           "from brunei", "from thailand", "from the philippines", "from vietnam", "english"}
+           "from brunei", "from thailand", "from the philippines", "from vietnam", "english", "malaysia", "singapore",
+           "singapura", "brunei", "thailand", "philippines", "vietnam", "myanmar", "cambodia", "laos", "timor leste",
+           "foreign participants", "peserta luar negeri"}
 _NEAR = {"terdekat", "terdeket", "paling dekat", "dekat", "deket", "nearest", "near", "nearby", "sekitar",
          "sekitarku", "sekitar sini"}
 _NEW_SEARCH = {"pelatihan", "pelatihannya", "training", "trainings", "kursus", "workshop", "kelas", "diklat"}
@@ -100,6 +102,9 @@ ASPECTS: tuple[tuple[str, frozenset[str]], ...] = tuple((name, frozenset(words))
     ("contact", {"cp", "kontak", "kontaknya", "contact", "panitia", "panitianya", "narahubung", "hubungi",
                  "telp", "telepon", "nomor wa", "no wa", "nomor hp", "no hp", "penyelenggara", "penyelenggaranya",
                  "organizer", "person in charge", "contact person", "nomer panitia", "call"}),
+    ("requirements", {"syarat", "syaratnya", "persyaratan", "persyaratannya", "requirement", "requirements",
+                      "what do i need", "need to bring", "bawa apa", "perlu bawa", "yang dibawa", "ketentuan",
+                      "ketentuannya", "kriteria", "kriterianya", "syarate"}),
     ("seats", {"kursi", "kursinya", "kuota", "kuotanya", "sisa", "slot", "slotnya", "penuh", "seat", "seats",
                "quota", "masih bisa", "masih ada tempat", "full", "tempat kosong", "masih buka"}),
     ("place", {"lokasi", "lokasinya", "alamat", "alamatnya", "tempat", "tempatnya", "dimana", "di mana", "where",
@@ -127,6 +132,8 @@ def _aspect(words: str) -> str | None:
     for name, table in ASPECTS:
         if _has(words, table):
             return name
+    if _has(words, _ONLINE | _OFFLINE | _FREE):
+        return None  # "kalo yg online ada?": a list filter, not a question about the training in view
     return asking.aspect_asked(words)  # regional words: "biayane pinten?", "sabaraha biayana"
 
 

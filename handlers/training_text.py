@@ -156,7 +156,15 @@ def _aspect_line(aspect: str, t: TrainingView, ctx: HandlerContext) -> str:
         line = _("Kontak penyelenggara {title} ({organizer}): {contact}.").format(
             title=t.title, organizer=t.organizer, contact=t.contact)
         return line + (f" {t.organizer_website}" if t.organizer_website else "")
-    # seats
+    if aspect == "requirements":
+        if t.requirements:
+            return _("Syarat {title}: {requirements}").format(title=t.title, requirements=t.requirements)
+        return _("Tidak ada syarat khusus yang tercantum untuk {title}. Tanyakan ke penyelenggara: {contact}.").format(
+            title=t.title, contact=t.contact)
+    return _seats_line(t, ctx)
+
+
+def _seats_line(t: TrainingView, ctx: HandlerContext) -> str:
     if t.status == "cancelled":
         return _("{title} dibatalkan.").format(title=t.title)
     if not t.registration_open(ctx.now):

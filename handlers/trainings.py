@@ -8,6 +8,7 @@ from bot.core import Button, IncomingMessage, Reply
 from bot.i18n import _
 from bot.nlu.codes import code_candidates, find_registration_code
 from bot.router import Route
+from handlers.form_reading import ONESELF
 from handlers.my_registrations import cancel_registration
 from handlers.training_detail import show_training
 from handlers.training_filters import (
@@ -98,6 +99,8 @@ def follow_up(msg: IncomingMessage, ctx: HandlerContext) -> Route | None:
         return Route(about_registration, [registration])
     if ctx.state.memory.get("focus") == "guide":
         return None  # under a certification guide: its own follow-ups (handlers/guides.py)
+    if any(o[1].startswith("pe:") for o in ctx.state.memory.get("options") or []):
+        return None  # under the profile "nomor hp saya …" is about the person (handlers/profile.py)
     candidates = code_candidates(text)
     slots = bool(u.craft or u.province or u.regency or u.date_from or u.date_to)
     short = len(words.split()) <= 8
@@ -132,6 +135,8 @@ def follow_up(msg: IncomingMessage, ctx: HandlerContext) -> Route | None:
                 return Route(show_training, [code])
     wanted = read_wanted(text, ctx)
     other_request = u.intent in _NOT_LIST and (u.confidence >= 0.6 or u.intent == "register")
+    if u.intent == "profile" and list_in_view and not set(words.split()) & ONESELF:
+        other_request = False  # "ganti ke kerajinan perak" under a list: the list, not one's profile
     if (wanted and short and not _has(words, _NEW_SEARCH) and not other_request and u.topic is None
             and not _has(words, _REGISTER)):
         return Route(refine_list, [";".join(f"{k}={v}" for k, v in wanted.items())])

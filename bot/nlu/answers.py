@@ -147,10 +147,10 @@ def meaning(text: str, *, bare_verb: bool = True, remark_after_no: bool = True) 
     takes an answer word ("setuju", "ya daftar"). With `remark_after_no` False a no must be the whole reply (where a
     no would throw answers away: "bukan, nama saya Sri" at a registration's last step is a correction)."""
     typed = words(text)
-    if remark_after_no and typed and refuses_first(typed):
-        return "no"  # "ga mau ah, ngapain data saya disimpen", "no keep it": a no, then a remark
-    if not typed or len(typed) > MAX_WORDS:
+    if not typed:
         return None
+    if len(typed) > MAX_WORDS:
+        return "no" if remark_after_no and refuses_first(typed) else None
     if typed[0] in INTERJECTIONS and any(_known(w) in CONFIRMING | ABORTING for w in typed[1:]):
         typed = typed[1:]  # "oh gitu, ya udah hapus aja"; but "oh gitu ya" ("I see") is no yes
     spelled = [_known(word) or word for word in typed]
@@ -161,6 +161,8 @@ def meaning(text: str, *, bare_verb: bool = True, remark_after_no: bool = True) 
         return "yes"  # "sure, go ahead", "yes please do"
     if spelled[0] in YES_PHRASES and all(w in CONFIRMING or w in COURTESY for w in spelled[1:]):
         return "yes"  # "gpp hapus aja", "gapapa daftar"
+    if remark_after_no and refuses_first(typed):
+        return "no"  # "ga mau ah, ngapain data saya disimpen", "no keep it": a no, then a remark
     if any(_known(word) is None for word in typed):
         return None
     core = [word for word in spelled if word not in COURTESY]

@@ -21,6 +21,7 @@ from bot.nlu.vocab import Corrector, countries, crafts, find_topic
 logger = logging.getLogger(__name__)
 
 THRESHOLD = 0.4  # below this probability the intent is 'unknown'
+GREETING_WORDS = 3  # a greeting longer than this that names a craft is a question after a greeting
 MODEL_FILE = "intent_model.npz"  # the trained model, rebuilt by `python -m bot.nlu`
 _MARKERS = {"certification": "xsertifikasi", "market_tips": "xpasar"}  # topic family -> its model marker
 _TRAINING_TODAY = dt.date(2026, 1, 15)  # any fixed day: dates become placeholders before the model sees them
@@ -180,6 +181,8 @@ def understand(text: str, today: dt.date | None = None) -> Understanding:
             intent = "unknown"
     else:
         intent, confidence = decided
+    if intent == "greeting" and reading.craft and len(reading.tokens) > GREETING_WORDS:
+        intent = "training_search"  # "om swastiastu, wenten pelatihan ukir kayu ring gianyar?": the question
     topic = reading.topics.get(intent)  # only certification and market_tips have topics
     if intent == "market_tips" and topic is None and reading.abroad:
         topic = "export"  # "cara dapat buyer dari eropa"
