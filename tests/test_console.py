@@ -38,6 +38,12 @@ def test_chat_reads_one_message_per_line_and_numbers_options(seeded: Path) -> No
     assert "Pelatihan mendatang" in done.stdout  # "1" chose the first option
 
 
+def test_keluar_ends_a_piped_chat_as_in_a_terminal(seeded: Path) -> None:
+    done = kriya(seeded, "chat", "--user", "081235", stdin="halo\nkeluar\nBTK-YK-01\n")
+    assert done.returncode == 0, done.stderr
+    assert "Halo" in done.stdout and "BTK-YK-01" not in done.stdout  # nothing after "keluar" was sent
+
+
 def test_chat_json_lines_and_state_carried_between_runs(seeded: Path) -> None:
     first = kriya(seeded, "chat", "--user", "0877", "--json", stdin="/pelatihan\n")
     replies = [json.loads(line) for line in first.stdout.splitlines()]

@@ -17,6 +17,8 @@ from bot.i18n import _, normalize_language, use_language
 
 logger = logging.getLogger(__name__)
 
+LEAVE_WORDS = ("keluar", "exit", "quit")  # typed alone, they end the chat (piped or in a terminal)
+
 
 def render_text(reply: Reply) -> str:
     """A reply as plain text, its options numbered (type the number or the title to choose)."""
@@ -66,8 +68,10 @@ class Console:
         self.out.flush()
 
     async def run_lines(self, source: TextIO) -> None:
-        """One message per line (stdin not a terminal); empty lines are skipped."""
+        """One message per line (stdin not a terminal); empty lines are skipped, a leave word ends it."""
         for line in source:
+            if line.strip().casefold() in LEAVE_WORDS:
+                return
             if line.strip():
                 await self.send(line.rstrip("\n"))
 
@@ -82,7 +86,7 @@ class Console:
                 print(file=self.out)
                 self.goodbye()
                 return
-            if line.strip().casefold() in ("keluar", "exit", "quit"):
+            if line.strip().casefold() in LEAVE_WORDS:
                 self.goodbye()
                 return
             if line.strip():
