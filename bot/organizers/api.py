@@ -22,6 +22,7 @@ from starlette.routing import BaseRoute, Route
 from bot.nlu.codes import normalize_code
 from bot.organizers import accounts, audit, queries, trainings
 from bot.organizers.accounts import Staff
+from bot.organizers.openapi import openapi_document
 from bot.organizers.scope import scoped
 from bot.organizers.trainings import import_columns, local_iso
 from bot.organizers.web import Side
@@ -248,102 +249,3 @@ def routes(side: Side) -> list[BaseRoute]:
               methods=["GET"]),
         Route("/api/v1/trainings/{code}/checkins", api.endpoint("checkin", api.check_in), methods=["POST"]),
     ]
-
-
-def _errors_ref() -> dict[str, Any]:
-    return {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Errors"}}}}
-
-
-def openapi_document() -> dict[str, Any]:
-    """The OpenAPI 3.1 document of what the API serves now."""
-    text = {"type": "string"}
-    nullable_text = {"type": ["string", "null"]}
-    when = {"type": ["string", "null"], "format": "date-time"}
-    training_props: dict[str, Any] = {
-        "code": text, "title": text, "craft": text, "organizer": text, "province": text, "regency": nullable_text,
-        "venue": text, "mode": {"type": "string", "enum": ["offline", "online", "hybrid"]},
-        "starts_at": {"type": "string", "format": "date-time"}, "ends_at": {"type": "string", "format": "date-time"},
-        "registration_deadline": when, "quota": {"type": ["integer", "null"]}, "fee": {"type": "integer"},
-        "contact": text, "description": text, "requirements": nullable_text,
-        "status": {"type": "string", "enum": ["published", "cancelled"]},
-        "seats_left": {"type": ["integer", "null"]}, "registered": {"type": "integer"},
-    }
-    errors = {"401": {"description": "missing or wrong token", **_errors_ref()},
-              "403": {"description": "the token's role may not do this", **_errors_ref()}}
-    not_found = {"404": {"description": "no such training of this organizer", **_errors_ref()}}
-    code = [{"name": "code", "in": "path", "required": True, "schema": text}]
-    item = {"$ref": "#/components/schemas/Training"}
-    return {
-        "openapi": "3.1.0",
-        "info": {"title": "Kriya organizers API", "version": "1"},
-        "servers": [{"url": "/api/v1"}],
-        "security": [{"bearer": []}],
-        "paths": {
-            "/trainings": {
-                "get": {"summary": "This organizer's trainings", "responses": {
-                    "200": {"description": "the trainings", "content": {"application/json": {"schema": {
-                        "type": "object", "properties": {"items": {"type": "array", "items": item}}}}}},
-                    **errors}},
-                "post": {"summary": "Create a training from the import columns (its organizer is the token's)",
-                         "requestBody": {"required": True, "content": {"application/json": {"schema": {
-                             "$ref": "#/components/schemas/TrainingInput"}}}},
-                         "responses": {"201": {"description": "created", "content": {
-                             "application/json": {"schema": item}}},
-                             "409": {"description": "the code exists", **_errors_ref()},
-                             "422": {"description": "bad input, per field; nothing saved", **_errors_ref()},
-                             **errors}},
-            },
-            "/trainings/{code}": {
-                "get": {"summary": "One training", "parameters": code, "responses": {
-                    "200": {"description": "the training", "content": {"application/json": {"schema": item}}},
-                    **errors, **not_found}},
-                "patch": {"summary": "Change some fields (registrants of a moved or cancelled training are told)",
-                          "parameters": code, "requestBody": {"required": True, "content": {"application/json": {
-                              "schema": {"$ref": "#/components/schemas/TrainingChanges"}}}},
-                          "responses": {
-                              "200": {"description": "the changed training", "content": {
-                                  "application/json": {"schema": item}}},
-                              "422": {"description": "bad input, per field; nothing saved", **_errors_ref()},
-                              **errors, **not_found}}},
-            "/trainings/{code}/registrations": {"get": {
-                "summary": "The registrants of one training", "parameters": code + [
-                    {"name": name, "in": "query", "required": False, "schema": text,
-                     "description": f"only registrants with this {name}"} for name in queries.FILTERS],
-                "responses": {
-                    "200": {"description": "the registrations", "content": {"application/json": {"schema": {
-                        "type": "object", "properties": {"items": {"type": "array", "items": {
-                            "$ref": "#/components/schemas/Registration"}}}}}}},
-                    **errors, **not_found}}},
-            "/trainings/{code}/checkins": {"post": {
-                "summary": "Check a registrant in by their ticket", "parameters": code,
-                "requestBody": {"required": True, "content": {"application/json": {"schema": {
-                    "type": "object", "required": ["ticket"], "properties": {"ticket": text}}}}},
-                "responses": {
-                    "201": {"description": "checked in: the registration", "content": {"application/json": {
-                        "schema": {"$ref": "#/components/schemas/Registration"}}}},
-                    "409": {"description": "this ticket is already checked in", **_errors_ref()},
-                    "422": {"description": "no ticket, or not a confirmed registration", **_errors_ref()},
-                    **errors, "404": {"description": "no such ticket for this training", **_errors_ref()}}}},
-        },
-        "components": {
-            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
-            "schemas": {
-                "Training": {"type": "object", "properties": training_props},
-                "TrainingInput": {"type": "object", "required": [
-                    "code", "title", "craft", "province", "venue", "starts_at", "ends_at", "fee", "contact",
-                    "description"], "properties": {k: v for k, v in training_props.items()
-                                                   if k not in ("organizer", "seats_left", "registered")}},
-                "TrainingChanges": {"type": "object", "properties": {
-                    k: v for k, v in training_props.items() if k not in ("organizer", "seats_left", "registered")}},
-                "Registration": {"type": "object", "properties": {
-                    "id": {"type": "integer"}, "name": nullable_text, "phone": nullable_text,
-                    "regency": nullable_text, "craft": nullable_text,
-                    "status": {"type": "string", "enum": list(queries.STATUSES)}, "ticket": text,
-                    "checked_in_at": when}},
-                "Errors": {"type": "object", "properties": {"errors": {"type": "array", "items": {
-                    "type": "object", "properties": {"field": nullable_text, "message": text}}}}},
-            },
-        },
-    }
-
-
