@@ -19,6 +19,12 @@ depends_on = None
 
 
 def upgrade() -> None:
+    _staff()
+    _audit_secrets_checkins()
+
+
+def _staff() -> None:
+    """Staff accounts and their credentials."""
     op.create_table(
         'staff_accounts',
         sa.Column('id', sa.Integer(), nullable=False),
@@ -50,6 +56,10 @@ def upgrade() -> None:
         sa.UniqueConstraint('token_hash', name=op.f('uq_staff_credentials_token_hash')),
     )
     op.create_index(op.f('ix_staff_credentials_staff_id'), 'staff_credentials', ['staff_id'], unique=False)
+
+
+def _audit_secrets_checkins() -> None:
+    """The audit log, web secrets, check-ins, broadcasts' organizer."""
     op.create_table(
         'audit_events',
         sa.Column('id', sa.Integer(), nullable=False),
