@@ -40,7 +40,8 @@ MAX_CHATS = 10000  # chat buckets kept before the idle ones are forgotten
 class RateLimiter:
     """Waits until both the account's and the chat's budgets allow one more message. A chat waiting for its own
     budget waits alone (under its own lock, keeping its messages in order); only the account's budget is shared,
-    so one busy chat never delays another."""
+    so one busy chat never delays another. An `urgent` send (a reply to someone's message) takes the account's
+    next slot before any waiting non-urgent one (reminders, broadcasts)."""
 
     per_second: float
     per_chat_per_second: float | None = None
@@ -50,28 +51,41 @@ class RateLimiter:
     _chats: dict[str, Bucket] = field(default_factory=dict)
     _chat_locks: dict[str, asyncio.Lock] = field(default_factory=dict)
     _lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    _turn: asyncio.Condition | None = None
+    _urgent_waiting: int = 0
 
     def __post_init__(self) -> None:
         self._account = Bucket(self.per_second, 1.0)  # evenly spaced: never more than the limit in any second
+        self._turn = asyncio.Condition(self._lock)
 
-    async def acquire(self, chat: str) -> None:
+    async def acquire(self, chat: str, urgent: bool = True) -> None:
         if not self.per_chat_per_second:
-            await self._take_account()
+            await self._take_account(urgent)
             return
         if len(self._chats) > MAX_CHATS:
             self._forget_idle()
         async with self._chat_locks.setdefault(chat, asyncio.Lock()):
             bucket = self._chats.setdefault(chat, Bucket(self.per_chat_per_second, self.chat_burst))
             await self._until_free(bucket)  # only this chat waits: the shared lock is not held
-            await self._take_account()
+            await self._take_account(urgent)
             bucket.wait_time(self.monotonic())  # counted at the moment of sending: still at least one token
             bucket.take()
 
-    async def _take_account(self) -> None:
-        async with self._lock:
-            assert self._account is not None
-            await self._until_free(self._account)
-            self._account.take()
+    async def _take_account(self, urgent: bool) -> None:
+        assert self._account is not None and self._turn is not None
+        if urgent:
+            self._urgent_waiting += 1
+        try:
+            async with self._turn:
+                if not urgent:
+                    await self._turn.wait_for(lambda: self._urgent_waiting == 0)  # replies first
+                await self._until_free(self._account)
+                self._account.take()
+        finally:
+            if urgent:
+                self._urgent_waiting -= 1
+                async with self._turn:
+                    self._turn.notify_all()
 
     async def _until_free(self, bucket: Bucket) -> None:
         while True:

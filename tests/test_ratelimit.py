@@ -39,3 +39,19 @@ async def test_one_chats_messages_keep_their_order() -> None:
 
     await asyncio.gather(*(send(n) for n in range(6)))
     assert done == list(range(6))
+
+
+async def test_a_reply_goes_before_waiting_broadcast_sends() -> None:
+    limiter = RateLimiter(per_second=20)  # one send every 50 ms
+    done: list[str] = []
+
+    async def send(name: str, urgent: bool) -> None:
+        await limiter.acquire(name, urgent=urgent)
+        done.append(name)
+
+    broadcasts = [asyncio.create_task(send(f"broadcast-{i}", urgent=False)) for i in range(10)]
+    await asyncio.sleep(0.06)  # two broadcast sends are out, eight wait for the account's budget
+    await send("reply", urgent=True)
+    await asyncio.gather(*broadcasts)
+    assert done.index("reply") <= 3  # not behind the eight waiting broadcast sends
+    assert len(done) == 11  # and the broadcast still goes out in full

@@ -263,7 +263,7 @@ class Outbox:
             return
         limiter = self.limiters.get(item.channel)
         if limiter:
-            await limiter.acquire(item.external_id)
+            await limiter.acquire(item.external_id, urgent=not item.proactive)  # replies before broadcasts
         if item.claim_token in self.claims.lost:
             logger.info("outbox %s: claim lost while waiting for the rate limit: not sent here", item.outbox_id)
             return
