@@ -21,6 +21,11 @@ def _distinctive(text: str) -> set[str]:
     return {w for w in normalize(text).split() if len(w) >= 3 and w not in GENERIC and not w.isdigit()}
 
 
+def may_name_a_title(text: str, at_least: int = MIN_MATCHED) -> bool:
+    """Whether the message has enough title-like words to name a training (checked before the catalogue is read)."""
+    return len(_distinctive(text)) >= at_least
+
+
 def named_by_title(text: str, trainings: Sequence[TrainingView], at_least: int = MIN_MATCHED) -> TrainingView | None:
     """The one training whose title the message (nearly) says, clearly ahead of every other, or None; a search
     asks for `at_least` 3 title words so that "batik di jogja" stays a list."""

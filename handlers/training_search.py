@@ -10,7 +10,7 @@ from bot.i18n import _
 from bot.nlu.codes import code_candidates
 from bot.services.trainings import TrainingFilter
 from handlers.registration_start import start_registration
-from handlers.titles import MIN_MATCHED_SEARCH, named_by_title
+from handlers.titles import MIN_MATCHED_SEARCH, may_name_a_title, named_by_title
 from handlers.training_choice import REGISTER_WORDS
 from handlers.training_detail import _not_found, _show, _show_view, show_training
 from handlers.training_filters import _REGISTER, _has, _merge, code_payload, read_wanted, words_of
@@ -34,6 +34,8 @@ async def by_its_title(msg: IncomingMessage, ctx: HandlerContext) -> list[Reply]
     """A training named by (nearly) its title: registering for it when the message says so, else its detail;
     None when no title is clearly meant."""
     text = msg.text or ""
+    if not may_name_a_title(text, MIN_MATCHED_SEARCH):
+        return None  # most searches: the whole catalogue is not read for this
     titled = named_by_title(text, await ctx.services.trainings.search(TrainingFilter()), MIN_MATCHED_SEARCH)
     if titled is None:
         return None
