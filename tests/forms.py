@@ -39,6 +39,11 @@ async def fill_form(chat: Talking, name: str, phone: str, crafts: Sequence[str] 
     (no business name: "Lewati")."""
     await open_form(chat, code)
     await answer_contact(chat, name, phone)
+    await answer_the_rest(chat, crafts, region, business)
+
+
+async def answer_the_rest(chat: Talking, crafts: Sequence[str], region: str, business: str | None) -> None:
+    """After the name and phone: the crafts by their buttons, the region, the business name (None: "Lewati")."""
     for craft in crafts:
         await chat.tap(craft)
     await chat.tap("Selesai")

@@ -7,6 +7,7 @@ from sqlalchemy import func, select
 from bot.app import App
 from db.models import Artisan, ConsentEvent, OutboxMessage, Registration, Training
 from tests.conftest import Chat
+from tests.forms import answer_the_rest
 
 
 async def fill_form(chat: Chat, code: str = "BTK-YK-01", name: str = "Sari Wulandari", phone: str = "0812-3456-7890",
@@ -19,14 +20,7 @@ async def fill_form(chat: Chat, code: str = "BTK-YK-01", name: str = "Sari Wulan
     await chat.tap("Setuju")
     await chat.say(name)
     await chat.say(phone)
-    for craft in crafts:
-        await chat.tap(craft)
-    await chat.tap("Selesai")
-    await chat.say(region)
-    if business is None:
-        await chat.tap("Lewati")
-    else:
-        await chat.say(business)
+    await answer_the_rest(chat, crafts, region, business)
 
 
 async def registrations_of(app: App, code: str) -> list[Registration]:
