@@ -8,7 +8,7 @@ from typing import Any
 
 import yaml
 
-from bot.i18n import DEFAULT_LANGUAGE, LOCALES_DIR, current_language
+from bot.i18n import DEFAULT_LANGUAGE, LANGUAGES, LOCALES_DIR, current_language
 
 logger = logging.getLogger(__name__)
 
@@ -25,9 +25,25 @@ def _load(language: str, name: str) -> dict[str, dict[str, Any]]:
 
 def guides() -> dict[str, dict[str, Any]]:
     """Certification guides in the current language, keyed by topic (nib, bnsp, ...)."""
-    return _load(current_language(), "certification")
+    return guides_in(current_language())
+
+
+def guides_in(language: str) -> dict[str, dict[str, Any]]:
+    return _load(language, "certification")
 
 
 def tips() -> dict[str, dict[str, Any]]:
     """Market tips in the current language, keyed by topic (online, pricing, ...)."""
     return _load(current_language(), "market_tips")
+
+
+@cache
+def guide_questions() -> tuple[tuple[str, str, frozenset[str]], ...]:
+    """(topic, question key, words) of every guide's common questions, the words of every language together:
+    "kalo ga punya npwp gmn" and "what is an NPWP" are the same question whatever language the person speaks."""
+    found: dict[tuple[str, str], set[str]] = {}
+    for language in LANGUAGES:
+        for topic, guide in guides_in(language).items():
+            for key, question in (guide.get("questions") or {}).items():
+                found.setdefault((topic, key), set()).update(w.casefold() for w in question.get("words") or ())
+    return tuple((topic, key, frozenset(words)) for (topic, key), words in found.items())

@@ -9,6 +9,7 @@ from bot.i18n import LANGUAGES
 from bot.nlu.codes import is_valid_code
 from bot.router import Router
 from handlers import (
+    guide_questions,
     guides,
     language,
     menu,
@@ -57,6 +58,7 @@ def _add_trainings(router: Router) -> None:
     by_intent = lambda intent: router.by_intent(intent).handler  # noqa: E731
     router.intent("training_code", training_search.typed_code(by_intent))
     router.intent("location", training_lists.show_nearest)
+    router.context(guide_questions.asked)  # "kalo ga punya npwp gmn", "what is KBLI?": from the guides' content
     router.context(subscriptions.narrow_in_words)  # "khusus yg di jogja aja" right after subscribing
     router.context(trainings.follow_up)  # codes with "daftar", questions about the training in view, paging
     router.context(guides.follow_up)  # "lanjut" and questions under a certification guide keep its step

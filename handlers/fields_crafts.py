@@ -24,7 +24,7 @@ _CRAFT_WORDS = {
 _CRAFT_GLUE = frozenset("""sama dan serta juga atau plus and or also with dengan saya sy aku kami perajin pengrajin
 kerajinan craft crafts crafter maker usaha bikin buat membuat produksi make i do my we our kak ka bu pak mas mbak
 min dong aja saja sih ya itu ini yang yg jenis bidang di tekuni menekuni""".split())
-_DONE = frozenset({"selesai", "sudah", "cukup", "done", "lanjut", "finish", "finished", "beres", "rampung", "segitu"})
+_DONE = frozenset({"selesai", "sudah", "udah", "udh", "sdh", "dah", "cukup", "done", "lanjut", "finish", "finished", "beres", "rampung", "segitu"})
 _DONE_GLUE = frozenset({"itu", "saja", "aja", "semua", "semuanya", "kak", "ka", "dulu", "deh", "ya", "that", "all",
                         "s", "its", "is", "ok", "oke", "min", "bu", "pak"})
 

@@ -17,6 +17,9 @@ from handlers.fields_crafts import crafts_in
 
 logger = logging.getLogger(__name__)
 
+# How sure the NLU must be that a message about messages in general means STOP before it is done unasked.
+SURE_TO_STOP = 0.6
+
 
 def _describe(craft: str, region: str) -> str:
     what = craft_name(craft) if craft else _("semua kerajinan")
@@ -196,6 +199,8 @@ async def unsubscribe(msg: IncomingMessage, ctx: HandlerContext) -> list[Reply]:
         return [Reply(_("Anda tidak berlangganan {what}.").format(what=wanted)), *await list_subscriptions(msg, ctx)]
     words = set(_words(ctx))
     if not words & _ABOUT_SUBSCRIPTIONS:
+        if u is not None and u.confidence < SURE_TO_STOP:
+            return [_ask_to_stop()]  # "udah cukup" may be "that's all, thanks": stopping is asked, not assumed
         return await stop_messages(msg, ctx)
     found = await subscriptions.of(ctx.person.id)
     if not found:
@@ -205,6 +210,11 @@ async def unsubscribe(msg: IncomingMessage, ctx: HandlerContext) -> list[Reply]:
     if len(found) == 1 or words & _EVERY or words & {"daftar", "list", "mailing"}:
         return _removed(await subscriptions.remove_where(ctx.person.id))
     return await list_subscriptions(msg, ctx)
+
+
+def _ask_to_stop() -> Reply:
+    return Reply(_("Mau berhenti menerima pesan otomatis dari Kriya (pengingat, kabar pelatihan, pengumuman)?"),
+                 (Button(_("Ya, hentikan"), "stop", answer="yes"), Button(_("Tidak"), "menu", answer="no")))
 
 
 async def stop_messages(msg: IncomingMessage, ctx: HandlerContext) -> list[Reply]:

@@ -81,6 +81,8 @@ def detail_text(training: TrainingView, ctx: HandlerContext) -> str:
     lines.append(_("Biaya: {fee}").format(fee=_fee(training)))
     if training.quota is None:
         lines.append(_("Kuota: tidak dibatasi"))
+    elif not training.registration_open(ctx.now):
+        lines.append(_("Kuota: {quota} orang").format(quota=training.quota))  # seats left mean nothing now
     elif training.is_full:
         lines.append(_("Kuota: {quota} orang, sudah penuh (bisa masuk daftar tunggu)").format(quota=training.quota))
     else:
@@ -92,7 +94,8 @@ def detail_text(training: TrainingView, ctx: HandlerContext) -> str:
     elif training.starts_at <= ctx.now:
         lines.append(_("Pelatihan ini sudah dimulai atau sudah lewat."))
     elif not training.registration_open(ctx.now):
-        lines.append(_("Pendaftaran sudah ditutup."))
+        deadline = format_when(training.registration_deadline or training.starts_at, zone.zone, zone.name)
+        lines.append(_("Pendaftaran sudah ditutup (batasnya {when}).").format(when=deadline))
     elif training.registration_deadline:
         deadline = format_when(training.registration_deadline, zone.zone, zone.name)
         lines.append(_("Batas pendaftaran: {when}").format(when=deadline))
@@ -140,7 +143,7 @@ def _aspect_line(aspect: str, t: TrainingView, ctx: HandlerContext) -> str:
         if t.status == "cancelled":
             return _("{title} dibatalkan.").format(title=t.title)
         if not t.registration_open(ctx.now):
-            return _("Pendaftaran {title} sudah ditutup.").format(title=t.title)
+            return _closed_line(t, ctx)
         if t.registration_deadline:
             return _("Pendaftaran {title} dibuka sampai {when}.").format(
                 title=t.title, when=format_when(t.registration_deadline, zone.zone, zone.name))
@@ -164,11 +167,23 @@ def _aspect_line(aspect: str, t: TrainingView, ctx: HandlerContext) -> str:
     return _seats_line(t, ctx)
 
 
+def _closed_line(t: TrainingView, ctx: HandlerContext) -> str:
+    """Why a published training takes no more registrations: it started, or its deadline passed."""
+    zone = t.zone
+    if ctx.now >= t.starts_at:
+        return _("Pendaftaran {title} sudah ditutup karena pelatihannya sudah dimulai ({when}).").format(
+            title=t.title, when=format_when(t.starts_at, zone.zone, zone.name))
+    deadline = t.registration_deadline or t.starts_at
+    return _("Pendaftaran {title} sudah ditutup: batas pendaftarannya {when} sudah lewat. Tanyakan ke penyelenggara "
+             "bila masih ada kesempatan: {contact}.").format(
+        title=t.title, when=format_when(deadline, zone.zone, zone.name), contact=t.contact)
+
+
 def _seats_line(t: TrainingView, ctx: HandlerContext) -> str:
     if t.status == "cancelled":
         return _("{title} dibatalkan.").format(title=t.title)
     if not t.registration_open(ctx.now):
-        return _("Pendaftaran {title} sudah ditutup.").format(title=t.title)
+        return _closed_line(t, ctx)
     if t.quota is None:
         return _("Kuota {title} tidak dibatasi.").format(title=t.title)
     if t.is_full:

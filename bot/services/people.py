@@ -26,22 +26,41 @@ _PERSON = (
 )
 _PERSON_LOCKED = _PERSON.with_for_update(of=Artisan)
 
-# A first message is clearly English when it has two of these words and none of the Indonesian ones.
+# A message is clearly English when it has two of these words and none of the Indonesian ones (and the reverse).
 _ENGLISH = frozenset("""i i'm im want would like to the for register join how much what when where is are do does
 can could please hi hello hey my me you your it this that training course workshop about of in and cost fee
 price sign up apply any class classes courses trainings workshops there available have has need next month free
-online near learn know with which who am we our offer looking interested""".split())
+online near learn know with which who am we our offer looking interested why closed registration delete
+thanks thank remove cancel show tell certificate location still yes was will""".split())
 _INDONESIAN = frozenset("""saya aku mau ingin pengen yang di ke dan untuk apa ada pelatihan daftar kak bu pak mas
 mbak gak ga nggak tidak bisa dong ya halo berapa kapan dimana gimana bagaimana sy yg utk min kah nya cara info""".split())
 
 
+def clear_language(text: str | None) -> str | None:
+    """"en" or "id" when a message is clearly in that language (two of its words and none of the other's)."""
+    words = re.findall(r"[a-z']+", (text or "").casefold())
+    english = sum(word in _ENGLISH for word in words)
+    indonesian = sum(word in _INDONESIAN for word in words)
+    if english >= 2 and not indonesian:
+        return "en"
+    if indonesian >= 2 and not english:
+        return "id"
+    return None
+
+
 def first_language(msg: IncomingMessage) -> str:
     """The language of a new person: English when their first message clearly is, else the channel's hint."""
-    words = re.findall(r"[a-z']+", (msg.text or "").casefold())
-    english = sum(word in _ENGLISH for word in words)
-    if english >= 2 and not any(word in _INDONESIAN for word in words):
-        return "en"
-    return normalize_language(msg.language)
+    return "en" if clear_language(msg.text) == "en" else normalize_language(msg.language)
+
+
+def follow_language(artisan: Artisan, conversation: Conversation, msg: IncomingMessage) -> None:
+    """Speak the language a person has switched to ("delete my data" after Indonesian), unless they chose one
+    in the menu, or a form is waiting for an answer (a business called "Silver for You" changes nothing)."""
+    if artisan.language_chosen or conversation.state is not None:
+        return
+    switched = clear_language(msg.text)
+    if switched is not None and switched != artisan.language:
+        artisan.language = switched
 
 
 async def load_person(
@@ -68,8 +87,10 @@ async def load_person(
         if conversation is None:
             conversation = Conversation(artisan_id=artisan.id, state=None, data={}, updated_at=now)
             session.add(conversation)
+        follow_language(artisan, conversation, msg)
     if msg.meta.get("set_language"):
         artisan.language = normalize_language(msg.language)
+        artisan.language_chosen = True
     if identity.last_inbound_at is None or now - identity.last_inbound_at >= INBOUND_PRECISION:
         identity.last_inbound_at = now  # (the 24-hour window needs no finer time: one write saved per message)
     identity.unreachable_since = None

@@ -1,0 +1,42 @@
+"""Common questions about what a certification guide asks for ("kalo ga punya npwp gmn", "what is KBLI?",
+"kalau gagal ujian bisa ulang?"), answered from the guide's own content wherever they are asked; a guide in
+view keeps its step, and a form being filled asks its question again."""
+
+from __future__ import annotations
+
+from bot import content, payloads
+from bot.context import HandlerContext
+from bot.core import Button, IncomingMessage, Reply
+from bot.i18n import _
+from bot.router import Route
+from handlers.training_filters import words_of
+
+
+def question_asked(text: str) -> tuple[str, str] | None:
+    """(topic, question key) of the guide question `text` asks, if it asks one."""
+    padded = f" {words_of(text)} "
+    for topic, key, words in content.guide_questions():
+        if any(f" {word} " in padded for word in words):
+            return topic, key
+    return None
+
+
+def asked(msg: IncomingMessage, ctx: HandlerContext) -> Route | None:
+    found = question_asked(msg.text or "") if msg.text else None
+    return Route(answer_question, list(found)) if found else None
+
+
+async def answer_question(msg: IncomingMessage, ctx: HandlerContext) -> list[Reply]:
+    topic, key = ctx.args
+    guide = content.guides()[topic]
+    answer = guide["questions"][key]["answer"].strip()
+    where = ctx.state.memory.get("guide")
+    step = where.get("step") if isinstance(where, dict) and where.get("topic") == topic else None
+    buttons = []
+    if isinstance(step, int) and ctx.state.memory.get("focus") == "guide" and step < len(guide["steps"]):
+        buttons.append(Button(_("Lanjut ke langkah {n}").format(n=step + 1), payloads.make("cert", topic, step + 1),
+                              answer="next"))
+    else:
+        buttons.append(Button(_("Panduan {title}").format(title=guide["title"]), payloads.make("cert", topic)))
+    buttons.append(Button(_("Menu"), payloads.make("menu")))
+    return [Reply(answer, tuple(buttons))]

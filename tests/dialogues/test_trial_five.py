@@ -1,0 +1,144 @@
+"""What the fourth trial left, and the fifth found: each asserts what was stored, shown or switched (a person's
+language, a deletion, the facts of the training in view), never the wording."""
+
+from __future__ import annotations
+
+from zoneinfo import ZoneInfo
+
+import pytest
+from sqlalchemy import select
+
+from bot import content
+from bot.i18n import LANGUAGES
+from db.models import Training
+from tests.channels import ChannelChat, form_step
+from tests.dialogues.test_answers import memory_of
+from tests.dialogues.test_trial_four import me
+
+
+async def training(chat: ChannelChat, code: str) -> Training:
+    async with chat.app.sessionmaker() as session:
+        return (await session.execute(select(Training).where(Training.code == code))).scalar_one()
+
+
+# --- the language a person switches to ------------------------------------------------------------------------
+
+async def test_english_after_indonesian_is_answered_in_english_and_back(anywhere: ChannelChat) -> None:
+    await anywhere.say("halo kak, ada pelatihan batik?")
+    assert (await me(anywhere)).language == "id"  # type: ignore[union-attr]
+    await anywhere.say("ok thanks, delete my data please")
+    assert (await me(anywhere)).language == "en"  # type: ignore[union-attr]
+    await anywhere.tap("Yes")  # the English button: the question was asked in English
+    assert await me(anywhere) is None or (await me(anywhere)).display_name is None  # type: ignore[union-attr]
+
+
+async def test_back_to_indonesian_when_the_person_is(console: ChannelChat) -> None:
+    await console.say("hello, is there any batik training next month?")
+    assert (await me(console)).language == "en"  # type: ignore[union-attr]
+    await console.say("saya mau yang di jogja aja kak")
+    assert (await me(console)).language == "id"  # type: ignore[union-attr]
+
+
+async def test_a_chosen_language_stays(console: ChannelChat) -> None:
+    await console.say("halo")
+    await console.say("bahasa inggris")
+    assert (await me(console)).language == "en"  # type: ignore[union-attr]
+    await console.say("saya mau pelatihan batik di jogja")
+    assert (await me(console)).language == "en"  # type: ignore[union-attr]
+
+
+async def test_an_english_answer_in_a_form_does_not_switch(console: ChannelChat) -> None:
+    await console.say("BTK-YK-01")
+    await console.tap("Daftar")
+    await console.tap("Setuju")
+    await console.say("Nurul Aisyah")
+    await console.say("0812 3456 7777")
+    await console.say("batik")
+    await console.say("Sleman")
+    await console.say("Batik for you and the world")  # a business name, not a language
+    person = await me(console)
+    assert person is not None and person.language == "id"
+
+
+# --- why registration is closed --------------------------------------------------------------------------
+
+@pytest.mark.parametrize("question", ["why is registration closed?", "kok ditutup sih", "kenapa ga bisa daftar?",
+                                      "KENAPA UDAH TUTUP"])
+async def test_why_registration_is_closed_names_the_deadline(console: ChannelChat, question: str) -> None:
+    await console.say("PRH-YK-01")  # the demo's training whose deadline passed three days ago
+    reply = await console.say(question)
+    closed = await training(console, "PRH-YK-01")
+    assert closed.contact in reply  # the answer about this training, with whom to ask
+    assert closed.registration_deadline is not None
+    deadline = closed.registration_deadline.astimezone(ZoneInfo("Asia/Jakarta"))
+    assert f" {deadline.day} " in reply and str(deadline.year) in reply  # and the deadline's date
+
+
+async def test_a_closed_training_shows_no_seats_left(console: ChannelChat) -> None:
+    detail = await console.say("PRH-YK-01")
+    assert "sisa" not in detail.casefold() and "seats left" not in detail.casefold()
+
+
+# --- common questions about a guide's content ------------------------------------------------------------
+
+@pytest.mark.parametrize(("question", "topic", "key"), [
+    ("kalo ga punya npwp gmn", "nib", "npwp"),
+    ("BELUM PUNYA NPWP BISA GA KAK", "nib", "npwp"),
+    ("what is KBLI?", "nib", "kbli"),
+    ("kbli itu apa sih", "nib", "kbli"),
+    ("kalau gagal ujian bisa ulang?", "bnsp", "retake"),
+    ("klo ga lulus uji kompetensi gmn?", "bnsp", "retake"),
+    ("what if I fail the test", "bnsp", "retake"),
+])
+async def test_a_guide_question_is_answered_from_its_guide(anywhere: ChannelChat, question: str, topic: str,
+                                                           key: str) -> None:
+    reply = await anywhere.say(question)
+    expected = {content.guides_in(language)[topic]["questions"][key]["answer"].strip() for language in LANGUAGES}
+    assert any(answer in reply for answer in expected)
+
+
+async def test_a_guide_question_under_a_guide_keeps_its_step(console: ChannelChat) -> None:
+    await console.say("sertifikasi bnsp")
+    await console.tap("1")  # step 1
+    await console.say("kalau gagal ujian bisa ulang?")
+    assert memory_of_guide(await memory_of(console)) == ("bnsp", 1)
+    await console.say("lanjut")
+    assert memory_of_guide(await memory_of(console)) == ("bnsp", 2)
+
+
+async def test_a_guide_question_in_a_form_comes_back_to_the_question(console: ChannelChat) -> None:
+    await console.say("BTK-YK-01")
+    await console.tap("Daftar")
+    await console.tap("Setuju")
+    step = await form_step(console)
+    await console.say("kalo ga punya npwp gmn")
+    assert await form_step(console) == step
+    await console.say("Nurul Aisyah")
+    assert await form_step(console) != step
+
+
+def memory_of_guide(memory: dict[str, object]) -> tuple[object, object]:
+    where = memory.get("guide")
+    assert isinstance(where, dict)
+    return where.get("topic"), where.get("step")
+
+
+# --- an unsure "enough" asks before it stops everything ---------------------------------------------------
+
+@pytest.mark.parametrize("enough", ["udah cukup", "UDAH CUKUP"])
+async def test_an_unsure_enough_asks_before_stopping_messages(anywhere: ChannelChat, enough: str) -> None:
+    await anywhere.say("pelatihan batik")
+    await anywhere.say(enough)
+    assert not (await me(anywhere)).proactive_opt_out  # type: ignore[union-attr]
+    await anywhere.say("ga")
+    assert not (await me(anywhere)).proactive_opt_out  # type: ignore[union-attr]
+    await anywhere.say(enough)
+    await anywhere.say("iya")
+    assert (await me(anywhere)).proactive_opt_out  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize("stop", ["STOP", "jangan kirim pesan lagi", "berhenti kirim pesan"])
+async def test_a_clear_stop_still_stops_at_once(console: ChannelChat, stop: str) -> None:
+    await console.say("pelatihan batik")
+    await console.say(stop)
+    assert (await me(console)).proactive_opt_out  # type: ignore[union-attr]
