@@ -84,11 +84,7 @@ def _verbs_agree(text: str, title: str) -> bool:
     if not typed:
         return True
     shown = answers.words(title)
-    return any(_same_verb(a, b) for a in typed for b in shown)
-
-
-def _same_verb(a: str, b: str) -> bool:
-    return a == b or (len(a) >= VERB_STEM and len(b) >= VERB_STEM and a[:VERB_STEM] == b[:VERB_STEM])
+    return any(answers.same_verb(a, b) for a in typed for b in shown)
 
 
 def option_by_verb_and_number(others: list[str], number: int, options: list[list[str]]) -> str | None:
@@ -97,11 +93,10 @@ def option_by_verb_and_number(others: list[str], number: int, options: list[list
     verbs = [w for w in others if w not in PICK_WORDS and w not in answers.COURTESY]
     if len(verbs) != 1 or verbs[0] not in answers.CONFIRMING | answers.ABORTING:
         return None
-    having = [o[1] for o in options if o[1] and any(_same_verb(verbs[0], w) for w in answers.words(o[0]))]
+    having = [o[1] for o in options if o[1] and any(answers.same_verb(verbs[0], w) for w in answers.words(o[0]))]
     return having[number - 1] if 1 <= number <= len(having) else None
 
 
-VERB_STEM = 5  # batal/batalkan/batalin, hapus/hapuskan, daftar/daftarkan: one verb
 GO_ON_MAX_PLAIN = 2  # a yes means "next" only among a few options (a guide's step), never under a list
 
 
@@ -140,7 +135,7 @@ def match_option(text: str, options: list[list[str]]) -> str | None:
         return meant[0][1]
     verb = answers.verb(text)
     if verb:
-        chosen = [option[1] for option in options if any(_same_verb(verb, w) for w in answers.words(option[0]))]
+        chosen = [option[1] for option in options if any(answers.same_verb(verb, w) for w in answers.words(option[0]))]
         return chosen[0] if len(chosen) == 1 else None
     return option_by_title_words(text, options)
 

@@ -67,7 +67,7 @@ async def test_detail_of_a_full_a_closed_and_a_paid_training(chat: Chat) -> None
     await chat.say("PWT-PGK-01")
     assert "sudah penuh (bisa masuk daftar tunggu)" in chat.text
     await chat.say("KRM-BTL-01")
-    assert "Pendaftaran sudah ditutup." in chat.text and "Daftar" not in chat.titles
+    assert "Pendaftaran sudah ditutup" in chat.text and "Daftar" not in chat.titles
     await chat.say("ECO-YK-01")
     assert "Biaya: Rp350.000" in chat.text
     await chat.say("BTK-PKL-01")
@@ -115,7 +115,7 @@ async def test_a_deadline_passes_with_time(chat: Chat, demo_app: App) -> None:
     demo_app.clock.now = datetime(2026, 12, 2, 0, 0, tzinfo=UTC)  # type: ignore[attr-defined]
     msg = IncomingMessage(channel="console", user_id=chat.user, message_id="late", text="BTK-YK-01")
     replies = await demo_app.dispatcher.handle(msg)
-    assert "Pendaftaran sudah ditutup." in replies[0].text
+    assert "Pendaftaran sudah ditutup" in replies[0].text
 
 
 async def test_a_shared_location_shows_the_nearest_trainings(chat: Chat) -> None:

@@ -62,6 +62,22 @@ STEP_WORDS = frozenset({"ke", "langkah", "step", "halaman", "page", "tahap", "la
 CONFIRMING = frozenset({"daftar", "daftarkan", "daftarin", "hapus", "hapuskan", "hapusin", "kirim", "kirimkan",
                         "kirimin", "register", "delete", "send", "proceed", "submit", "ikut", "gabung", "join"})
 ABORTING = frozenset({"batal", "batalkan", "batalin", "cancel"})
+# The same action in either language: "ya udah hapus aja" confirms "Yes, delete my data" once the person was
+# answered in English, "yes cancel it" confirms "Ya, batalkan".
+_ACTIONS = tuple(frozenset(group) for group in (
+    {"daftar", "daftarkan", "daftarin", "register", "ikut", "gabung", "join"},
+    {"hapus", "hapuskan", "hapusin", "delete", "remove", "erase"},
+    {"kirim", "kirimkan", "kirimin", "send", "submit"},
+    {"batal", "batalkan", "batalin", "cancel"},
+))
+VERB_STEM = 5  # batal/batalkan/batalin, hapus/hapuskan, daftar/daftarkan: one verb
+
+
+def same_verb(a: str, b: str) -> bool:
+    """`a` and `b` name one action: the same word, one stem, or the same action in the other language."""
+    if a == b or (len(a) >= VERB_STEM and len(b) >= VERB_STEM and a[:VERB_STEM] == b[:VERB_STEM]):
+        return True
+    return any(a in group and b in group for group in _ACTIONS)
 # Words that only soften or frame an answer ("iya kak", "ga usah deh", "no thanks", "not now").
 COURTESY = frozenset({
     "kak", "ka", "kk", "kakak", "mas", "mbak", "mba", "bu", "ibu", "pak", "bapak", "bang", "om", "tante", "sis",

@@ -33,7 +33,9 @@ price sign up apply any class classes courses trainings workshops there availabl
 online near learn know with which who am we our offer looking interested why closed registration delete
 thanks thank remove cancel show tell certificate location still yes was will""".split())
 _INDONESIAN = frozenset("""saya aku mau ingin pengen yang di ke dan untuk apa ada pelatihan daftar kak bu pak mas
-mbak gak ga nggak tidak bisa dong ya halo berapa kapan dimana gimana bagaimana sy yg utk min kah nya cara info""".split())
+mbak gak ga nggak tidak bisa dong ya halo berapa kapan dimana gimana bagaimana sy yg utk min kah nya cara info
+udah sudah aja saja gitu deh sih nih hapus batal batalkan nama kerajinan usaha makasih terima kasih belum punya
+kalo kalau gmn brp iya boleh lagi apakah""".split())
 
 
 def clear_language(text: str | None) -> str | None:

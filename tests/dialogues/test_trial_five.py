@@ -12,7 +12,7 @@ from bot import content
 from bot.i18n import LANGUAGES
 from db.models import Training
 from tests.channels import ChannelChat, form_step
-from tests.dialogues.test_answers import memory_of
+from tests.dialogues.test_answers import memory_of, registered, statuses
 from tests.dialogues.test_trial_four import me
 
 
@@ -142,3 +142,17 @@ async def test_a_clear_stop_still_stops_at_once(console: ChannelChat, stop: str)
     await console.say("pelatihan batik")
     await console.say(stop)
     assert (await me(console)).proactive_opt_out  # type: ignore[union-attr]
+
+
+# --- a verb typed in the other language than the buttons' ---------------------------------------------------
+
+@pytest.mark.parametrize(("first", "yes"), [
+    ("batalkan pendaftaran saya", "yes cancel it"),      # buttons in Indonesian, the answer in English
+    ("cancel my registration please", "ya batalin aja"),  # answered in English, the yes in Indonesian
+])
+async def test_a_yes_with_the_verb_in_the_other_language(anywhere: ChannelChat, first: str, yes: str) -> None:
+    await registered(anywhere, "BTK-YK-01")
+    await anywhere.say(first)
+    assert await statuses(anywhere) == {"BTK-YK-01": "registered"}  # asked first
+    await anywhere.say(yes)
+    assert await statuses(anywhere) == {"BTK-YK-01": "cancelled"}
