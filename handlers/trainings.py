@@ -30,6 +30,9 @@ from handlers.training_memory import _last_was_ours, _page_offset, _remember, nu
 from handlers.training_questions import answer_about
 from handlers.training_search import register_code
 
+SHORT_WORDS = 8  # a question about what is in view is short ("biayanya brp", "sertifikatnya dapat?")
+SHORT_WORDS_NAMING_THE_LIST = 12  # a little longer when it names the list's own craft or place again
+
 # --- follow-ups (router context) ----------------------------------------------------------------
 
 def _subject(ctx: HandlerContext) -> list[str]:
@@ -46,6 +49,17 @@ def _subject(ctx: HandlerContext) -> list[str]:
         return shown
     code = memory.get("training")
     return [str(code)] if code else []
+
+
+def _the_lists_own(ctx: HandlerContext) -> bool:
+    """Whether the places, crafts and months the message names are the filters of the list in view."""
+    memory = ctx.state.memory
+    u = ctx.understanding
+    if memory.get("focus") != "list" or u is None:
+        return False
+    named = {k: v for k, v in {"c": u.craft, "p": u.province, "r": u.regency}.items() if v}
+    listed = (memory.get("shown") or {}).get("w") or {}
+    return bool(named) and not (u.date_from or u.date_to) and all(listed.get(k) == v for k, v in named.items())
 
 
 def _paging(words: str) -> str | None:
@@ -102,11 +116,13 @@ def follow_up(msg: IncomingMessage, ctx: HandlerContext) -> Route | None:
     if any(o[1].startswith("pe:") for o in ctx.state.memory.get("options") or []):
         return None  # under the profile "nomor hp saya …" is about the person (handlers/profile.py)
     candidates = code_candidates(text)
+    memory = ctx.state.memory
     slots = bool(u.craft or u.province or u.regency or u.date_from or u.date_to)
-    short = len(words.split()) <= 8
+    short = len(words.split()) <= SHORT_WORDS
+    if slots and _the_lists_own(ctx) and len(words.split()) <= SHORT_WORDS_NAMING_THE_LIST:
+        slots, short = False, True  # "what about the ecoprint class, is there a certificate?" under that list
     aspect = (_aspect(words) if short and not slots and not candidates and u.topic is None
               and not _has(words, _NEW_SEARCH - {"pelatihannya"}) else None)
-    memory = ctx.state.memory
     if ctx.state.name:  # inside a form: only questions about the training being registered for
         subject = _subject(ctx) if aspect and u.intent not in _NOT_LIST else []
         return Route(answer_about, [aspect, *subject]) if aspect and subject else None

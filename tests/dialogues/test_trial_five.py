@@ -156,3 +156,17 @@ async def test_a_yes_with_the_verb_in_the_other_language(anywhere: ChannelChat, 
     assert await statuses(anywhere) == {"BTK-YK-01": "registered"}  # asked first
     await anywhere.say(yes)
     assert await statuses(anywhere) == {"BTK-YK-01": "cancelled"}
+
+
+# --- a longer question that names the list's own craft again --------------------------------------------------
+
+@pytest.mark.parametrize("question", ["ok what about the ecoprint class, is there a certificate?",
+                                      "trus kalo yg ecoprint itu dapet sertifikat ga kak?"])
+async def test_a_question_naming_the_lists_craft_is_about_the_list(console: ChannelChat, question: str) -> None:
+    await console.say("ada pelatihan ecoprint online?")
+    shown = list((await memory_of(console)).get("list") or [])
+    assert len(shown) >= 2
+    reply = await console.say(question)
+    for code in shown:  # each training of the list answered about, not a new list nor "which number?"
+        assert (await training(console, code)).contact in reply
+    assert list((await memory_of(console)).get("list") or []) == shown
