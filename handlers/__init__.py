@@ -13,6 +13,7 @@ from handlers import (
     guides,
     language,
     menu,
+    message_wishes,
     my_registrations,
     profile,
     registration,
@@ -117,6 +118,7 @@ def _add_subscriptions(router: Router) -> None:
     router.command("langganan subscriptions", subscriptions.list_subscriptions)
     router.payload("subs", subscriptions.list_subscriptions, p.NO_ARGS)
     router.payload("sub", subscriptions.subscribe, subscriptions.SUBSCRIBE_BUTTONS)
+    router.context(message_wishes.direction_read)  # "jgn kirimin sy pesan lg" is no subscribe, whatever the NLU read
     router.intent("subscribe", subscriptions.subscribe)
     router.payload("unsub", subscriptions.unsubscribe, p.args(p.number))
     router.intent("unsubscribe", subscriptions.unsubscribe)

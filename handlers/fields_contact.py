@@ -23,6 +23,9 @@ _NAME_FRAME = re.compile(
     r"|perkenalkan(?:\s+nama\s+saya)?|kenalin(?:\s+nama\s+saya)?)\s*[:=-]?\s+(?=\S)",
     re.IGNORECASE)
 _COURTESY_END = re.compile(r"[\s,]+(?:kak|ka|kakak|min|mas|mbak|bu|pak|ya|yaa|nih|dong|ok|thanks)\.?$", re.I)
+# A remark on the spelling after the name ("Siti Nurhalizah pake h", "Nurul, double l", "Sri with one r").
+_SPELLING_END = re.compile(r"[\s,(]+(?:(?:pake|pakai|pk|dengan|dgn|with|pakek)\s+(?:huruf\s+|an?\s+|one\s+|satu\s+)?"
+                           r"[^\W\d_]{1,2}|(?:double|dobel|dobel\s+huruf)\s+[^\W\d_])(?:\s+(?:nya|di\s+\w+))?\)?$", re.I)
 # Words no name is made of: "saya mau tanya" is not a name.
 _NOT_NAME = frozenset("""mau ingin pengen pingin tanya bertanya bisa tidak sudah belum di dari ke yang daftar ikut lagi
 apa berapa kapan dimana mana gimana bagaimana kenapa pelatihan training biaya lokasi batal menu bantuan help tolong
@@ -35,6 +38,7 @@ def _strip_name(text: str) -> tuple[str, bool]:
     text = " ".join(text.split()).strip(" .!")
     framed = _NAME_FRAME.sub("", text, count=1)
     framed = _COURTESY_END.sub("", framed).strip(" .!,")
+    framed = _SPELLING_END.sub("", framed).strip(" .!,")
     return framed, framed != text
 
 

@@ -85,7 +85,7 @@ def change_request(text: str, loose: bool = False) -> tuple[str, str] | None:
         named = "business"
     # The new value, when given in the same message: the raw text after the last cue or field word.
     raw = text.strip()
-    cut = re.split(r"(?i)\b(?:jadi|menjadi|harusnya|seharusnya|yang\s+benar|yg\s+benar|should\s+be|must\s+be|to|is|ke)\b",
+    cut = re.split(r"(?i)\b(?:jadi|jd|menjadi|harusnya|seharusnya|yang\s+benar|yg\s+benar|should\s+be|must\s+be|to|is|ke)\b",
                    raw, maxsplit=1)
     rest = cut[1].strip(" :,-") if len(cut) > 1 else ""
     if not rest and named == "phone":
@@ -102,6 +102,9 @@ def change_request(text: str, loose: bool = False) -> tuple[str, str] | None:
 _FIELD_IS = re.compile(r"(?i)^\s*(?P<field>(?:nama\s+)?\w+?)(?:nya)?(?:\s+(?:hp|wa|saya|sy|ku|aku|my))*"
                        r"(?:\s+(?:sekarang|skrg|skrng|now))?(?:\s+(?:jadi|namanya|adalah|is|:))?\s+(?P<value>\S.*)$")
 _CLEARING = frozenset({"hapus", "hapuskan", "kosongkan", "dihapus", "aja", "saja", "deh", "dong", "remove", "delete"})
+# A business said to be gone, or its name asked to be removed: "usaha saya tutup, hapus aja nama usahanya".
+_GONE = frozenset({"tutup", "bangkrut", "closed", "hapus", "hapuskan", "hapusin", "kosongkan", "dihapus", "remove",
+                   "delete"})
 
 
 def field_and_value(text: str) -> tuple[str, str] | None:
@@ -113,6 +116,7 @@ def field_and_value(text: str) -> tuple[str, str] | None:
     value = found.group("value").strip(" .!")
     named = "business" if {"usaha", "toko"} & set(head) else next(
         (f.name for f in FIELDS if head[-1] in f.words), None)
-    if named == "business" and set(words_of(value)) <= _CLEARING:
-        value = "lewati"  # "nama usahanya hapus aja": no business name any more
+    if named == "business" and (set(words_of(value)) <= _CLEARING or (words_of(value) or [""])[0] in _GONE
+                                or {"hapus", "hapuskan", "kosongkan", "remove", "delete"} & set(words_of(value))):
+        value = "lewati"  # "nama usahanya hapus aja", "usaha saya tutup, hapus aja": no business name any more
     return (named, value) if named else None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -81,3 +82,22 @@ def cancel_button() -> Button:
 
 # Words by which a message is about the person themself ("kerajinan saya", "my profile"), not about a list.
 ONESELF = frozenset({"saya", "sy", "aku", "ku", "gue", "gw", "my", "profil", "profile", "profilku", "kami"})
+
+
+# "batik, eh salah, maksudnya tenun", "Sleman eh keliru, yg bener Bantul": what follows the last correction.
+_CORRECTION = re.compile(
+    r"(?i)(?:^|[\s,.;!]+)(?:eh\s+|ehh\s+|oh\s+|aduh\s+)?(?:salah(?!\s+satu)|keliru|ralat|typo|sorry|maaf|oops)"
+    r"(?:\s+(?:ketik|tulis))?[\s,.;:!-]*(?:(?:maksudnya|maksud\s+saya|maksudku|harusnya|seharusnya|mestinya|"
+    r"yang\s+benar|yg\s+benar|yg\s+bener|yang\s+bener|i\s+mean|should\s+be)\b[\s,:;-]*)?")
+
+
+def corrected_to(text: str) -> str | None:
+    """What follows the last correction in an answer ("" when nothing does), None without a correction."""
+    cuts = list(_CORRECTION.finditer(text))
+    return text[cuts[-1].end():].strip(" ,.;:!-") if cuts else None
+
+
+def after_correction(text: str) -> str:
+    """The part of an answer after the person corrected themselves in it, or the whole answer."""
+    return corrected_to(text) or text
+

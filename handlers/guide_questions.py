@@ -10,6 +10,7 @@ from bot.core import Button, IncomingMessage, Reply
 from bot.i18n import _
 from bot.router import Route
 from handlers.training_filters import words_of
+from handlers.training_memory import GUIDE
 
 
 def question_asked(text: str) -> tuple[str, str] | None:
@@ -33,7 +34,7 @@ async def answer_question(msg: IncomingMessage, ctx: HandlerContext) -> list[Rep
     where = ctx.state.memory.get("guide")
     step = where.get("step") if isinstance(where, dict) and where.get("topic") == topic else None
     buttons = []
-    if isinstance(step, int) and ctx.state.memory.get("focus") == "guide" and step < len(guide["steps"]):
+    if isinstance(step, int) and ctx.state.memory.get("focus") == GUIDE and step < len(guide["steps"]):
         buttons.append(Button(_("Lanjut ke langkah {n}").format(n=step + 1), payloads.make("cert", topic, step + 1),
                               answer="next"))
     else:

@@ -12,6 +12,7 @@ from bot.i18n import _, format_as_of
 from bot.nlu import answers, asking
 from bot.router import Route
 from handlers.subscriptions import start_messages
+from handlers.training_memory import GUIDE
 
 logger = logging.getLogger(__name__)
 
@@ -89,7 +90,7 @@ async def show_guide(msg: IncomingMessage, ctx: HandlerContext) -> list[Reply]:
     number = _position(ctx.args, len(guide["steps"]))
     assert topic is not None
     ctx.state.memory["guide"] = {"topic": topic, "step": number}  # where the person is (0: the overview)
-    ctx.state.memory["focus"] = "guide"  # follow-ups are about the guide until a training or a list is shown
+    ctx.state.memory["focus"] = GUIDE  # follow-ups are about the guide until a training or a list is shown
     return [_guide_step(topic, guide, number) if number else _guide_overview(topic, guide)]
 
 
@@ -165,7 +166,7 @@ def resume_in_words(msg: IncomingMessage, ctx: HandlerContext) -> Route | None:
 
 def _guide_in_view(ctx: HandlerContext) -> tuple[str, int, dict[str, Any]] | None:
     where = ctx.state.memory.get("guide")
-    if ctx.state.memory.get("focus") != "guide" or not isinstance(where, dict):
+    if ctx.state.memory.get("focus") != GUIDE or not isinstance(where, dict):
         return None
     guide = content.guides().get(str(where.get("topic") or ""))
     step = where.get("step")

@@ -13,6 +13,7 @@ from bot.router import Route
 from handlers import fields_crafts, form_fields, form_reading
 from handlers.profile_view import profile_reply
 from handlers.registration_answers import edit_field, edit_request, start_edit
+from handlers.training_memory import PROFILE, in_view
 
 logger = logging.getLogger(__name__)
 
@@ -38,7 +39,7 @@ def _refines_the_list(msg: IncomingMessage, ctx: HandlerContext, field: str) -> 
 
 def _profile_in_view(ctx: HandlerContext) -> bool:
     """Whether the last reply was the profile (its "Ubah …" buttons)."""
-    return any(o[1].startswith("pe:") for o in ctx.state.memory.get("options") or [])
+    return in_view(ctx) == PROFILE
 
 
 def _names_a_place(text: str) -> bool:

@@ -7,6 +7,7 @@ from bot.core import Button, Reply
 from bot.crafts import craft_name
 from bot.i18n import _
 from bot.regions import region_name
+from handlers.training_memory import PROFILE, remember
 
 
 def profile_reply(ctx: HandlerContext, heading: str | None = None) -> Reply:
@@ -32,4 +33,5 @@ def profile_reply(ctx: HandlerContext, heading: str | None = None) -> Reply:
         Button(_("Hapus data saya"), "del"),
         Button(_("Menu"), "menu"),
     )
+    remember(ctx, PROFILE, buttons)  # "nomor hp saya …" next is about the person, not a training
     return Reply("\n".join(lines), buttons)

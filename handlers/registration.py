@@ -2,15 +2,26 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from bot import payloads
 from bot.context import HandlerContext
 from bot.core import Button, IncomingMessage, Reply
 from bot.i18n import _
 from bot.nlu import answers
 from bot.router import Form
-from handlers import form_fields, form_questions
+from handlers import form_fields, form_questions, form_reading
 from handlers.form_fields import BY_NAME, FIELDS
-from handlers.registration_answers import QUEUED, _carried_over, _change, _edit_request, _take, edit_field
+from handlers.registration_answers import (
+    QUEUED,
+    _carried_over,
+    _change,
+    _edit_request,
+    _take,
+    correction,
+    edit_field,
+    take_correction,
+)
 from handlers.registration_start import _cancel_form, _finish
 from handlers.registration_steps import (
     CHOICE,
@@ -28,8 +39,7 @@ from handlers.registration_steps import (
 
 # Verbs that fit a yes to the consent or the confirmation of a registration ("ya daftar", "iya kirim"); another
 # verb makes the message another request ("hapus data saya" is no yes to registering).
-_FORM_VERBS = frozenset({"daftar", "daftarkan", "daftarin", "register", "join", "ikut", "gabung", "kirim", "kirimkan",
-                         "kirimin", "send", "submit", "proceed"})
+_FORM_VERBS = answers.REGISTERING | answers.SENDING  # what confirms this form; "hapus" there is another request
 
 
 def form_answer(text: str, bare_verb: bool = True, remark_after_no: bool = False) -> str | None:
@@ -54,8 +64,8 @@ def looks_like_answer(msg: IncomingMessage, ctx: HandlerContext) -> bool:
             return True
         if form_answer(msg.text or "", bare_verb=field == "confirm", remark_after_no=field == "consent") is not None:
             return True
-    elif BY_NAME[field].looks_like(msg, ctx):
-        return True
+    elif BY_NAME[field].looks_like(msg, ctx) or correction(msg, ctx):
+        return True  # (a correction of any field: "ganti wilayah saya ke …" is for the form, not the profile)
     return form_questions.training_question(msg.text or "") is not None
 
 
@@ -87,6 +97,11 @@ async def answer_form(msg: IncomingMessage, ctx: HandlerContext) -> list[Reply]:
     topic = form_questions.training_question(text) if typed else None
     if topic and (field not in BY_NAME or not BY_NAME[field].looks_like(msg, ctx)):
         return await _answer_question(topic, ctx, field)
+    if field in BY_NAME and typed:
+        corrected = await take_correction(ctx, field, msg)
+        if corrected is not None:
+            return corrected
+        msg = replace(msg, text=form_reading.after_correction(text))  # "batik, eh salah, maksudnya tenun"
     if field in BY_NAME:
         return await _take(ctx, _carried_over(msg, ctx, field), msg)
     problem: str | None = None

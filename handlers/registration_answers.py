@@ -8,6 +8,7 @@ from bot.context import HandlerContext
 from bot.core import IncomingMessage, Reply
 from bot.crafts import CRAFTS, craft_name
 from bot.i18n import _
+from bot.regions import region_name
 from handlers import fields_crafts, form_fields, form_reading
 from handlers.form_fields import BY_NAME
 from handlers.form_reading import Reading
@@ -77,6 +78,50 @@ def _phone_corrected(ctx: HandlerContext, field: str, msg: IncomingMessage) -> l
         return None
     data["phone"] = reading.value
     return [_ask(ctx, field, _("Nomor HP diganti: {phone}.").format(phone=reading.value))]
+
+
+def correction(msg: IncomingMessage, ctx: HandlerContext) -> tuple[str, str] | None:
+    """A field named with a correction in an answer ("eh salah, nama lengkap saya I Made Sukarta", "ganti wilayah
+    saya ke Kab. Bandung Barat", "nomornya salah"): the field and the text of its new value ("" when not given)."""
+    if msg.payload or ctx.args or ctx.state.data.get("mode") == "edit":
+        return None
+    wanted = form_fields.change_request(msg.text or "")
+    if wanted is None or wanted[0] not in BY_NAME:
+        return None
+    named, rest = wanted
+    return named, rest or form_reading.corrected_to(msg.text or "") or ""
+
+
+def _shown(field: str, value: object) -> str:
+    if field == "crafts" and isinstance(value, list):
+        return ", ".join(craft_name(c) for c in value)
+    if field == "region" and isinstance(value, str):
+        return region_name(value) or value
+    return str(value)
+
+
+async def take_correction(ctx: HandlerContext, field: str, msg: IncomingMessage) -> list[Reply] | None:
+    """A correction said at a question of the form: the question's own answer in other words, or an earlier (or
+    later) field changed while this question is asked again; the form never loses what was said."""
+    found = correction(msg, ctx)
+    if found is None:
+        return None
+    named, rest = found
+    if named == field:
+        return await _take(ctx, field, replace(msg, text=rest)) if rest else [_ask(ctx, field)]
+    if not rest:
+        ctx.state.name = f"{STATE}:{named}"  # "nomornya salah": that question now; then on from where it was
+        return [_ask(ctx, named)]
+    reading = BY_NAME[named].read(replace(msg, text=rest), ctx)
+    if reading.value is None or reading.stay or reading.problem or reading.choices:
+        ctx.state.name = f"{STATE}:{named}"
+        return [_ask(ctx, named, reading.problem)]
+    data = ctx.state.data
+    data.update(reading.data)
+    data[named] = reading.value
+    if named == "region":
+        data["province"] = reading.value.split(".")[0]
+    return [_ask(ctx, field, _("Diganti: {value}.").format(value=_shown(named, reading.value)))]
 
 
 def _change(ctx: HandlerContext, field: str, rest: str = "", msg: IncomingMessage | None = None) -> list[Reply]:

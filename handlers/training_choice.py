@@ -42,7 +42,6 @@ async def training_meant(msg: IncomingMessage, ctx: HandlerContext) -> TrainingV
     return await catalogue.by_code(str(code)) if code else None
 
 
-REGISTER_WORDS = frozenset({"daftar", "daftarkan", "daftarin", "ikut", "ikutan", "register", "join", "gabung"})
 DESCRIBED = "described"  # in memory: the open trainings matching a registration asked for by description
 
 

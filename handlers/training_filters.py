@@ -11,7 +11,7 @@ from bot import payloads
 from bot.context import HandlerContext
 from bot.crafts import CRAFTS, craft_name
 from bot.i18n import _, format_month, format_short_day
-from bot.nlu import asking
+from bot.nlu import answers, asking
 from bot.regions import region_name
 from bot.services.trainings import TrainingFilter
 
@@ -76,8 +76,8 @@ _NEAR = {"terdekat", "terdeket", "paling dekat", "dekat", "deket", "nearest", "n
 _NEW_SEARCH = {"pelatihan", "pelatihannya", "training", "trainings", "kursus", "workshop", "kelas", "diklat"}
 _NOT_LIST = {"register", "subscribe", "unsubscribe", "certification", "market_tips", "cancel_registration",
              "my_registrations", "delete_data", "profile", "language", "greeting", "thanks", "human", "help"}
-_REGISTER = {"daftar", "daftarkan", "daftarin", "daptar", "dftr", "mendaftar", "ikut", "ikutan", "gabung",
-             "register", "join", "sign up", "signup", "enroll"}
+# Asking to register: the answers' verbs, their typos and phrases ("daptar", "sign up").
+_REGISTER = answers.REGISTERING | {"daptar", "dftr", "mendaftar", "ikutan", "sign up", "signup", "enroll"}
 _NEXT = {"lagi", "lg", "selanjutnya", "berikutnya", "next", "lanjut", "lanjutkan", "terus", "more", "lainnya",
          "lain", "slnjtnya", "brikutnya"}
 _BACK = {"sebelumnya", "sblmnya", "balik", "kembali", "back", "prev", "previous", "mundur"}

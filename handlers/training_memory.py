@@ -1,8 +1,9 @@
 """What the training handlers remember of the conversation (`ctx.state.memory`, saved with it):
 - "shown": the last list: its filters ("w", as in list payloads), its first number's offset ("o"), its total ("n");
 - "list": the codes on that page (other handlers write it too: "pelatihan saya"), "training": the last detail;
-- "focus": what was shown last ("list" or "training"), "mine": the payloads of that reply's buttons, to tell
-  whether the person's last screen was ours when they type "lagi", "7" or "yang itu".
+- "focus": what was shown last ("list", "training", a certification "guide", the person's "profile"), "mine": the
+  payloads of that reply's buttons, to tell whether the person's last screen was it when they type "lagi", "7"
+  or "yang itu".
 """
 
 from __future__ import annotations
@@ -12,9 +13,22 @@ from bot.core import Button
 
 # --- memory -------------------------------------------------------------------------------------
 
-def _remember(ctx: HandlerContext, focus: str, buttons: list[Button] | tuple[Button, ...]) -> None:
+PROFILE = "profile"
+GUIDE = "guide"
+
+
+def remember(ctx: HandlerContext, focus: str, buttons: list[Button] | tuple[Button, ...]) -> None:
+    """What is in view now, and the buttons of the reply showing it."""
     ctx.state.memory["focus"] = focus
     ctx.state.memory["mine"] = [b.payload for b in buttons if b.kind == "payload"]
+
+
+_remember = remember
+
+
+def in_view(ctx: HandlerContext) -> str | None:
+    """The focus of the reply the person is answering, when that reply was the last one that set it."""
+    return str(ctx.state.memory.get("focus")) if _last_was_ours(ctx) else None
 
 
 def _last_was_ours(ctx: HandlerContext) -> bool:

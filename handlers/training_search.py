@@ -11,7 +11,6 @@ from bot.nlu.codes import code_candidates
 from bot.services.trainings import TrainingFilter
 from handlers.registration_start import start_registration
 from handlers.titles import MIN_MATCHED_SEARCH, may_name_a_title, named_by_title
-from handlers.training_choice import REGISTER_WORDS
 from handlers.training_detail import _not_found, _show, _show_view, show_training
 from handlers.training_filters import _REGISTER, _has, _merge, code_payload, read_wanted, words_of
 from handlers.training_lists import _render_list
@@ -39,7 +38,7 @@ async def by_its_title(msg: IncomingMessage, ctx: HandlerContext) -> list[Reply]
     titled = named_by_title(text, await ctx.services.trainings.search(TrainingFilter()), MIN_MATCHED_SEARCH)
     if titled is None:
         return None
-    if set(words_of(text).split()) & REGISTER_WORDS:
+    if _has(words_of(text), _REGISTER):
         return await _register(msg, ctx, [titled.code])
     return _show_view(ctx, titled)
 

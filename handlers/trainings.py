@@ -26,7 +26,16 @@ from handlers.training_filters import (
     words_of,
 )
 from handlers.training_lists import refine_list, turn_page
-from handlers.training_memory import _last_was_ours, _page_offset, _remember, number_in_list, pick_from_list
+from handlers.training_memory import (
+    GUIDE,
+    PROFILE,
+    _last_was_ours,
+    _page_offset,
+    _remember,
+    in_view,
+    number_in_list,
+    pick_from_list,
+)
 from handlers.training_questions import answer_about
 from handlers.training_search import register_code
 
@@ -111,10 +120,8 @@ def follow_up(msg: IncomingMessage, ctx: HandlerContext) -> Route | None:
     registration = find_registration_code(text)
     if registration:
         return Route(about_registration, [registration])
-    if ctx.state.memory.get("focus") == "guide":
-        return None  # under a certification guide: its own follow-ups (handlers/guides.py)
-    if any(o[1].startswith("pe:") for o in ctx.state.memory.get("options") or []):
-        return None  # under the profile "nomor hp saya …" is about the person (handlers/profile.py)
+    if ctx.state.memory.get("focus") == GUIDE or in_view(ctx) == PROFILE:
+        return None  # under a guide or the profile, their own follow-ups (handlers/guides.py, profile.py)
     candidates = code_candidates(text)
     memory = ctx.state.memory
     slots = bool(u.craft or u.province or u.regency or u.date_from or u.date_to)

@@ -59,17 +59,14 @@ BACK = frozenset({"kembali", "sebelumnya", "balik", "back", "previous", "prev", 
 STEP_WORDS = frozenset({"ke", "langkah", "step", "halaman", "page", "tahap", "lagi"})
 # Verbs that confirm what was asked ("ya daftar", "ya batalkan", "iya hapus aja"). Alone they are a yes too
 # ("daftar", "hapus aja"), except the ones that also mean "stop this" (`ABORTING`): "batal" at "Hapus data?" is no.
-CONFIRMING = frozenset({"daftar", "daftarkan", "daftarin", "hapus", "hapuskan", "hapusin", "kirim", "kirimkan",
-                        "kirimin", "register", "delete", "send", "proceed", "submit", "ikut", "gabung", "join"})
+REGISTERING = frozenset({"daftar", "daftarkan", "daftarin", "register", "ikut", "gabung", "join"})
+DELETING = frozenset({"hapus", "hapuskan", "hapusin", "delete"})
+SENDING = frozenset({"kirim", "kirimkan", "kirimin", "send", "submit", "proceed"})
+CONFIRMING = REGISTERING | DELETING | SENDING
 ABORTING = frozenset({"batal", "batalkan", "batalin", "cancel"})
 # The same action in either language: "ya udah hapus aja" confirms "Yes, delete my data" once the person was
 # answered in English, "yes cancel it" confirms "Ya, batalkan".
-_ACTIONS = tuple(frozenset(group) for group in (
-    {"daftar", "daftarkan", "daftarin", "register", "ikut", "gabung", "join"},
-    {"hapus", "hapuskan", "hapusin", "delete", "remove", "erase"},
-    {"kirim", "kirimkan", "kirimin", "send", "submit"},
-    {"batal", "batalkan", "batalin", "cancel"},
-))
+_ACTIONS = (REGISTERING, DELETING | {"remove", "erase"}, SENDING, ABORTING)
 VERB_STEM = 5  # batal/batalkan/batalin, hapus/hapuskan, daftar/daftarkan: one verb
 
 

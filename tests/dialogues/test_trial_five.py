@@ -10,10 +10,11 @@ from sqlalchemy import select
 
 from bot import content
 from bot.i18n import LANGUAGES
-from db.models import Training
+from db.models import Subscription, Training
 from tests.channels import ChannelChat, form_step
-from tests.dialogues.test_answers import memory_of, registered, statuses
-from tests.dialogues.test_trial_four import me
+from tests.dialogues.test_answers import FORM_ANSWERS, answer_until, memory_of, registered, statuses, up_to
+from tests.dialogues.test_trial_four import me, mine
+from tests.test_privacy_everywhere import register
 
 
 async def training(chat: ChannelChat, code: str) -> Training:
@@ -170,3 +171,95 @@ async def test_a_question_naming_the_lists_craft_is_about_the_list(console: Chan
     for code in shown:  # each training of the list answered about, not a new list nor "which number?"
         assert (await training(console, code)).contact in reply
     assert list((await memory_of(console)).get("list") or []) == shown
+
+
+# --- the fifth trial's data-risky replies ------------------------------------------------------------------------
+
+async def subscribed(chat: ChannelChat) -> set[str]:
+    async with chat.app.sessionmaker() as session:
+        person = await me(chat)
+        assert person is not None
+        rows = await session.execute(select(Subscription.craft).where(Subscription.artisan_id == person.id))
+        return {craft or "" for craft in rows.scalars()}
+
+
+@pytest.mark.parametrize("stop", ["kak tolong jgn kirimin sy pesan2 otomatis lg ya, sy lg sibuk",
+                                  "please don't send me any more messages", "ga usah kirim2 kabar lagi ya kak"])
+async def test_dont_send_stops_messages(anywhere: ChannelChat, stop: str) -> None:
+    await anywhere.say("langganan batik")
+    await anywhere.say(stop)
+    assert (await me(anywhere)).proactive_opt_out  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize("resume", ["sy udh gk sibuk, kirimin lg kabar2nya ya", "ok kirimin lagi pesannya kak"])
+async def test_send_again_resumes_messages(anywhere: ChannelChat, resume: str) -> None:
+    await anywhere.say("langganan batik")
+    await anywhere.say("STOP")
+    assert (await me(anywhere)).proactive_opt_out  # type: ignore[union-attr]
+    await anywhere.say(resume)
+    assert not (await me(anywhere)).proactive_opt_out  # type: ignore[union-attr]
+
+
+async def test_no_more_news_of_a_craft_drops_that_subscription(anywhere: ChannelChat) -> None:
+    await anywhere.say("langganan batik")
+    await anywhere.say("langganan anyaman")
+    await anywhere.say("sy gk mau dikabari anyaman lagi")
+    assert await subscribed(anywhere) == {"batik"}
+    assert not (await me(anywhere)).proactive_opt_out  # type: ignore[union-attr]
+
+
+async def test_a_region_change_in_the_form_is_its_answer(anywhere: ChannelChat) -> None:
+    await up_to(anywhere, "region")
+    await anywhere.say("Bandung")  # Kabupaten or Kota? asked back
+    await anywhere.say("ganti wilayah saya ke Kab. Bandung Barat")
+    assert (await form_step(anywhere) or "").endswith(("business", "confirm"))  # the form goes on
+    await answer_until(anywhere, "confirm")
+    await anywhere.say("ya daftar")
+    registration = await mine(anywhere, "BTK-YK-01")
+    assert registration is not None and registration.status == "registered"
+    person = await me(anywhere)
+    assert person is not None and person.regency == "32.17" and person.full_name == FORM_ANSWERS["name"]
+
+
+@pytest.mark.parametrize(("typed", "field", "value"), [
+    ("eh salah, nama lengkap saya I Made Sukarta", "full_name", "I Made Sukarta"),
+    ("nama saya salah, harusnya Nurul Aisyah pake h", "full_name", "Nurul Aisyah"),
+    ("nomornya salah, harusnya 0813 1111 2222", "phone", "+6281311112222"),
+])
+async def test_an_earlier_answer_corrected_at_a_later_question(anywhere: ChannelChat, typed: str, field: str,
+                                                               value: str) -> None:
+    await up_to(anywhere, "region")
+    await anywhere.say(typed)
+    assert (await form_step(anywhere) or "").endswith("region")  # the question it was at, asked again
+    await answer_until(anywhere, "confirm")
+    await anywhere.say("ya daftar")
+    person = await me(anywhere)
+    assert person is not None and getattr(person, field) == value
+    assert (await mine(anywhere, "BTK-YK-01")) is not None
+
+
+@pytest.mark.parametrize(("typed", "crafts"), [("batik, eh salah, maksudnya tenun", ["tenun"]),
+                                               ("TENUN EH KELIRU YG BENER BATIK", ["batik"])])
+async def test_a_correction_inside_an_answer_keeps_what_follows(console: ChannelChat, typed: str,
+                                                                crafts: list[str]) -> None:
+    await up_to(console, "crafts")
+    await console.say(typed)
+    if (await form_step(console) or "").endswith("crafts"):
+        await console.say("selesai")
+    await answer_until(console, "confirm")
+    await console.say("ya daftar")
+    person = await me(console)
+    assert person is not None and person.crafts == crafts
+
+
+@pytest.mark.parametrize(("typed", "field", "value"), [
+    ("nama sy salah ketik, harusnya Nurul Aisyah pake h", "full_name", "Nurul Aisyah"),
+    ("usaha saya tutup, hapus aja nama usahanya", "business_name", None),
+    ("ganti nama usaha jd Daun Lestari Craft", "business_name", "Daun Lestari Craft"),
+])
+async def test_profile_changes_in_sentences(anywhere: ChannelChat, typed: str, field: str, value: str | None) -> None:
+    await register(anywhere)
+    await anywhere.say("profil sy")
+    await anywhere.say(typed)
+    person = await me(anywhere)
+    assert person is not None and getattr(person, field) == value

@@ -1,0 +1,58 @@
+"""Whether a message wants Kriya's messages or not, read with its negation where it stands: "jgn kirimin sy
+pesan2 lg" stops them, "sy udh gk sibuk, kirimin lg kabar2nya" resumes them (its "gk" is about being busy), and
+"sy gk mau dikabari anyaman lagi" drops the anyaman news. The NLU's bag of words weighs "kirimin" and "gk" alike;
+this reader corrects the direction of a subscribe or unsubscribe it read."""
+
+from __future__ import annotations
+
+from bot.context import HandlerContext
+from bot.core import IncomingMessage
+from bot.router import Route
+from handlers import subscriptions
+from handlers.training_filters import words_of
+
+STOP, SEND = "stop", "send"
+# Verbs and nouns of Kriya sending something ("kirimin", "dikabari", "notif", "send me").
+_SENDING_STEMS = ("kirim", "dikirim", "ngirim", "kabar", "dikabar", "ngabar", "notif", "ingetin", "ingatkan",
+                  "diingatkan", "send", "notify", "remind", "message", "pesan")
+_NEGATIONS = frozenset({"jangan", "jgn", "jngn", "gak", "ga", "gk", "g", "nggak", "ngga", "ngak", "enggak", "tidak",
+                        "tdk", "tak", "ndak", "nda", "ora", "mboten", "teu", "henteu", "dont", "don", "never",
+                        "no", "not", "stop", "berhenti", "hentikan", "udahan", "usah", "gausah", "gaush"})
+# Words a negation reaches over to its verb ("gak MAU dikabari", "jgn LAGI kirim", "ga USAH kirim2").
+_BETWEEN = frozenset({"mau", "usah", "ush", "perlu", "lagi", "lg", "di", "sy", "saya", "aku", "kak", "ka", "tolong",
+                      "dong", "pengen", "ingin", "mo", "pengin", "want", "to", "me", "send", "any", "more", "usa",
+                      "dulu", "ya", "yah", "deh", "sih", "nih", "aja", "saja", "ada", "please", "pls", "kirim2",
+                      "be", "get", "t"})  # ("don't" is read as "don", "t")
+
+
+def _sending(word: str) -> bool:
+    return word.startswith(_SENDING_STEMS)
+
+
+def _negated(words: list[str], at: int) -> bool:
+    j = at - 1
+    while j >= 0 and words[j] in _BETWEEN and words[j] not in _NEGATIONS:
+        j -= 1
+    return j >= 0 and words[j] in _NEGATIONS
+
+
+def wish(text: str) -> str | None:
+    """STOP or SEND when the message speaks of Kriya sending (the first such verb decides), else None."""
+    words = words_of(text).split()
+    for at, word in enumerate(words):
+        if _sending(word):
+            return STOP if _negated(words, at) else SEND
+    return None
+
+
+def direction_read(msg: IncomingMessage, ctx: HandlerContext) -> Route | None:
+    """A router context: a subscribe read where the person says "don't send" goes the other way, and back."""
+    u = ctx.understanding
+    if msg.payload or u is None or u.intent not in ("subscribe", "unsubscribe") or not msg.text:
+        return None
+    wanted = wish(msg.text)
+    if wanted == STOP and u.intent == "subscribe":
+        return Route(subscriptions.unsubscribe)
+    if wanted == SEND and u.intent == "unsubscribe":
+        return Route(subscriptions.subscribe if (u.craft or u.province or u.regency) else subscriptions.start_messages)
+    return None
