@@ -21,7 +21,7 @@ from bot.delivery import Outgoing, reply_to_body
 from bot.i18n import _, normalize_language, use_language
 from bot.logs import ref
 from bot.outbox import enqueue
-from bot.router import Router, options_of
+from bot.router import Router, options_of, remember_earlier_options
 from bot.services.people import load_person
 from bot.services.registry import Services
 from bot.services.reminders import Policy
@@ -195,6 +195,7 @@ class Dispatcher:
             forgotten = person_deleted(person)  # "hapus data saya": nothing may point at the person any more
             if not forgotten:
                 state.memory["options"] = options_of(replies[-1], msg.channel) if replies else []
+                remember_earlier_options(state.memory, replies[:-1], msg.channel)
                 conversation.state = state.name
                 conversation.data = state.dump()
             outgoing = []

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from bot import nlu
 from bot.context import HandlerContext
@@ -34,6 +35,25 @@ def options_of(reply: Reply, channel: str = "") -> list[list[str]]:
     shown = payload_only if channel == "whatsapp" and len(payload_only) > WHATSAPP_NUMBERED_AFTER else reply.buttons
     return [[b.title, b.payload if b.kind == "payload" else "", (b.answer or "") if b.kind == "payload" else ""]
             for b in shown]
+
+
+EARLIER = "earlier"  # memory: the buttons of the turn's replies before the last (a form asked again after them)
+
+
+def remember_earlier_options(memory: dict[str, Any], replies: list[Reply], channel: str = "") -> None:
+    """Keep the payload buttons of a turn's earlier replies: "hapus 1" typed under a list of subscriptions that
+    a form's question came after still means that list's "Hapus 1" (by its exact title, never by a number)."""
+    earlier = [option for reply in replies for option in options_of(reply, channel) if option[1]]
+    if earlier:
+        memory[EARLIER] = earlier
+    else:
+        memory.pop(EARLIER, None)
+
+
+def option_by_exact_title(text: str, options: list[list[str]]) -> str | None:
+    wanted = " ".join(answers.words(text))
+    found = [o[1] for o in options if o[1] and wanted and " ".join(answers.words(o[0])) == wanted]
+    return found[0] if len(set(found)) == 1 else None
 
 
 # Words dropped before a short answer is compared with the options' titles ("yg kabupaten", "kota aja").
@@ -272,6 +292,11 @@ class Router:
         chosen = match_option(text, options)
         if chosen:
             route = router.by_payload(chosen)
+            if route:
+                return route, form
+        earlier = option_by_exact_title(text, ctx.state.memory.get(EARLIER) or [])
+        if earlier and not chosen:
+            route = router.by_payload(earlier)
             if route:
                 return route, form
         if chose_button_without_payload(text, options):

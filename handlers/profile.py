@@ -26,6 +26,8 @@ _MOVED = re.compile(r"(?i)\b(?:pindah|pindahan|moved?|relocated?|sekarang\s+(?:t
 # "tambah kerajinan kayu di profil saya", "hapus ecoprint dari profil": crafts added or taken away in the profile.
 _CRAFT_CHANGE = frozenset({"tambah", "tambahkan", "tambahin", "add", "hapus", "buang", "remove", "kurangi"})
 _PROFILE = frozenset({"profil", "profile", "profilku", "kerajinanku"})
+_ABOUT_SUBSCRIPTIONS = frozenset({"langganan", "langganannya", "berlangganan", "langgananku", "subscription",
+                                  "subscriptions", "subscribed"})
 
 
 # "kerajinan saya sekarang kayu sama bambu", "usaha saya sekarang namanya Batik Sekar": a field and its new value.
@@ -53,6 +55,8 @@ def profile_request(msg: IncomingMessage, ctx: HandlerContext) -> tuple[str, str
     """The profile field a typed message asks to change, with the new value when given: "ganti nama usaha jadi
     Celuk Silver Art", "ubah wilayah", "saya pindah ke Klungkung", "tambah kerajinan kayu di profil saya"; right
     under the profile also "nama saya salah, harusnya …" and "kerajinan saya sekarang kayu sama bambu"."""
+    if set(form_reading.words_of(msg.text or "")) & _ABOUT_SUBSCRIPTIONS:
+        return None  # "ubah langganannya jadi cuma wilayah NTT" changes a subscription (handlers/subscriptions.py)
     wanted = edit_request(msg)
     if wanted is not None and wanted[0] in EDITABLE:
         return None if _refines_the_list(msg, ctx, wanted[0]) else wanted

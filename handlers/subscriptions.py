@@ -14,6 +14,7 @@ from bot.i18n import _
 from bot.regions import region_name
 from bot.router import Route
 from handlers.fields_crafts import crafts_in
+from handlers.form_reading import ONESELF
 
 logger = logging.getLogger(__name__)
 
@@ -45,6 +46,7 @@ IN_VIEW = "subscription"  # memory: the id of the subscription just made or show
 # the message a search of trainings instead ("pelatihan batik di jogja ada?").
 _NARROWING = frozenset({"khusus", "aja", "saja", "hanya", "cuma", "only", "just", "ganti", "ubah", "jadi", "yg", "yang",
                         "daerah", "wilayah", "region", "area", "provinsi", "kabupaten", "kota"})
+_CHANGING = frozenset({"ganti", "ubah", "jadi", "jadiin", "change", "ubahin", "gantiin", "switch"})
 _ALSO = frozenset({"juga", "jg", "tambah", "tambahkan", "tambahin", "tambahi", "add", "also", "too", "sama"})
 _DROPPING = frozenset({"hapus", "hapuskan", "hapusin", "buang", "remove", "delete", "hentikan", "stop", "berhenti",
                        "batal", "batalkan", "tidak", "jangan", "usah", "no", "not", "dont", "unsubscribe", "keluar"})
@@ -63,10 +65,12 @@ def narrow_in_words(msg: IncomingMessage, ctx: HandlerContext) -> Route | None:
     if u is None or not (u.craft or u.regency or u.province):
         return None
     words = set(_words(ctx))
+    if words & ONESELF and not words & _SUBSCRIBING:
+        return None  # "ubah wilayah saya ke sleman" is about the person (handlers/profile.py)
     if words & _DROPPING:
         return Route(unsubscribe)  # "hapus yg tenun", "yg batik di jogja ga usah deh"
-    if not words & (_NARROWING | _ALSO) or words & (_SEARCHING | _SUBSCRIBING):
-        return None  # "langganan tenun" is one more subscription, asked for as such
+    if not words & (_NARROWING | _ALSO) or (words & (_SEARCHING | _SUBSCRIBING) and not words & _CHANGING):
+        return None  # "langganan tenun" is one more subscription, asked for as such; "ubah langganannya jadi …" not
     return Route(narrow)
 
 

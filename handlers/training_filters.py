@@ -76,6 +76,10 @@ _NEAR = {"terdekat", "terdeket", "paling dekat", "dekat", "deket", "nearest", "n
 _NEW_SEARCH = {"pelatihan", "pelatihannya", "training", "trainings", "kursus", "workshop", "kelas", "diklat"}
 _NOT_LIST = {"register", "subscribe", "unsubscribe", "certification", "market_tips", "cancel_registration",
              "my_registrations", "delete_data", "profile", "language", "greeting", "thanks", "human", "help"}
+# Joining the waitlist of the training in view ("yaudah masuk daftar tunggu aja", "put me on the waitlist").
+JOINING = frozenset({"masuk", "masukin", "masukkan", "ikut", "ikutan", "gabung", "join", "put me", "add me",
+                     "daftarin", "daftarkan", "mau", "boleh", "yaudah", "ya udah", "yauda", "gpp", "nggak papa",
+                     "gak papa", "ga papa", "ok", "oke", "okay", "sign me up"})
 # Asking to register: the answers' verbs, their typos and phrases ("daptar", "sign up").
 _REGISTER = answers.REGISTERING | {"daptar", "dftr", "mendaftar", "ikutan", "sign up", "signup", "enroll"}
 _NEXT = {"lagi", "lg", "selanjutnya", "berikutnya", "next", "lanjut", "lanjutkan", "terus", "more", "lainnya",
@@ -87,6 +91,8 @@ _FILLER = {"yang", "yg", "ada", "halaman", "page", "dong", "kak", "ka", "mas", "
            "cuma", "hanya", "only", "mau", "pengen", "pingin", "pgn", "di", "nya", "bisa", "tolong"}
 # Questions about the training in view, first match wins (the deadline before the time: "daftar sampai kapan").
 ASPECTS: tuple[tuple[str, frozenset[str]], ...] = tuple((name, frozenset(words)) for name, words in (
+    ("waitlist", {"daftar tunggu", "daftar tunggunya", "waiting list", "waitlist", "wait list", "antrian", "antri",
+                  "antre", "antrean", "cadangan", "waitlisted"}),
     ("deadline", {"batas daftar", "batas pendaftaran", "batas akhir", "deadline", "terakhir daftar",
                   "daftar terakhir", "ditutup kapan", "tutup kapan", "kapan ditutup", "kapan tutup",
                   "daftarnya sampai", "daftar sampai", "pendaftarannya sampai", "pendaftaran sampai",

@@ -159,12 +159,32 @@ def _aspect_line(aspect: str, t: TrainingView, ctx: HandlerContext) -> str:
         line = _("Kontak penyelenggara {title} ({organizer}): {contact}.").format(
             title=t.title, organizer=t.organizer, contact=t.contact)
         return line + (f" {t.organizer_website}" if t.organizer_website else "")
+    if aspect == "waitlist":
+        return _waitlist_line(t, ctx)
     if aspect == "requirements":
         if t.requirements:
             return _("Syarat {title}: {requirements}").format(title=t.title, requirements=t.requirements)
         return _("Tidak ada syarat khusus yang tercantum untuk {title}. Tanyakan ke penyelenggara: {contact}.").format(
             title=t.title, contact=t.contact)
     return _seats_line(t, ctx)
+
+
+def _waitlist_line(t: TrainingView, ctx: HandlerContext) -> str:
+    """How the waitlist of a training works, from its own seats."""
+    if t.status == "cancelled":
+        return _("{title} dibatalkan.").format(title=t.title)
+    if not t.registration_open(ctx.now):
+        return _closed_line(t, ctx)
+    if t.quota is None:
+        return _("Kuota {title} tidak dibatasi, jadi tidak ada daftar tunggu: Anda bisa langsung daftar.").format(
+            title=t.title)
+    promise = _("Bila ada kursi kosong, orang pertama di daftar tunggu otomatis mendapat kursinya dan dikabari "
+                "lewat chat ini.")
+    if t.is_full:
+        return _("Kuota {title} sudah penuh. Anda bisa masuk daftar tunggu dengan mendaftar.").format(
+            title=t.title) + " " + promise
+    return _("Masih ada {left} kursi di {title}, jadi Anda bisa langsung daftar tanpa daftar tunggu.").format(
+        left=t.seats_left, title=t.title) + " " + promise
 
 
 def _closed_line(t: TrainingView, ctx: HandlerContext) -> str:

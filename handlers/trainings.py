@@ -19,6 +19,7 @@ from handlers.training_filters import (
     _NEXT,
     _NOT_LIST,
     _REGISTER,
+    JOINING,
     _aspect,
     _has,
     code_payload,
@@ -130,6 +131,10 @@ def follow_up(msg: IncomingMessage, ctx: HandlerContext) -> Route | None:
         slots, short = False, True  # "what about the ecoprint class, is there a certificate?" under that list
     aspect = (_aspect(words) if short and not slots and not candidates and u.topic is None
               and not _has(words, _NEW_SEARCH - {"pelatihannya"}) else None)
+    if aspect == "waitlist" and not ctx.state.name and len(subject := _subject(ctx)) == 1:
+        if _has(words, JOINING) and not words.endswith("?"):
+            return Route(register_code, subject)  # "yaudah masuk daftar tunggu aja": registering puts them there
+        return Route(answer_about, [aspect, *subject])  # "kalo daftar tunggu nanti dikabari gk?"
     if ctx.state.name:  # inside a form: only questions about the training being registered for
         subject = _subject(ctx) if aspect and u.intent not in _NOT_LIST else []
         return Route(answer_about, [aspect, *subject]) if aspect and subject else None

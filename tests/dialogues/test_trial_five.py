@@ -263,3 +263,55 @@ async def test_profile_changes_in_sentences(anywhere: ChannelChat, typed: str, f
     await anywhere.say(typed)
     person = await me(anywhere)
     assert person is not None and getattr(person, field) == value
+
+
+# --- the waitlist in own words ---------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("join", ["yaudah masuk daftar tunggu aja", "ok put me on the waiting list",
+                                  "MAU IKUT DAFTAR TUNGGU KAK"])
+async def test_joining_the_waitlist_of_the_training_in_view(anywhere: ChannelChat, join: str) -> None:
+    await anywhere.say("BTK-YK-02")  # the demo's full training
+    await anywhere.say(join)
+    assert (await form_step(anywhere) or "").startswith("reg:")  # the registration (to the waitlist) starts
+    await answer_until(anywhere, "confirm", consent="setuju")
+    await anywhere.say("ya daftar")
+    registration = await mine(anywhere, "BTK-YK-02")
+    assert registration is not None and registration.status == "waitlisted"
+
+
+async def test_a_question_about_the_waitlist_starts_nothing(console: ChannelChat) -> None:
+    await console.say("BTK-YK-02")
+    reply = await console.say("kalo daftar tunggu nanti dikabari gk?")
+    assert await form_step(console) is None and await mine(console, "BTK-YK-02") is None
+    assert (await training(console, "BTK-YK-02")).title in reply  # answered about that training
+
+
+# --- subscriptions and the profile, said in sentences ----------------------------------------------------
+
+async def subscriptions_of(chat: ChannelChat) -> set[tuple[str, str]]:
+    async with chat.app.sessionmaker() as session:
+        rows = await session.execute(select(Subscription.craft, Subscription.region))
+        return {(c or "", r or "") for c, r in rows.tuples()}
+
+
+async def test_a_subscription_changed_in_words_is_not_the_profile(anywhere: ChannelChat) -> None:
+    await anywhere.say("berlangganan info pelatihan tenun")
+    await anywhere.say("ubah langganannya jadi cuma wilayah NTT")
+    assert await subscriptions_of(anywhere) == {("tenun", "53")}
+    assert await form_step(anywhere) is None  # no profile edit was started
+
+
+async def test_a_region_of_ones_own_after_subscribing_is_the_profile(console: ChannelChat) -> None:
+    await console.say("langganan tenun")
+    await console.say("ubah wilayah saya ke sleman")
+    assert await subscriptions_of(console) == {("tenun", "")}
+
+
+async def test_an_earlier_buttons_title_still_chooses_it_under_a_form_question(anywhere: ChannelChat) -> None:
+    await anywhere.say("langganan batik")
+    await anywhere.say("langganan tenun")
+    await anywhere.say("ubah wilayah saya ke sleman")  # a profile change: the consent question is asked
+    await anywhere.say("langganan saya")  # the list, then the consent question again
+    await anywhere.say("hapus 1")  # the list's "Hapus 1", not "hapus data saya"
+    assert await subscriptions_of(anywhere) == {("tenun", "")}
+    assert await me(anywhere) is not None
