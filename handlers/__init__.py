@@ -59,6 +59,7 @@ def _add_trainings(router: Router) -> None:
     by_intent = lambda intent: router.by_intent(intent).handler  # noqa: E731
     router.intent("training_code", training_search.typed_code(by_intent))
     router.intent("location", training_lists.show_nearest)
+    router.context(my_registrations.pick_in_words)  # "yg tgl 3 des" under one's registrations (before lists')
     router.context(guide_questions.asked)  # "kalo ga punya npwp gmn", "what is KBLI?": from the guides' content
     router.context(subscriptions.narrow_in_words)  # "khusus yg di jogja aja" right after subscribing
     router.context(trainings.follow_up)  # codes with "daftar", questions about the training in view, paging

@@ -7,6 +7,9 @@ from bot.context import HandlerContext
 from bot.core import Button, IncomingMessage, Reply
 from bot.i18n import _, format_when
 from bot.regions import zone_of
+from bot.router import Route
+from bot.services.registrations import RegistrationView
+from handlers.titles import distinctive
 
 # --- my registrations and cancelling ------------------------------------------------------------
 
@@ -28,17 +31,54 @@ async def show_my_registrations(msg: IncomingMessage, ctx: HandlerContext) -> li
                                                                                 registration=item.code))
         buttons.append(Button(_("Batalkan {code}").format(code=item.code), payloads.make("rc", item.code)))
     ctx.state.memory["list"] = [item.training_code for item in found]
+    ctx.state.memory[MINE] = _entries(found)
     return [Reply("\n".join(lines), (*buttons, Button(_("Menu"), "menu")))]
 
 
+MINE = "registrations"  # memory: [code, title, local start date] of the registrations just listed
+
+
+def _entries(found: list[RegistrationView]) -> list[list[str]]:
+    return [[item.code, item.training_title,
+             item.starts_at.astimezone(zone_of(item.regency or item.province).zone).date().isoformat()]
+            for item in found]
+
+
+def described(msg: IncomingMessage, ctx: HandlerContext, entries: list[list[str]]) -> str | None:
+    """The one registration of `entries` a message describes by words of its training's title ("yg malam batik")
+    or by its start date ("yg tgl 3 des"), or None."""
+    typed = distinctive(msg.text or "")
+    scored = sorted(((len(typed & distinctive(title)), code) for code, title, _day in entries), reverse=True)
+    if scored and scored[0][0] and (len(scored) == 1 or scored[1][0] < scored[0][0]):
+        return scored[0][1]
+    u = ctx.understanding
+    if u is not None and u.date_from and (u.date_to is None or u.date_to == u.date_from):
+        on_that_day = [code for code, _title, day in entries if day == u.date_from.isoformat()]
+        if len(on_that_day) == 1:
+            return on_that_day[0]
+    return None
+
+
+def pick_in_words(msg: IncomingMessage, ctx: HandlerContext) -> Route | None:
+    """A router context: under the list of one's registrations, one of them described in words is the one to
+    cancel ("yg tgl 3 des", "yg malam batik gk jadi ikut deh")."""
+    options = ctx.state.memory.get("options") or []
+    entries = ctx.state.memory.get(MINE) or []
+    if msg.payload or not msg.text or not any(o[1].startswith("rc:") for o in options):
+        return None
+    code = described(msg, ctx, entries)
+    return Route(cancel_registration, [code]) if code else None
+
+
 async def cancel_registration(msg: IncomingMessage, ctx: HandlerContext) -> list[Reply]:
-    """Ask to confirm cancelling a registration (by button, or the list of registrations)."""
+    """Ask to confirm cancelling a registration (by button, one of them described, or the list of them)."""
     code = ctx.args[0] if ctx.args else None
     if not code:
         found = await ctx.services.registrations.upcoming_for(ctx.person.id)
-        if len(found) != 1:
+        code = described(msg, ctx, _entries(found)) if len(found) > 1 and msg.payload is None else None
+        if code is None and len(found) != 1:
             return await show_my_registrations(msg, ctx)
-        code = found[0].code
+        code = code or found[0].code
     yes, no = Button(_("Ya, batalkan"), payloads.make("rcy", code), answer="yes"), Button(_("Tidak"), "my", answer="no")
     return [Reply(_("Yakin membatalkan pendaftaran {code}? Kursi Anda akan diberikan ke orang berikutnya.").format(
         code=code), (yes, no))]

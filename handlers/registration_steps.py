@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from typing import Any
 
@@ -29,6 +30,13 @@ _MIND_CHANGED = frozenset({"eh", "ehh", "ah", "oh", "aduh", "waduh", "salah", "k
                            "kak", "ka", "min", "deh", "sih", "wait", "sebentar", "bentar"})
 
 
+# Words a cancel is said with ("gk jadi, batal aja daftarnya"): nothing else may be in the message.
+_CANCEL_WORDS = frozenset({"batal", "batalkan", "batalin", "cancel", "jadi", "keluar"})
+_NOT = frozenset({"gak", "ga", "gk", "nggak", "ngga", "enggak", "tidak", "tdk", "ndak", "ora", "not"})
+_CANCEL_FILLER = frozenset({"aja", "saja", "deh", "dong", "ya", "sih", "nya", "daftarnya", "pendaftarannya",
+                            "pendaftaran", "daftar", "registration", "it", "this", "dulu", "please", "pls"})
+
+
 def _is_cancel(text: str) -> bool:
     if _words(text) in CANCEL or " ".join(form_reading.words_of(text)) in CANCEL:
         return True
@@ -37,7 +45,22 @@ def _is_cancel(text: str) -> bool:
         words = words[1:]
     while words and words[-1] in _MIND_CHANGED:
         words = words[:-1]
-    return bool(words) and " ".join(words) in CANCEL
+    if bool(words) and " ".join(words) in CANCEL:
+        return True
+    clauses = [[w for w in form_reading.words_of(part) if w not in _CANCEL_FILLER and w not in _MIND_CHANGED]
+               for part in re.split(r"[,.;!?]+", text)]
+    clauses = [c for c in clauses if c]
+    return bool(clauses) and all(_cancels(c) for c in clauses)
+
+
+def _cancels(words: list[str]) -> bool:
+    """One clause of a cancel: "batal aja" or "gk jadi" ("tidak jadi batal" keeps the registration going)."""
+    if not all(w in _CANCEL_WORDS or w in _NOT for w in words):
+        return False
+    verbs = [i for i, w in enumerate(words) if w in _CANCEL_WORDS - {"jadi"}]
+    if verbs:
+        return not any(w in _NOT for w in words[:verbs[0]])
+    return any(w == "jadi" and i > 0 and words[i - 1] in _NOT for i, w in enumerate(words))
 
 
 def _words(text: str) -> str:

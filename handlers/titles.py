@@ -17,6 +17,11 @@ MIN_MATCHED_SEARCH = 3  # when only asking about trainings
 MIN_SHARE = 0.5  # and at least this share of the title's distinctive words
 
 
+def distinctive(text: str) -> set[str]:
+    """The words of a title (or a message) that can tell one training from another."""
+    return _distinctive(text)
+
+
 def _distinctive(text: str) -> set[str]:
     return {w for w in normalize(text).split() if len(w) >= 3 and w not in GENERIC and not w.isdigit()}
 

@@ -164,8 +164,8 @@ def meaning(text: str, *, bare_verb: bool = True, remark_after_no: bool = True) 
         return None
     if len(typed) > MAX_WORDS:
         return "no" if remark_after_no and refuses_first(typed) else None
-    if typed[0] in INTERJECTIONS and any(_known(w) in CONFIRMING | ABORTING for w in typed[1:]):
-        typed = typed[1:]  # "oh gitu, ya udah hapus aja"; but "oh gitu ya" ("I see") is no yes
+    if typed[0] in INTERJECTIONS and any(_known(w) in CONFIRMING | ABORTING | NO for w in typed[1:]):
+        typed = typed[1:]  # "oh gitu, ya udah hapus aja", "hmm gk setuju"; but "oh gitu ya" ("I see") is no yes
     spelled = [_known(word) or word for word in typed]
     if {" ".join(spelled), " ".join(w for w in spelled if w not in COURTESY)} & YES_PHRASES:
         return "yes"  # "gpp kak", "no problem", "of course"
@@ -204,10 +204,12 @@ def refuses_first(typed: list[str]) -> bool:
     """A reply that opens with a plain no and goes on with a remark, never with a yes or a verb: "ga mau ah,
     ngapain data saya disimpen", "no keep it", "nggak, takut disalahgunakan"."""
     spelled = [_known(w) or w for w in typed]
+    if spelled and spelled[0] in INTERJECTIONS:
+        spelled = spelled[1:]  # "hmm gk setuju deh, data sy disimpen"
     prefix: list[str] = []
     for word in spelled[:REFUSING_PREFIX_MAX]:
-        if word in NO or word in COURTESY or word == "mau":
-            prefix.append(word)
+        if word in NO or word in COURTESY or word == "mau" or (word in YES and prefix and prefix[-1] in NO):
+            prefix.append(word)  # ("gk setuju": a negated yes is part of the no)
         else:
             break
     if not any(w in NO for w in prefix) or len(prefix) == len(spelled):

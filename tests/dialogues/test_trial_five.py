@@ -315,3 +315,44 @@ async def test_an_earlier_buttons_title_still_chooses_it_under_a_form_question(a
     await anywhere.say("hapus 1")  # the list's "Hapus 1", not "hapus data saya"
     assert await subscriptions_of(anywhere) == {("tenun", "")}
     assert await me(anywhere) is not None
+
+
+# --- leaving and refusing in own words ---------------------------------------------------------------------
+
+@pytest.mark.parametrize("leave", ["gk jadi, batal aja daftarnya", "EH GA JADI DEH KAK", "batal aja ya"])
+async def test_leaving_the_form_in_own_words(anywhere: ChannelChat, leave: str) -> None:
+    await up_to(anywhere, "crafts")
+    await anywhere.say(leave)
+    assert await form_step(anywhere) is None
+    assert await mine(anywhere, "BTK-YK-01") is None
+
+
+async def test_not_cancelling_after_all_keeps_the_form(console: ChannelChat) -> None:
+    await up_to(console, "crafts")
+    await console.say("tidak jadi batal")
+    assert await form_step(console) is not None
+
+
+@pytest.mark.parametrize("refusal", ["hmm gk setuju deh data sy disimpen", "gak setuju ah", "hmm ga setuju"])
+async def test_a_negated_agreement_at_the_consent_is_a_no(anywhere: ChannelChat, refusal: str) -> None:
+    await up_to(anywhere, "consent")
+    await anywhere.say(refusal)
+    assert await form_step(anywhere) is None
+    person = await me(anywhere)
+    assert person is None or person.consent_at is None
+
+
+# --- one of one's registrations described in words --------------------------------------------------------
+
+MONTHS = "jan feb mar apr mei jun jul agu sep okt nov des".split()
+
+
+@pytest.mark.parametrize("which", ["yg tgl {day}", "yg malam batik gk jadi ikut deh, batalin aja"])
+async def test_a_registration_described_in_words_is_the_one_cancelled(anywhere: ChannelChat, which: str) -> None:
+    await registered(anywhere, "BTK-ON-01", "BTK-ON-02")  # the demo's "Malam Batik" class and another
+    starts = (await training(anywhere, "BTK-ON-01")).starts_at.astimezone(ZoneInfo("Asia/Jakarta"))
+    await anywhere.say("saya mau batal ikut pelatihan")
+    await anywhere.say(which.format(day=f"{starts.day} {MONTHS[starts.month - 1]}"))
+    assert await statuses(anywhere) == {"BTK-ON-01": "registered", "BTK-ON-02": "registered"}  # asked first
+    await anywhere.say("iya yakin")
+    assert await statuses(anywhere) == {"BTK-ON-01": "cancelled", "BTK-ON-02": "registered"}
