@@ -185,6 +185,7 @@ class Dispatcher:
             services = Services.bind(session, now, msg.channel, self.policy)
             ctx = HandlerContext(person=person, state=state, services=services, now=now)
             with use_language(person.language):
+                msg = self.router.prepared(msg, state.name)
                 route, form = self.router.resolve(msg, ctx)
                 ctx.args = route.args
                 before = ctx.state.name

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from bot import nlu
@@ -35,6 +36,20 @@ def options_of(reply: Reply, channel: str = "") -> list[list[str]]:
     shown = payload_only if channel == "whatsapp" and len(payload_only) > WHATSAPP_NUMBERED_AFTER else reply.buttons
     return [[b.title, b.payload if b.kind == "payload" else "", (b.answer or "") if b.kind == "payload" else ""]
             for b in shown]
+
+
+# An acknowledgement before what the person goes on to ask ("ok makasih. kalo batikmark itu apa", "ok mulai").
+_ACKNOWLEDGED = re.compile(
+    r"(?i)^\s*(?:(?:ok(?:e|ey|eh|ay|ee)?|oce|sip|siip|noted|mantap|mantab|makasih|makasi|maksih|trims|trimakasih"
+    r"|terima\s*kasih|thanks|thank\s+you|thx|tq|ty)(?:\s+(?:kak|ka|min|ya|deh|banyak|bu|pak|mas|mbak))*[\s,.!]+)+")
+
+
+def without_acknowledgement(text: str) -> str:
+    """The message without an opening "ok makasih", when something follows it that is more than courtesy."""
+    rest = _ACKNOWLEDGED.sub("", text, count=1)
+    if rest == text or not any(w not in answers.COURTESY for w in answers.words(rest)):
+        return text
+    return rest
 
 
 EARLIER = "earlier"  # memory: the buttons of the turn's replies before the last (a form asked again after them)
@@ -262,6 +277,14 @@ class Router:
         if handler is None:
             raise LookupError("router has no fallback")
         return Route(handler)
+
+    def prepared(self, msg: IncomingMessage, state: str | None) -> IncomingMessage:
+        """The message as the handlers read it: outside a form an opening acknowledgement is left out (in a form
+        "Oke Batik" may be the business's name)."""
+        if msg.payload or not msg.text or state is not None:
+            return msg
+        text = without_acknowledgement(msg.text)
+        return msg if text == msg.text else replace(msg, text=text)
 
     def resolve(self, msg: IncomingMessage, ctx: HandlerContext) -> tuple[Route, Form | None]:
         """The handler for `msg`, and the form to ask again afterwards when the message interrupted one."""

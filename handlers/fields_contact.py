@@ -139,6 +139,29 @@ _NEGATION = frozenset({"tidak", "belum", "bukan", "no", "not", "dont", "don't", 
                        "cuma", "cuman"})
 
 
+# The country a participant names beside a number written the local way ("012 345 6789 (malaysia)").
+_COUNTRY_OF = {"malaysia": "MY", "malaysian": "MY", "singapura": "SG", "singapore": "SG", "singaporean": "SG",
+               "brunei": "BN", "bruneian": "BN", "thailand": "TH", "thai": "TH", "filipina": "PH",
+               "philippines": "PH", "philippine": "PH", "filipino": "PH", "vietnam": "VN", "vietnamese": "VN",
+               "myanmar": "MM", "kamboja": "KH", "cambodia": "KH", "cambodian": "KH", "laos": "LA", "timor": "TL"}
+
+
+def _local_foreign_number(number: str, text: str) -> str | None:
+    """A number written the local way of the country named beside it, in E.164 (phonenumbers' own rules)."""
+    import phonenumbers  # (only a foreign participant's answer needs it)
+
+    countries = {_COUNTRY_OF[w] for w in words_of(text) if w in _COUNTRY_OF}
+    if len(countries) != 1 or number.strip().startswith(("+", "00")):
+        return None
+    try:
+        parsed = phonenumbers.parse(number, countries.pop())
+    except phonenumbers.NumberParseException:
+        return None
+    if not phonenumbers.is_valid_number(parsed):
+        return None
+    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
+
+
 def _says_foreign_number(text: str) -> bool:
     """'I don't have an Indonesian number, only Malaysian', 'nomor saya nomor malaysia': no number, a foreign one."""
     words = set(words_of(text))
@@ -170,6 +193,8 @@ def read_phone(msg: IncomingMessage, ctx: HandlerContext) -> Reading:
     number = number_in(text)
     if number is None and not re.search(r"\d", text) and len(words_of(text)) > NO_NUMBER_WORDS:
         return Reading(problem=_no_number(ctx))  # "saya gak punya hp", "sorry i only have telegram"
+    if number is not None and international(ctx) and (local := _local_foreign_number(number, text)):
+        return Reading(local)  # "my number is 012 345 6789 (malaysia)"
     if number is None and _says_foreign_number(text):
         if international(ctx):
             return Reading(problem=_("Nomor luar negeri bisa dipakai untuk pelatihan ini. Tulis nomor dengan kode "
@@ -185,4 +210,4 @@ def looks_like_phone(msg: IncomingMessage, ctx: HandlerContext) -> bool:
     if not number:
         return _says_foreign_number(msg.text or "") and training_question(msg.text or "") is None
     rest = (msg.text or "").replace(number, " ")
-    return all(word in _PHONE_WORDS for word in words_of(rest))
+    return all(word in _PHONE_WORDS or word in _COUNTRY_OF for word in words_of(rest))

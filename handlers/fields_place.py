@@ -96,6 +96,8 @@ def read_region(msg: IncomingMessage, ctx: HandlerContext) -> Reading:
         return Reading(exact[0][0])
     if exact:
         return Reading(choices=_region_buttons(exact))
+    if lives_abroad(ctx) and not (u is not None and (u.province or u.regency)):
+        return Reading(data={ABROAD: True})  # "George Town, Penang": a town abroad, named by someone from abroad
     if u is not None and u.province and not within:
         return Reading(stay=True, data={"province_hint": u.province})
     candidates: dict[str, str] = {}

@@ -356,3 +356,45 @@ async def test_a_registration_described_in_words_is_the_one_cancelled(anywhere: 
     assert await statuses(anywhere) == {"BTK-ON-01": "registered", "BTK-ON-02": "registered"}  # asked first
     await anywhere.say("iya yakin")
     assert await statuses(anywhere) == {"BTK-ON-01": "cancelled", "BTK-ON-02": "registered"}
+
+
+# --- participants from abroad ----------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("typed", "phone"), [("my number is 012 345 6789 (malaysia)", "+60123456789"),
+                                              ("9123 4567, singapore number", "+6591234567")])
+async def test_a_local_foreign_number_with_its_country(console: ChannelChat, typed: str, phone: str) -> None:
+    await console.say("ECO-ON-ASEAN")
+    await console.say("register")
+    await console.say("yes")
+    await console.say("Aisha Rahman")
+    await console.say(typed)
+    assert (await form_step(console) or "").endswith("crafts")
+    await console.say("weaving")
+    if (await form_step(console) or "").endswith("crafts"):
+        await console.say("done")
+    await console.say("George Town, Penang")  # a town abroad: no Indonesian regency asked for again
+    assert not (await form_step(console) or "").endswith("region")
+    await answer_until(console, "confirm")
+    await console.say("yes register")
+    person = await me(console)
+    assert person is not None and person.phone == phone and person.regency is None
+    assert (await mine(console, "ECO-ON-ASEAN")) is not None
+
+
+async def test_a_local_number_without_a_country_is_still_asked_again(console: ChannelChat) -> None:
+    await console.say("ECO-ON-ASEAN")
+    await console.say("register")
+    await console.say("yes")
+    await console.say("Aisha Rahman")
+    await console.say("012 345")
+    assert (await form_step(console) or "").endswith("phone")
+
+
+# --- an acknowledgement before a question -----------------------------------------------------------------
+
+async def test_ok_thanks_then_a_question_answers_the_question(anywhere: ChannelChat) -> None:
+    await anywhere.say("sertifikasi nib")
+    await anywhere.say("ok mulai")
+    assert memory_of_guide(await memory_of(anywhere)) == ("nib", 1)
+    await anywhere.say("ok makasih. kalo batikmark itu apa")
+    assert memory_of_guide(await memory_of(anywhere)) == ("batikmark", 0)
