@@ -164,6 +164,12 @@ async def turn_page(msg: IncomingMessage, ctx: HandlerContext) -> list[Reply]:
     return await _render_list(ctx, {**base, "o": str(target)}, note=note)
 
 
+async def similar_trainings(msg: IncomingMessage, ctx: HandlerContext) -> list[Reply]:
+    """Other trainings of the craft of the training in view ("ada yg lain gk yg mirip")."""
+    found = await ctx.services.trainings.by_codes(ctx.args[:1])
+    return await _render_list(ctx, {"c": found[0].craft} if found else {})
+
+
 async def choose_filter(msg: IncomingMessage, ctx: HandlerContext) -> list[Reply]:
     """Offer the crafts, regions or months that have upcoming trainings."""
     kind = ctx.args[0] if ctx.args else "c"

@@ -26,7 +26,7 @@ from handlers.training_filters import (
     read_wanted,
     words_of,
 )
-from handlers.training_lists import refine_list, turn_page
+from handlers.training_lists import refine_list, similar_trainings, turn_page
 from handlers.training_memory import (
     GUIDE,
     PROFILE,
@@ -40,6 +40,9 @@ from handlers.training_memory import (
 from handlers.training_questions import answer_about
 from handlers.training_search import register_code
 
+# Asking for others like the training in view.
+_SIMILAR = frozenset({"yang lain", "yg lain", "mirip", "serupa", "sejenis", "similar", "other",
+                      "others", "another", "yang sama", "yg sama", "kayak gini", "kaya gini", "like this"})
 SHORT_WORDS = 8  # a question about what is in view is short ("biayanya brp", "sertifikatnya dapat?")
 SHORT_WORDS_NAMING_THE_LIST = 12  # a little longer when it names the list's own craft or place again
 
@@ -150,6 +153,9 @@ def follow_up(msg: IncomingMessage, ctx: HandlerContext) -> Route | None:
         subject = _subject(ctx)
         if subject:
             return Route(answer_about, [aspect, *subject])
+    if (memory.get("focus") == "training" and memory.get("training") and short and not slots
+            and _has(words, _SIMILAR) and not aspect):
+        return Route(similar_trainings, [str(memory["training"])])  # "ADA YG LAIN GK YG MIRIP" under a detail
     shown = memory.get("shown")
     if not shown:
         return None

@@ -398,3 +398,11 @@ async def test_ok_thanks_then_a_question_answers_the_question(anywhere: ChannelC
     assert memory_of_guide(await memory_of(anywhere)) == ("nib", 1)
     await anywhere.say("ok makasih. kalo batikmark itu apa")
     assert memory_of_guide(await memory_of(anywhere)) == ("batikmark", 0)
+
+
+@pytest.mark.parametrize("others", ["ADA YG LAIN GK YG MIRIP", "ada yg mirip ga kak", "any similar ones?"])
+async def test_others_like_the_training_in_view(console: ChannelChat, others: str) -> None:
+    await console.say("KRM-BTL-01")  # a ceramics training whose registration has closed
+    await console.say(others)
+    memory = await memory_of(console)
+    assert memory.get("focus") == "list" and (memory.get("shown") or {}).get("w", {}).get("c") == "keramik"
