@@ -66,7 +66,7 @@ def page_texts() -> dict[str, str]:
         "copy_training": _("Salin jadi pelatihan baru"),
         "copied_from": _("Disalin dari"),
         "copy_from_earlier": _("Atau salin dari pelatihan sebelumnya"),
-        "copy": _("Salin"),
+        "copy_button": _("Salin"),
         "copy_hint": _("Isi kode baru dan tanggalnya; isian lain disalin dari pelatihan sebelumnya."),
         "save": _("Simpan"),
         "form_has_errors": _("Ada isian yang perlu diperbaiki: lihat pesan di dekat isian itu. Belum ada yang disimpan."),

@@ -14,8 +14,13 @@ import pytest
 from sqlalchemy import func, select
 
 from bot.app import App
+from bot.i18n import LANGUAGES
 from bot.organizers import uploads
-from bot.organizers.console_trainings import MAX_UPLOAD_BYTES
+from bot.organizers.console import LANGUAGE_COOKIE
+from bot.organizers.console_trainings import FORM_FIELDS, MAX_UPLOAD_BYTES
+from bot.organizers.texts import page_texts
+from bot.organizers.web import TEMPLATES_DIR
+from bot.services.catalogue import COLUMNS, MODES, OPTIONAL
 from db.models import AuditEvent, ChannelIdentity, OutboxMessage, Registration, Training
 from tests.conftest import NOW, Chat
 from tests.organizers.conftest import World, csrf_of, sign_in
@@ -417,3 +422,29 @@ async def test_saving_counts_nothing_when_every_row_is_bad(app: App, world: Worl
     assert answer.status_code == 200 and 'name="token"' not in answer.text and "Tidak ada baris" in answer.text
     async with app.sessionmaker() as session:
         assert await session.scalar(select(func.count()).select_from(Training).where(Training.code == "YK-RUSAK")) == 0
+
+
+TEMPLATES = ("training_form.html", "import.html", "_training_actions.html")
+
+
+def test_every_text_the_pages_use_exists() -> None:
+    """A misspelt `t.name` renders as nothing (or as a dict method): every name used must be a page text."""
+    texts = page_texts()
+    used = set()
+    for name in TEMPLATES:
+        source = (TEMPLATES_DIR / name).read_text()
+        used |= set(re.findall(r"\bt\.([a-z_]+)", source)) - {"get"}
+    used |= {f"{kind}_{name}" for kind in ("label", "hint") for name in (*FORM_FIELDS, *COLUMNS, *OPTIONAL)}
+    used |= {f"mode_{mode}" for mode in MODES} | {f"language_{language}" for language in LANGUAGES}
+    assert used - set(texts) == set()
+    assert not used & set(dir(dict))  # t.copy would be the dict's method, not a text
+
+
+async def test_the_form_in_english(world: World, client: httpx.AsyncClient) -> None:
+    await sign_in(client, world.one.emails["staff"])
+    client.cookies.set(LANGUAGE_COOKIE, "en")
+    page = await form_page(client)
+    assert '<label for="f-code">Training code</label>' in page.text
+    assert "Registration deadline" in page.text and "In person" in page.text
+    answer = await client.post("/console/trainings/new", data={**FORM, "title": "", "csrf": csrf_of(page.text)})
+    assert answer.status_code == 422 and "Required, at most 200 characters." in answer.text
