@@ -1,5 +1,6 @@
 """In a real browser at 360 px wide (Playwright driving Debian's Chromium): a staff member creates a training from
-the console's form, first with a mistake shown next to its field, then saved; screenshots to $KRIYA_SCREENSHOTS."""
+the console's form, first with a mistake shown next to its field, then saved; then imports a CSV file after its dry
+run. Screenshots to $KRIYA_SCREENSHOTS."""
 
 from __future__ import annotations
 
@@ -13,6 +14,14 @@ from bot.app import App
 from db.models import Organizer, Training
 from tests.organizers.conftest import PASSWORD
 from tests.organizers.test_browser import CHROMIUM, FLAGS, PHONE, TRAINING, add_account, served
+
+IMPORT_CSV = (
+    "code,title,craft,organizer,province,regency,venue,mode,starts_at,ends_at,quota,fee,contact,description\n"
+    "TNN-JPR-01,Tenun ikat Troso,tenun,,Jawa Tengah,Kabupaten Jepara,Balai Desa Troso,offline,2026-12-15 09:00,"
+    "2026-12-15 15:00,20,0,0291 000,Tenun untuk pemula\n"
+    "TNN-JPR-02,,sutra,,Jawa Tengah,Kabupaten Jepara,Balai Desa Troso,offline,2026-12-16 09:00,"
+    "2026-12-16 15:00,20,0,0291 000,Tenun lanjutan\n"
+)
 
 pytestmark = [
     pytest.mark.skipif(not CHROMIUM.exists(), reason="no /usr/bin/chromium (apt-get install chromium)"),
@@ -76,9 +85,26 @@ async def test_a_staff_member_creates_a_training_on_a_phone(demo_app: App, serve
             assert await page.get_by_role("heading", name="Pewarnaan alami batik pesisir").count() == 1
             if shots:
                 await page.screenshot(path=f"{shots}/training-created-360.png")
+
+            await page.goto(f"{served}/console/import")
+            await page.get_by_label("Berkas CSV atau XLSX").set_input_files(
+                {"name": "katalog.csv", "mimeType": "text/csv", "buffer": IMPORT_CSV.encode()})
+            await page.get_by_role("button", name="Periksa berkas").click()
+            await page.wait_for_load_state()
+            assert await page.locator("table.row-errors tbody tr").count() == 2  # line 3: title and craft
+            if shots:
+                await page.screenshot(path=f"{shots}/import-dry-run-360.png", full_page=True)
+            width = await page.evaluate("document.documentElement.scrollWidth")
+            assert width <= PHONE["width"], width
+            await page.get_by_role("button", name="Simpan baris yang benar").click()
+            await page.wait_for_load_state()
+            assert await page.get_by_text("Impor selesai").count() == 1
         finally:
             await browser.close()
     async with demo_app.sessionmaker() as session:
         saved = (await session.execute(select(Training).where(Training.code == "BTK-PKL-09"))).scalar_one()
     assert (saved.organizer_id, saved.province, saved.regency, saved.mode) == (organizer.id, "33", "33.75", "hybrid")
     assert saved.starts_at == datetime(2026, 12, 10, 2, 0, tzinfo=UTC)
+    async with demo_app.sessionmaker() as session:
+        imported = (await session.execute(select(Training).where(Training.code.like("TNN-JPR-%")))).scalars().all()
+    assert [(t.code, t.organizer_id) for t in imported] == [("TNN-JPR-01", organizer.id)]
