@@ -224,7 +224,7 @@ class TrainingPages:
     async def new_page(self, request: Request, staff: Staff, credential: StaffCredential) -> Response:
         source = request.query_params.get("from", "").strip()
         if source:  # the "copy from an earlier one" list of this page
-            return _redirect(f"/console/trainings/{quote(source)}/copy")
+            return _redirect(f"/console/trainings/{quote(source, safe='')}/copy")
         async with self._scoped(staff) as session:
             earlier = list((await session.execute(
                 select(Training.code, Training.title).order_by(Training.starts_at.desc(), Training.code)
@@ -325,9 +325,7 @@ class TrainingPages:
         """Check an uploaded file, keep it on the server under a token, and show what saving it would do."""
         try:
             suffix, data = await _upload(await request.form())
-            token = self.uploads.keep(staff.organizer_id, suffix, data)
-            path = self.uploads.find(staff.organizer_id, token)
-            assert path is not None
+            token, path = self.uploads.keep(staff.organizer_id, suffix, data)
             try:
                 plan = await self._plan(staff, path)
             except UploadRefused:

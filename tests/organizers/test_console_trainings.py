@@ -4,7 +4,9 @@ input per field with nothing saved; roles, CSRF and other organizers' trainings.
 from __future__ import annotations
 
 import io
+import os
 import re
+import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -448,3 +450,23 @@ async def test_the_form_in_english(world: World, client: httpx.AsyncClient) -> N
     assert "Registration deadline" in page.text and "In person" in page.text
     answer = await client.post("/console/trainings/new", data={**FORM, "title": "", "csrf": csrf_of(page.text)})
     assert answer.status_code == 422 and "Required, at most 200 characters." in answer.text
+
+
+def test_kept_uploads_are_the_organizers_own_and_expire(tmp_path: Path) -> None:
+    kept = uploads.Uploads(tmp_path / "kept")
+    token, path = kept.keep(1, ".csv", b"code\n")
+    assert path.read_bytes() == b"code\n" and kept.find(1, token) == path
+    assert kept.find(2, token) is None and kept.find(1, "../1/" + token) is None
+    old = time.time() - uploads.LIFETIME_SECONDS - 1
+    os.utime(path, (old, old))
+    assert kept.find(1, token) is None
+    kept.keep(1, ".xlsx", b"PK")
+    assert not path.exists()  # swept when the next file comes
+
+
+def test_an_upload_folder_that_is_a_symlink_is_refused(tmp_path: Path) -> None:
+    (tmp_path / "elsewhere").mkdir()
+    (tmp_path / "kept").symlink_to(tmp_path / "elsewhere")
+    with pytest.raises(uploads.UnsafeFolder):
+        uploads.Uploads(tmp_path / "kept").keep(1, ".csv", b"code\n")
+    assert list((tmp_path / "elsewhere").iterdir()) == []
