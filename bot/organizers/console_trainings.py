@@ -50,6 +50,7 @@ from bot.services.catalogue import (
     import_rows,
     read_rows,
 )
+from bot.services.catalogue.places import province_cell, regency_cell
 from db.models import StaffCredential, Training
 
 logger = logging.getLogger(__name__)
@@ -107,11 +108,32 @@ def local_input(moment: datetime | None, province: str) -> str:
     return moment.astimezone(zone_of(province).zone).strftime(LOCAL_INPUT) if moment is not None else ""
 
 
+def place_shown(province: str, regency: str | None) -> tuple[str, str]:
+    """The province and regency as the form shows them: by name when the importer reads that name back as the same
+    place (a few official names it does not know, such as Jakarta's "Kota Administrasi ...", stay codes)."""
+    province_name = region_name(province) or province
+    try:
+        if province_cell({"province": province_name}) != province:
+            province_name = province
+    except ValueError:
+        province_name = province
+    if not regency:
+        return province_name, ""
+    regency_name = region_name(regency) or regency
+    try:
+        if regency_cell({"regency": regency_name}, province) != regency:
+            regency_name = regency
+    except ValueError:
+        regency_name = regency
+    return province_name, regency_name
+
+
 def prefilled(t: Training) -> dict[str, str]:
     """A stored training as the form shows it: places by name (the importer reads names), local times."""
+    province, regency = place_shown(t.province, t.regency)
     return {
-        "code": t.code, "title": t.title, "craft": t.craft, "province": region_name(t.province) or t.province,
-        "regency": (region_name(t.regency) or t.regency) if t.regency else "", "venue": t.venue, "mode": t.mode,
+        "code": t.code, "title": t.title, "craft": t.craft, "province": province, "regency": regency,
+        "venue": t.venue, "mode": t.mode,
         **{name: local_input(getattr(t, name), t.province) for name in MOMENTS},
         "quota": "" if t.quota is None else str(t.quota), "fee": str(t.fee), "contact": t.contact,
         "description": t.description, "requirements": t.requirements or "", "language": t.language,

@@ -19,10 +19,12 @@ from bot.app import App
 from bot.i18n import LANGUAGES
 from bot.organizers import uploads
 from bot.organizers.console import LANGUAGE_COOKIE
-from bot.organizers.console_trainings import FORM_FIELDS, MAX_UPLOAD_BYTES
+from bot.organizers.console_trainings import FORM_FIELDS, MAX_UPLOAD_BYTES, place_shown
 from bot.organizers.texts import page_texts
 from bot.organizers.web import TEMPLATES_DIR
+from bot.regions import region_name
 from bot.services.catalogue import COLUMNS, MODES, OPTIONAL
+from bot.services.catalogue.places import province_cell, regency_cell
 from db.models import AuditEvent, ChannelIdentity, OutboxMessage, Registration, Training
 from tests.conftest import NOW, Chat
 from tests.organizers.conftest import World, csrf_of, sign_in
@@ -470,3 +472,19 @@ def test_an_upload_folder_that_is_a_symlink_is_refused(tmp_path: Path) -> None:
     with pytest.raises(uploads.UnsafeFolder):
         uploads.Uploads(tmp_path / "kept").keep(1, ".csv", b"code\n")
     assert list((tmp_path / "elsewhere").iterdir()) == []
+
+
+def test_every_place_the_edit_form_shows_is_read_back_as_the_same_place() -> None:
+    """An untouched province or regency must never be an error on edit: the names shown parse back to the codes."""
+    tried = 0
+    for number in range(11, 100):
+        province = str(number)
+        if region_name(province) is None:
+            continue
+        for regency in [f"{province}.{n:02d}" for n in range(1, 80) if region_name(f"{province}.{n:02d}")]:
+            shown_province, shown_regency = place_shown(province, regency)
+            assert province_cell({"province": shown_province}) == province, shown_province
+            assert regency_cell({"regency": shown_regency}, province) == regency, shown_regency
+            tried += 1
+    assert tried > 500  # every regency and city of Indonesia
+    assert place_shown("34", "34.04") == ("Daerah Istimewa Yogyakarta", "Kabupaten Sleman")
