@@ -383,7 +383,7 @@ class TrainingPages:
                         raise CannotSave("; ".join(e.reason for e in batch.errors))
                     report.add(batch)
                 await audit.record(session, "trainings_imported", staff.email, now, organizer_id=staff.organizer_id,
-                                   staff_id=staff.id, target=f"{len(report.created)}+{len(report.updated)}",
+                                   staff_id=staff.id, target=path.suffix.lstrip("."),
                                    detail={"by": "console", "created": len(report.created),
                                            "updated": len(report.updated), "refused": len(report.errors)})
         except (CannotSave, IntegrityError) as changed:

@@ -9,15 +9,17 @@ import re
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import httpx
 import openpyxl
 import pytest
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 
 from bot.app import App
 from bot.i18n import LANGUAGES
-from bot.organizers import uploads
+from bot.organizers import console_trainings, uploads
 from bot.organizers.console import LANGUAGE_COOKIE
 from bot.organizers.console_trainings import FORM_FIELDS, MAX_UPLOAD_BYTES, place_shown
 from bot.organizers.texts import page_texts
@@ -27,7 +29,7 @@ from bot.services.catalogue import COLUMNS, MODES, OPTIONAL
 from bot.services.catalogue.places import province_cell, regency_cell
 from db.models import AuditEvent, ChannelIdentity, OutboxMessage, Registration, Training
 from tests.conftest import NOW, Chat
-from tests.organizers.conftest import World, csrf_of, sign_in
+from tests.organizers.conftest import World, csrf_of, sign_in, training
 
 FORM = {
     "code": "YK-BARU", "title": "Pewarnaan alami batik", "craft": "batik", "province": "Jawa Tengah",
@@ -488,3 +490,44 @@ def test_every_place_the_edit_form_shows_is_read_back_as_the_same_place() -> Non
             tried += 1
     assert tried > 500  # every regency and city of Indonesia
     assert place_shown("34", "34.04") == ("Daerah Istimewa Yogyakarta", "Kabupaten Sleman")
+
+
+async def test_a_code_taken_elsewhere_after_the_dry_run_is_refused_at_the_save(
+        app: App, world: World, client: httpx.AsyncClient) -> None:
+    await sign_in(client, world.one.emails["staff"])
+    answer = await upload(client, "katalog.csv", csv_file(CSV_ROWS[0], CSV_ROWS[1]))
+    found = TOKEN_RE.search(answer.text)
+    assert found and "YK-IMPOR" in answer.text.split("Akan dibuat")[1]
+    async with app.sessionmaker() as session, session.begin():  # meanwhile, another office prints that code
+        session.add(training("YK-IMPOR", world.two.organizer_id, 20))
+    saved = await client.post("/console/import/save", data={"csrf": csrf_of(answer.text), "token": found.group(1)})
+    assert saved.status_code == 200
+    after = await trainings_of(app)
+    assert after["YK-IMPOR"].organizer_id == world.two.organizer_id and after["YK-IMPOR"].title == "Pelatihan YK-IMPOR"
+    assert after["YK-2"].title == "Pelatihan YK-2 diperbarui"
+    [event] = await audited(app, "trainings_imported")
+    assert event.detail == {"by": "console", "created": 0, "updated": 1, "refused": 1}
+
+
+async def test_a_save_that_fails_midway_saves_nothing(app: App, world: World, client: httpx.AsyncClient,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    await sign_in(client, world.one.emails["staff"])
+    answer = await upload(client, "katalog.csv", csv_file(CSV_ROWS[0], CSV_ROWS[1]))
+    found = TOKEN_RE.search(answer.text)
+    assert found
+    unchanged = await snapshot(app)
+    real_import = console_trainings.import_rows
+    calls = []
+
+    async def second_batch_fails(session: Any, rows: Any, **kwargs: Any) -> Any:
+        calls.append(len(rows))
+        if len(calls) == 2:  # as if another import wrote the same code at this moment
+            raise IntegrityError("INSERT", {}, Exception("duplicate key"))
+        return await real_import(session, rows, **kwargs)
+
+    monkeypatch.setattr(console_trainings, "BATCH_ROWS", 1)
+    monkeypatch.setattr(console_trainings, "import_rows", second_batch_fails)
+    saved = await client.post("/console/import/save", data={"csrf": csrf_of(answer.text), "token": found.group(1)})
+    assert saved.status_code == 409 and calls == [1, 1]
+    assert await snapshot(app) == unchanged  # the first batch was rolled back with the second
+    assert await audited(app, "trainings_imported") == []
