@@ -19,9 +19,10 @@ from sqlalchemy.exc import IntegrityError
 
 from bot.app import App
 from bot.i18n import LANGUAGES
-from bot.organizers import console_trainings, uploads
+from bot.organizers import console_import, uploads
 from bot.organizers.console import LANGUAGE_COOKIE
-from bot.organizers.console_trainings import FORM_FIELDS, MAX_UPLOAD_BYTES, place_shown
+from bot.organizers.console_import import MAX_UPLOAD_BYTES
+from bot.organizers.console_trainings import FORM_FIELDS, place_shown
 from bot.organizers.texts import page_texts
 from bot.organizers.web import TEMPLATES_DIR
 from bot.regions import region_name
@@ -516,7 +517,7 @@ async def test_a_save_that_fails_midway_saves_nothing(app: App, world: World, cl
     found = TOKEN_RE.search(answer.text)
     assert found
     unchanged = await snapshot(app)
-    real_import = console_trainings.import_rows
+    real_import = console_import.import_rows
     calls = []
 
     async def second_batch_fails(session: Any, rows: Any, **kwargs: Any) -> Any:
@@ -525,8 +526,8 @@ async def test_a_save_that_fails_midway_saves_nothing(app: App, world: World, cl
             raise IntegrityError("INSERT", {}, Exception("duplicate key"))
         return await real_import(session, rows, **kwargs)
 
-    monkeypatch.setattr(console_trainings, "BATCH_ROWS", 1)
-    monkeypatch.setattr(console_trainings, "import_rows", second_batch_fails)
+    monkeypatch.setattr(console_import, "BATCH_ROWS", 1)
+    monkeypatch.setattr(console_import, "import_rows", second_batch_fails)
     saved = await client.post("/console/import/save", data={"csrf": csrf_of(answer.text), "token": found.group(1)})
     assert saved.status_code == 409 and calls == [1, 1]
     assert await snapshot(app) == unchanged  # the first batch was rolled back with the second
