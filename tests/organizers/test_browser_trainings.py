@@ -6,11 +6,13 @@ from __future__ import annotations
 
 import os
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 from sqlalchemy import select
 
 from bot.app import App
+from bot.organizers import uploads
 from db.models import Organizer, Training
 from tests.organizers.conftest import PASSWORD
 from tests.organizers.test_browser import CHROMIUM, FLAGS, PHONE, TRAINING, add_account, served
@@ -30,7 +32,16 @@ pytestmark = [
 __all__ = ["served"]  # the fixture, served by uvicorn on 127.0.0.1
 
 
-async def test_a_staff_member_creates_a_training_on_a_phone(demo_app: App, served: str) -> None:
+@pytest.fixture(autouse=True)
+def upload_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Checked files go to the test's own folder (set before `served` makes the web app)."""
+    folder = tmp_path / "uploads"
+    monkeypatch.setattr(uploads, "UPLOADS_DIR", folder)
+    return folder
+
+
+async def test_a_staff_member_creates_a_training_on_a_phone(demo_app: App, served: str,
+                                                             upload_folder: Path) -> None:
     playwright_api = pytest.importorskip("playwright.async_api")
     async with demo_app.sessionmaker() as session:
         organizer = (await session.execute(
@@ -99,6 +110,7 @@ async def test_a_staff_member_creates_a_training_on_a_phone(demo_app: App, serve
             await page.get_by_role("button", name="Simpan baris yang benar").click()
             await page.wait_for_load_state()
             assert await page.get_by_text("Impor selesai").count() == 1
+            assert list((upload_folder / str(organizer.id)).iterdir()) == []  # the saved file is gone
         finally:
             await browser.close()
     async with demo_app.sessionmaker() as session:
