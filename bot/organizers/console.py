@@ -278,7 +278,7 @@ class Console:
         wanted = {name: request.query_params.get(name, "").strip() for name in queries.FILTERS}
         return render(request, "training.html", staff=staff, csrf=credential.csrf, item=found,
                       people=queries.matching(people, wanted), counts=queries.counts(people), wanted=wanted,
-                      choices=queries.choices(people))
+                      choices=queries.choices(people), now=self.app.clock())
 
     async def cancel_page(self, request: Request, staff: Staff, credential: StaffCredential) -> Response:
         """Ask before cancelling (a page with one form: no script needed)."""
@@ -323,8 +323,11 @@ async def _to_dashboard(_request: Request) -> Response:
 
 
 def routes(side: Side) -> list[BaseRoute]:
+    from bot.organizers import console_trainings  # it builds on this module
+
     console = Console(side)
     return [
+        *console_trainings.routes(console),  # first: /console/trainings/new is not a training's code
         Route("/console", _to_dashboard, methods=["GET"]),
         Route("/console/login", console.login_page, methods=["GET"]),
         Route("/console/login", console.login, methods=["POST"]),
