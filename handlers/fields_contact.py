@@ -8,6 +8,7 @@ from lokal import parse_phone
 
 from bot.context import HandlerContext
 from bot.core import Button, IncomingMessage
+from bot.countries import COUNTRY_OF, countries_in
 from bot.i18n import _
 from bot.router import chose_button_without_payload
 from handlers.form_questions import training_question
@@ -139,18 +140,14 @@ _NEGATION = frozenset({"tidak", "belum", "bukan", "no", "not", "dont", "don't", 
                        "cuma", "cuman"})
 
 
-# The country a participant names beside a number written the local way ("012 345 6789 (malaysia)").
-_COUNTRY_OF = {"malaysia": "MY", "malaysian": "MY", "singapura": "SG", "singapore": "SG", "singaporean": "SG",
-               "brunei": "BN", "bruneian": "BN", "thailand": "TH", "thai": "TH", "filipina": "PH",
-               "philippines": "PH", "philippine": "PH", "filipino": "PH", "vietnam": "VN", "vietnamese": "VN",
-               "myanmar": "MM", "kamboja": "KH", "cambodia": "KH", "cambodian": "KH", "laos": "LA", "timor": "TL"}
+
 
 
 def _local_foreign_number(number: str, text: str) -> str | None:
     """A number written the local way of the country named beside it, in E.164 (phonenumbers' own rules)."""
     import phonenumbers  # (only a foreign participant's answer needs it)
 
-    countries = {_COUNTRY_OF[w] for w in words_of(text) if w in _COUNTRY_OF}
+    countries = countries_in(words_of(text))
     if len(countries) != 1 or number.strip().startswith(("+", "00")):
         return None
     try:
@@ -210,4 +207,4 @@ def looks_like_phone(msg: IncomingMessage, ctx: HandlerContext) -> bool:
     if not number:
         return _says_foreign_number(msg.text or "") and training_question(msg.text or "") is None
     rest = (msg.text or "").replace(number, " ")
-    return all(word in _PHONE_WORDS or word in _COUNTRY_OF for word in words_of(rest))
+    return all(word in _PHONE_WORDS or word in COUNTRY_OF for word in words_of(rest))

@@ -138,10 +138,21 @@ def _has(words: str, table: set[str] | frozenset[str]) -> bool:
     return any(f" {w} " in padded for w in table)
 
 
+ASPECT_JOIN = "+"  # several aspects asked at once: "is it free? and what time?" -> "fee+time"
+
+
 def _aspect(words: str) -> str | None:
+    """What is asked about the training in view; several aspects joined by ASPECT_JOIN, each phrase counted once
+    ("kapan ditutup" is the deadline, not also the time)."""
+    padded, found = f" {words} ", []
     for name, table in ASPECTS:
-        if _has(words, table):
-            return name
+        matched = [w for w in table if f" {w} " in padded]
+        if matched:
+            found.append(name)
+            for phrase in sorted(matched, key=len, reverse=True):
+                padded = padded.replace(f" {phrase} ", " ")
+    if found:
+        return ASPECT_JOIN.join(found)
     if _has(words, _ONLINE | _OFFLINE | _FREE):
         return None  # "kalo yg online ada?": a list filter, not a question about the training in view
     return asking.aspect_asked(words)  # regional words: "biayane pinten?", "sabaraha biayana"

@@ -6,7 +6,7 @@ from bot.context import HandlerContext
 from bot.core import Button, IncomingMessage, Reply
 from bot.i18n import _
 from handlers.training_choice import which_training
-from handlers.training_filters import code_payload
+from handlers.training_filters import ASPECT_JOIN, code_payload
 from handlers.training_lists import _list_payload
 from handlers.training_memory import _page_offset, _remember
 from handlers.training_text import _aspect_line
@@ -30,9 +30,10 @@ async def answer_about(msg: IncomingMessage, ctx: HandlerContext) -> list[Reply]
                         Button(_("Pelatihan lain"), _list_payload({"c": training.craft}))]
             ctx.state.memory["training"] = training.code
             _remember(ctx, "training", buttons)  # the focus: follow-ups are about it until a new list is shown
-        return [Reply(_aspect_line(aspect, training, ctx), tuple(buttons))]
+        return [Reply("\n".join(_aspect_line(a, training, ctx) for a in aspect.split(ASPECT_JOIN)), tuple(buttons))]
     offset = _page_offset(ctx)
-    lines = [f"{offset + i}. {_aspect_line(aspect, t, ctx)}" for i, t in enumerate(found, 1)]
+    lines = [f"{offset + i}. " + " ".join(_aspect_line(a, t, ctx) for a in aspect.split(ASPECT_JOIN))
+             for i, t in enumerate(found, 1)]
     lines += ["", _("Ketik nomornya untuk melihat detail.")]
     # On a later page the numbers (6-10) are past the options: `follow_up` reads them from the list memory.
     buttons = [Button(t.title, code_payload("td", t.code)) for t in found]

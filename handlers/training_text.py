@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from bot import countries
 from bot.context import HandlerContext
 from bot.crafts import craft_name
 from bot.i18n import _, format_money, format_short_day, format_when
@@ -136,9 +137,10 @@ def _aspect_line(aspect: str, t: TrainingView, ctx: HandlerContext) -> str:
         line = _("Tempat {title}: {venue} ({area}).").format(title=t.title, venue=t.venue, area=area)
         return line + (" " + _("Bisa diikuti langsung atau daring.") if t.mode == "hybrid" else "")
     if aspect == "time":
-        return _("{title}: mulai {start}, selesai {end}.").format(
+        line = _("{title}: mulai {start}, selesai {end}.").format(
             title=t.title, start=format_when(t.starts_at, zone.zone, zone.name),
             end=format_when(t.ends_at, zone.zone, zone.name))
+        return " ".join((line, *_elsewhere(t, ctx)))
     if aspect == "deadline":
         if t.status == "cancelled":
             return _("{title} dibatalkan.").format(title=t.title)
@@ -167,6 +169,17 @@ def _aspect_line(aspect: str, t: TrainingView, ctx: HandlerContext) -> str:
         return _("Tidak ada syarat khusus yang tercantum untuk {title}. Tanyakan ke penyelenggara: {contact}.").format(
             title=t.title, contact=t.contact)
     return _seats_line(t, ctx)
+
+
+def _elsewhere(t: TrainingView, ctx: HandlerContext) -> list[str]:
+    """The start in the time of the country the person named ("what time in Malaysia time?")."""
+    text = ctx.understanding.text if ctx.understanding else ""
+    lines = []
+    for country in sorted(countries.countries_in(re.findall(r"[\w-]+", text.casefold()))):
+        local = t.starts_at.astimezone(countries.zone(country))
+        lines.append(_("Di {country}: mulai pukul {time}.").format(country=countries.NAME_OF[country],
+                                                                    time=local.strftime("%H.%M")))
+    return lines
 
 
 def _waitlist_line(t: TrainingView, ctx: HandlerContext) -> str:

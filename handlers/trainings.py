@@ -44,7 +44,7 @@ from handlers.training_search import register_code
 _SIMILAR = frozenset({"yang lain", "yg lain", "mirip", "serupa", "sejenis", "similar", "other",
                       "others", "another", "yang sama", "yg sama", "kayak gini", "kaya gini", "like this"})
 SHORT_WORDS = 8  # a question about what is in view is short ("biayanya brp", "sertifikatnya dapat?")
-SHORT_WORDS_NAMING_THE_LIST = 12  # a little longer when it names the list's own craft or place again
+SHORT_WORDS_NAMING_THE_LIST = 12  # a little longer when it names the list's own craft or place again, or asks ("?")
 
 # --- follow-ups (router context) ----------------------------------------------------------------
 
@@ -129,7 +129,7 @@ def follow_up(msg: IncomingMessage, ctx: HandlerContext) -> Route | None:
     candidates = code_candidates(text)
     memory = ctx.state.memory
     slots = bool(u.craft or u.province or u.regency or u.date_from or u.date_to)
-    short = len(words.split()) <= SHORT_WORDS
+    short = len(words.split()) <= SHORT_WORDS or ("?" in text and len(words.split()) <= SHORT_WORDS_NAMING_THE_LIST)
     if slots and _the_lists_own(ctx) and len(words.split()) <= SHORT_WORDS_NAMING_THE_LIST:
         slots, short = False, True  # "what about the ecoprint class, is there a certificate?" under that list
     aspect = (_aspect(words) if short and not slots and not candidates and u.topic is None

@@ -406,3 +406,21 @@ async def test_others_like_the_training_in_view(console: ChannelChat, others: st
     await console.say(others)
     memory = await memory_of(console)
     assert memory.get("focus") == "list" and (memory.get("shown") or {}).get("w", {}).get("c") == "keramik"
+
+
+# --- several things asked at once, and the time abroad -----------------------------------------------------
+
+async def test_two_questions_in_one_message_are_both_answered(console: ChannelChat) -> None:
+    await console.say("ECO-ON-ASEAN")
+    reply = await console.say("is it free? and what time in Malaysia time?")
+    starts = (await training(console, "ECO-ON-ASEAN")).starts_at.astimezone(ZoneInfo("Asia/Kuala_Lumpur"))
+    assert starts.strftime("%H.%M") in reply  # the time in Malaysia
+    assert reply.count("ASEAN") >= 2  # the fee's line and the time's line, both about that training
+
+
+async def test_kapan_ditutup_is_the_deadline_only(console: ChannelChat) -> None:
+    await console.say("BTK-YK-01")
+    reply = await console.say("kapan ditutup?")
+    closes = (await training(console, "BTK-YK-01")).registration_deadline
+    assert closes is not None and str(closes.astimezone(ZoneInfo("Asia/Jakarta")).day) in reply
+    assert len([line for line in reply.splitlines() if line.strip()]) == 1  # one answer, not the time too
