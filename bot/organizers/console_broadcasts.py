@@ -96,7 +96,8 @@ def texts() -> dict[str, str]:
         "shown_first": _("Ditampilkan {shown} pertama dari {total}."),
         "back": _("Kembali ke daftar siaran"),
         "failed_sends": _("Pengiriman gagal"),
-        "failed_sends_hint": _("Siaran dan pengingat pelatihan Anda yang gagal, 7 hari terakhir."),
+        "failed_sends_hint": _("Siaran dan pengingat pelatihan Anda yang gagal, {days} hari terakhir.").format(
+            days=FAILED_SENDS_DAYS),
         "no_failed_sends": _("Tidak ada pengiriman yang gagal."),
         "reminder": _("Pengingat"),
         "broadcast": _("Siaran"),
