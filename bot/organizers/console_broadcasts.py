@@ -49,13 +49,14 @@ LATE_GRACE = timedelta(minutes=1)  # a "later" time this far in the past still c
 
 
 def texts() -> dict[str, str]:
-    """The broadcast pages' texts in the current language (templates read `b.name`)."""
+    """The broadcast pages' texts in the current language (templates call it while rendering, in the
+    visitor's language, and read `b.name`)."""
     return {
         "broadcasts": _("Siaran"),
         "new": _("Siaran baru"),
         "text": _("Pesan"),
         "text_hint": _("Pesan dikirim apa adanya lewat chat (Telegram atau WhatsApp)."),
-        "audience": _("Penerima"),
+        "audience": _("Sasaran"),
         "audience_hint": _("Pilih minimal satu: kerajinan, wilayah, atau pendaftar sebuah pelatihan."),
         "craft": _("Kerajinan"),
         "region": _("Wilayah (provinsi atau kabupaten/kota)"),
@@ -68,7 +69,7 @@ def texts() -> dict[str, str]:
         "later": _("Kirim pada waktu tertentu"),
         "send_at": _("Tanggal dan jam"),
         "zone": _("Zona waktu"),
-        "quiet_hours": _("Di luar jam tenang penerima: pesan menunggu sampai pagi di zona waktu mereka."),
+        "quiet_hours": _("Pada jam tenang penerima, pesan menunggu sampai pagi di zona waktu mereka."),
         "to_preview": _("Pratinjau"),
         "preview": _("Pratinjau siaran"),
         "will_receive": _("Akan menerima"),
@@ -132,7 +133,7 @@ class Draft:
     values: dict[str, str]
     audience: Audience = field(default_factory=Audience)
     send_at: datetime | None = None
-    errors: dict[str, str] = field(default_factory=dict)
+    errors: set[str] = field(default_factory=set)  # the fields that are wrong (their messages: field_errors)
 
 
 FIELDS = ("text", "craft", "region", "training", "when", "send_at", "zone", "request_key")
@@ -146,47 +147,47 @@ def _field(form: FormData, name: str) -> str:
 async def read_draft(session: AsyncSession, form: FormData, now: datetime) -> Draft:
     """Check every field of the form (all errors at once); the audience's training must be the organizer's."""
     draft = Draft({name: _field(form, name) for name in FIELDS})
-    values, errors, reasons = draft.values, draft.errors, field_errors()
+    values, errors = draft.values, draft.errors
     if not values["text"] or len(values["text"]) > MAX_BROADCAST:
-        errors["text"] = reasons["text"]
+        errors.add("text")
     craft = values["craft"] or None
     if craft and craft not in CRAFTS:
-        errors["craft"] = reasons["craft"]
+        errors.add("craft")
     region = None
     if values["region"]:
         try:
             region = place_code(values["region"])
         except ValueError:
-            errors["region"] = reasons["region"]
+            errors.add("region")
     training = None
     if values["training"]:
         found = await queries.training(session, values["training"])
         if found is None:
-            errors["training"] = reasons["training"]
+            errors.add("training")
         else:
             training = found.training.code
     if not (craft or values["region"] or values["training"]):
-        errors["audience"] = reasons["audience"]
+        errors.add("audience")
     draft.audience = Audience(craft=craft, region=region, training_code=training)
-    draft.send_at = _send_at(values, now, errors, reasons)
+    draft.send_at = _send_at(values, now, errors)
     return draft
 
 
-def _send_at(values: dict[str, str], now: datetime, errors: dict[str, str], reasons: dict[str, str]) -> datetime | None:
+def _send_at(values: dict[str, str], now: datetime, errors: set[str]) -> datetime | None:
     if values["when"] != "later":
         values["when"] = "now"
         return now
     zone: TimeZone | None = ZONES.get(values["zone"] or WIB.name)
     if zone is None:
-        errors["zone"] = reasons["zone"]
+        errors.add("zone")
         return None
     try:
         moment = datetime.fromisoformat(values["send_at"]).replace(tzinfo=zone.zone)
     except ValueError:
-        errors["send_at"] = reasons["send_at"]
+        errors.add("send_at")
         return None
     if moment < now - LATE_GRACE:
-        errors["send_at"] = reasons["send_at"]
+        errors.add("send_at")
         return None
     return max(moment, now)
 
@@ -218,7 +219,7 @@ class Broadcasts:
 
     def _page(self, request: Request, template: str, staff: Staff, credential: StaffCredential, status: int = 200,
               **context: Any) -> Response:
-        return render(request, template, status, staff=staff, csrf=credential.csrf, b=texts(),
+        return render(request, template, status, staff=staff, csrf=credential.csrf, broadcast_texts=texts,
                       audience_label=audience_label, **context)
 
     def _not_found(self, request: Request, staff: Staff, credential: StaffCredential) -> Response:
@@ -230,8 +231,8 @@ class Broadcasts:
             own = await queries.trainings(session, upcoming_after=self.app.clock() - timedelta(days=365))
         values = draft.values if draft else {"when": "now", "zone": WIB.name}
         return self._page(request, "broadcast_new.html", staff, credential, status, values=values,
-                          errors=draft.errors if draft else {}, crafts=CRAFTS, zones=list(ZONES),
-                          trainings=[row.training for row in own])
+                          errors=draft.errors if draft else set(), field_errors=field_errors, crafts=CRAFTS,
+                          zones=list(ZONES), trainings=[row.training for row in own])
 
     async def new(self, request: Request, staff: Staff, credential: StaffCredential) -> Response:
         return await self._form(request, staff, credential, None)
@@ -338,7 +339,7 @@ async def dashboard_card(session: AsyncSession, staff: Staff, now: datetime) -> 
     if not staff.may("broadcasts"):
         return {}
     failed = await broadcast_log.failed_sends(session, now - timedelta(days=FAILED_SENDS_DAYS), FAILED_SENDS_SHOWN)
-    return {"failed_sends": failed, "b": texts()}
+    return {"failed_sends": failed, "broadcast_texts": texts}
 
 
 def routes(console: Console) -> list[BaseRoute]:

@@ -381,3 +381,16 @@ async def test_the_command_line_previews_the_same_blockers_and_queues_the_same_r
     assert "Recipients: 3" in out and "Blocked: 5 (opted out 1, deleted or unreachable 2," in out
     assert "without a template 2)" in out
     assert {row.artisan_id for row in await outbox(app)} == {people[name] for name in ("fine", "blocks", "missing")}
+
+
+async def test_the_pages_speak_the_visitors_language(app: App, people: dict[str, int], world: World,
+                                                     client: httpx.AsyncClient) -> None:
+    await sign_in(client, world.one.emails["staff"])
+    client.cookies.set("kriya_lang", "en")
+    page = await preview(client)
+    assert "Will receive" in page.text and "Akan menerima" not in page.text
+    wrong = await preview(client, region="Atlantis")
+    assert wrong.status_code == 422 and "Unknown region" in wrong.text
+    answer, _form = await send(client)
+    assert "Delivery log" in (await client.get(answer.headers["location"])).text
+    assert "Failed sends" in (await client.get("/console/")).text
