@@ -311,6 +311,7 @@ class Broadcasts:
                 return self._not_found(request, staff, credential)
             entries = await broadcast_log.delivery_log(session, broadcast.id)
         wanted = request.query_params.get("state", "")
+        wanted = wanted if wanted in broadcast_log.STATES else ""
         shown = [entry for entry in entries if not wanted or entry.state == wanted]
         return self._page(request, "broadcast_log.html", staff, credential, item=broadcast,
                           counts=broadcast_log.counts(entries), states=broadcast_log.STATES, entries=shown[:LOG_SIZE],

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import or_, select
+from sqlalchemy import ColumnElement, Select, Text, and_, cast, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.proactive_texts import ANNOUNCEMENT, BROADCAST, Tell
@@ -81,10 +81,14 @@ async def audience(session: AsyncSession, wanted: Audience, with_opted_out: bool
         query = query.join(Registration, Registration.artisan_id == Artisan.id).join(
             Training, Training.id == Registration.training_id
         ).where(Training.code == wanted.training_code.upper(), Registration.status != "cancelled")
+    if wanted.craft or wanted.region:
+        following = _following(wanted)
+        query = query.where(or_(_may_match(wanted), Artisan.id.in_(following.with_only_columns(
+            Subscription.artisan_id))))
     people = list((await session.execute(query.order_by(Artisan.id))).scalars().unique())
     if wanted.craft or wanted.region:
         followed: dict[int, list[tuple[str, str]]] = {}
-        for sub in (await session.execute(select(Subscription))).scalars():
+        for sub in (await session.execute(following)).scalars():
             followed.setdefault(sub.artisan_id, []).append((sub.craft, sub.region))
 
         def matches(person: Artisan) -> bool:
@@ -98,6 +102,28 @@ async def audience(session: AsyncSession, wanted: Audience, with_opted_out: bool
 
         people = [p for p in people if matches(p)]
     return people
+
+
+def _following(wanted: Audience) -> Select[tuple[Subscription]]:
+    """The subscriptions that follow the audience's craft and region (a subscription is one pair of both)."""
+    query = select(Subscription)
+    if wanted.craft:
+        query = query.where(Subscription.craft == wanted.craft)
+    if wanted.region:
+        query = query.where(Subscription.region.startswith(wanted.region, autoescape=True))
+    return query
+
+
+def _may_match(wanted: Audience) -> ColumnElement[bool]:
+    """In SQL, a superset of the people whose own profile matches (so not every artisan is loaded to be
+    checked): the craft among their crafts, their regency (else province) inside the region."""
+    conditions = []
+    if wanted.craft:
+        conditions.append(cast(Artisan.crafts, Text).contains(f'"{wanted.craft}"', autoescape=True))
+    if wanted.region:
+        conditions.append(func.coalesce(Artisan.regency, Artisan.province, "").startswith(wanted.region,
+                                                                                        autoescape=True))
+    return and_(*conditions)
 
 
 async def schedule_broadcast(session: AsyncSession, text: str, wanted: Audience, send_at: datetime,

@@ -114,7 +114,8 @@ class Resent:
 async def resend_failed(session: AsyncSession, broadcast: Broadcast, now: datetime, policy: Policy,
                         template: bool) -> Resent:
     """Queue the broadcast again for each recipient whose latest send failed, once (the key names the attempt);
-    those delivered, read, sent, pending or skipped are left alone."""
+    those delivered, read, sent, pending or skipped are left alone. The caller holds `broadcast` locked (FOR
+    UPDATE) in this transaction, so two resends of one broadcast run one after the other."""
     failed = [entry for entry in await delivery_log(session, broadcast.id)
               if entry.state == FAILED and entry.row.artisan_id is not None]
     ids = [entry.row.artisan_id for entry in failed if entry.row.artisan_id is not None]
@@ -130,9 +131,10 @@ async def resend_failed(session: AsyncSession, broadcast: Broadcast, now: dateti
                 identity.channel == WHATSAPP and not template and window_over(identity.last_inbound_at, now)):
             blocked += 1
             continue
+        # The key names the person's next send: new, as the caller holds the broadcast's lock (no lookup needed).
         sent = await queue_broadcast(session, broadcast, person, identity,
                                      f"broadcast:{broadcast.id}:{person.id}:again{entry.sends}", now, policy,
-                                     followed.get(person.id))
+                                     followed.get(person.id), new_key=True)
         queued += sent.row is not None
     return Resent(queued, blocked)
 

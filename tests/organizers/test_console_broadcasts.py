@@ -284,6 +284,21 @@ async def test_the_log_shows_what_the_outbox_and_the_platform_reported_and_resen
     assert 'id="failed-sends"' in elsewhere and "blocked by the user" not in elsewhere and log_url not in elsewhere
 
 
+async def test_two_resends_at_once_queue_each_failed_recipient_once(
+        app: App, fake: FakeBotApi, people: dict[str, int], world: World, client: httpx.AsyncClient) -> None:
+    await sign_in(client, world.one.emails["staff"])
+    answer, _form = await send(client)
+    log_url = answer.headers["location"]
+    fake.known_chats.update({FINE_CHAT, BLOCKED_CHAT})  # MISSING_CHAT's chat is unknown: "chat not found"
+    assert await app.outbox.run_once() == 3
+    csrf = csrf_of((await client.get(log_url)).text)
+    answers = await asyncio.gather(*(client.post(log_url + "/resend", data={"csrf": csrf}) for _ in range(2)))
+    assert [a.status_code for a in answers] == [303, 303]
+    again = [row for row in await outbox(app) if ":again" in row.dedupe_key]
+    assert [row.artisan_id for row in again] == [people["missing"]]
+    assert sorted(e.detail["queued"] for e in await audited(app, "broadcast_resent") if e.detail) == [0, 1]
+
+
 async def test_the_dashboard_shows_failed_reminders_of_own_trainings_only(app: App, world: World,
                                                                           client: httpx.AsyncClient) -> None:
     async with app.sessionmaker() as session, session.begin():
@@ -394,3 +409,25 @@ async def test_the_pages_speak_the_visitors_language(app: App, people: dict[str,
     answer, _form = await send(client)
     assert "Delivery log" in (await client.get(answer.headers["location"])).text
     assert "Failed sends" in (await client.get("/console/")).text
+
+
+async def test_the_audience_reaches_followers_by_one_subscription_matching_both_craft_and_region(app: App) -> None:
+    from bot.services.announcements import Audience, audience
+    from db.models import Subscription
+
+    names = {"follows": ("tenun", "33.74"), "elsewhere": ("tenun", "51"), "split": ("", "33")}
+    async with app.sessionmaker() as session, session.begin():
+        for name, (craft, region) in names.items():
+            artisan = Artisan(full_name=name, crafts=["tenun"] if name == "split" else [])
+            session.add(artisan)
+            await session.flush()
+            session.add(Subscription(artisan_id=artisan.id, craft=craft, region=region))
+        session.add(Artisan(full_name="own profile", crafts=["batik", "tenun"], province="33", regency="33.74"))
+        session.add(Artisan(full_name="province only", crafts=["tenun"], province="33"))
+        session.add(Artisan(full_name="West Sumatra", crafts=["tenun"], province="13", regency="13.3"))
+    async with app.sessionmaker() as session:
+        found = {p.full_name for p in await audience(session, Audience(craft="tenun", region="33"))}
+        weavers = {p.full_name for p in await audience(session, Audience(craft="tenun"))}
+    assert found == {"follows", "own profile", "province only"}
+    assert weavers == {"follows", "elsewhere", "split", "own profile", "province only",
+                       "West Sumatra"}
