@@ -44,7 +44,8 @@ def state_of(status: str, delivery_status: str | None) -> str:
 
 
 def _latest() -> ColumnElement[bool]:
-    """The row is its person's latest of its broadcast (not sent again since)."""
+    """The row is its person's latest of its broadcast (not sent again since): for a few rows (failed ones);
+    counting all of a broadcast's rows groups them instead (state_counts)."""
     later = aliased(OutboxMessage)
     return ~exists().where(and_(later.broadcast_id == OutboxMessage.broadcast_id,
                                 later.artisan_id == OutboxMessage.artisan_id, later.id > OutboxMessage.id))
@@ -55,9 +56,11 @@ async def state_counts(session: AsyncSession, broadcast_ids: list[int]) -> dict[
     found = {broadcast_id: dict.fromkeys(STATES, 0) for broadcast_id in broadcast_ids}
     if not broadcast_ids:
         return found
+    latest = (select(func.max(OutboxMessage.id)).where(OutboxMessage.broadcast_id.in_(broadcast_ids))
+              .group_by(OutboxMessage.broadcast_id, OutboxMessage.artisan_id))
     rows = (await session.execute(
         select(OutboxMessage.broadcast_id, OutboxMessage.status, OutboxMessage.delivery_status, func.count())
-        .where(OutboxMessage.broadcast_id.in_(broadcast_ids), _latest())
+        .where(OutboxMessage.id.in_(latest))
         .group_by(OutboxMessage.broadcast_id, OutboxMessage.status, OutboxMessage.delivery_status)
     )).tuples().all()
     for broadcast_id, status, delivery_status, number in rows:
@@ -72,31 +75,37 @@ def _failed() -> ColumnElement[bool]:
 
 @dataclass(frozen=True)
 class Entry:
-    """One recipient in the log: their latest row of the broadcast, and how many rows they have (sends)."""
+    """One recipient in the log: their latest send of the broadcast, and how many sends they have."""
 
-    row: OutboxMessage
+    artisan_id: int | None
     name: str | None
+    channel: str
+    status: str
+    delivery_status: str | None
+    last_error: str | None
     sends: int
 
     @property
     def state(self) -> str:
-        return state_of(self.row.status, self.row.delivery_status)
+        return state_of(self.status, self.delivery_status)
 
 
 async def delivery_log(session: AsyncSession, broadcast_id: int) -> list[Entry]:
-    """Every recipient of the broadcast with their latest send, in the order they were queued."""
+    """Every recipient of the broadcast with their latest send, in the order they were first queued."""
     rows = (await session.execute(
-        select(OutboxMessage, Artisan.full_name, Artisan.display_name)
+        select(OutboxMessage.artisan_id, func.coalesce(Artisan.full_name, Artisan.display_name),
+               OutboxMessage.channel, OutboxMessage.status, OutboxMessage.delivery_status, OutboxMessage.last_error)
         .outerjoin(Artisan, Artisan.id == OutboxMessage.artisan_id)
         .where(OutboxMessage.broadcast_id == broadcast_id).order_by(OutboxMessage.id)
     )).tuples().all()
-    latest: dict[object, tuple[OutboxMessage, str | None]] = {}
+    latest: dict[object, tuple[int | None, str | None, str, str, str | None, str | None]] = {}
     sends: Counter[object] = Counter()
-    for row, full_name, display_name in rows:
-        person = row.artisan_id if row.artisan_id is not None else ("row", row.id)
+    for number, row in enumerate(rows):
+        person = row[0] if row[0] is not None else ("row", number)
         sends[person] += 1
-        latest[person] = (row, full_name or display_name)  # a dict keeps the first position: the latest row there
-    return [Entry(row, name, sends[person]) for person, (row, name) in latest.items()]
+        latest[person] = row  # a dict keeps the first position: the latest row there
+    return [Entry(artisan_id, name, channel, status, delivery_status, last_error, sends[person])
+            for person, (artisan_id, name, channel, status, delivery_status, last_error) in latest.items()]
 
 
 def counts(entries: list[Entry]) -> dict[str, int]:
@@ -117,15 +126,15 @@ async def resend_failed(session: AsyncSession, broadcast: Broadcast, now: dateti
     those delivered, read, sent, pending or skipped are left alone. The caller holds `broadcast` locked (FOR
     UPDATE) in this transaction, so two resends of one broadcast run one after the other."""
     failed = [entry for entry in await delivery_log(session, broadcast.id)
-              if entry.state == FAILED and entry.row.artisan_id is not None]
-    ids = [entry.row.artisan_id for entry in failed if entry.row.artisan_id is not None]
+              if entry.state == FAILED and entry.artisan_id is not None]
+    ids = [entry.artisan_id for entry in failed if entry.artisan_id is not None]
     people = {person.id: person for person in (await session.execute(
         select(Artisan).where(Artisan.id.in_(ids), Artisan.proactive_opt_out.is_(False)))).scalars()}
     identities = await best_identities(session, list(people))
     followed = await followed_regions(session, list(people))
     queued = blocked = 0
     for entry in failed:
-        person = people.get(entry.row.artisan_id or 0)
+        person = people.get(entry.artisan_id or 0)
         identity = identities.get(person.id) if person else None
         if person is None or identity is None or (
                 identity.channel == WHATSAPP and not template and window_over(identity.last_inbound_at, now)):
