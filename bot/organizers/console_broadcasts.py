@@ -15,7 +15,6 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.datastructures import FormData
@@ -271,7 +270,7 @@ class Broadcasts:
                 key = draft.values["request_key"][:64]
                 if draft.errors or draft.send_at is None or not key:
                     return await self._form(request, staff, credential, draft, 422)
-                existing = await session.scalar(select(Broadcast.id).where(Broadcast.request_key == key))
+                existing = await broadcast_log.made_by_request(session, key)
                 if existing is not None:
                     return _redirect(f"/console/broadcasts/{existing}")
                 found = await preview(session, draft.values["text"], draft.audience, draft.send_at,
@@ -293,12 +292,11 @@ class Broadcasts:
 
     async def _by_request_key(self, staff: Staff, key: str) -> int | None:
         async with scoped(self.side.scoped_maker, staff.organizer_id) as session:
-            return await session.scalar(select(Broadcast.id).where(Broadcast.request_key == key))
+            return await broadcast_log.made_by_request(session, key)
 
     async def list(self, request: Request, staff: Staff, credential: StaffCredential) -> Response:
         async with scoped(self.side.scoped_maker, staff.organizer_id) as session:
-            items = list((await session.execute(
-                select(Broadcast).order_by(Broadcast.id.desc()).limit(LIST_SIZE))).scalars())
+            items = await broadcast_log.recent(session, LIST_SIZE)
             counts = await broadcast_log.state_counts(session, [item.id for item in items])
         return self._page(request, "broadcasts.html", staff, credential, items=items, counts=counts,
                           states=broadcast_log.STATES)
@@ -306,7 +304,7 @@ class Broadcasts:
     async def log(self, request: Request, staff: Staff, credential: StaffCredential) -> Response:
         broadcast_id = _broadcast_id(request)
         async with scoped(self.side.scoped_maker, staff.organizer_id) as session:
-            broadcast = await session.get(Broadcast, broadcast_id) if broadcast_id else None
+            broadcast = await broadcast_log.find(session, broadcast_id) if broadcast_id else None
             if broadcast is None:
                 return self._not_found(request, staff, credential)
             entries = await broadcast_log.delivery_log(session, broadcast.id)
@@ -323,8 +321,7 @@ class Broadcasts:
         broadcast_id = _broadcast_id(request)
         now = self.app.clock()
         async with scoped(self.side.scoped_maker, staff.organizer_id) as session, session.begin():
-            broadcast = await session.scalar(
-                select(Broadcast).where(Broadcast.id == broadcast_id).with_for_update()) if broadcast_id else None
+            broadcast = await broadcast_log.find(session, broadcast_id, lock=True) if broadcast_id else None
             if broadcast is None:
                 return self._not_found(request, staff, credential)
             resent = await broadcast_log.resend_failed(session, broadcast, now, self.app.settings.policy,

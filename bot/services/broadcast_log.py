@@ -30,6 +30,22 @@ FAILED_STATUSES = ("failed", "expired")  # the outbox gave up: a final error, or
 FAILED = "failed"
 
 
+async def recent(session: AsyncSession, limit: int) -> list[Broadcast]:
+    """The newest broadcasts the session may see (an organizer's scoped session: its own)."""
+    return list((await session.execute(select(Broadcast).order_by(Broadcast.id.desc()).limit(limit))).scalars())
+
+
+async def find(session: AsyncSession, broadcast_id: int, lock: bool = False) -> Broadcast | None:
+    """One broadcast (None: another organizer's, or none); `lock` holds it FOR UPDATE until the transaction ends."""
+    query = select(Broadcast).where(Broadcast.id == broadcast_id)
+    return await session.scalar(query.with_for_update() if lock else query)
+
+
+async def made_by_request(session: AsyncSession, request_key: str) -> int | None:
+    """The broadcast a send form with this request key made already, if any."""
+    return await session.scalar(select(Broadcast.id).where(Broadcast.request_key == request_key))
+
+
 def state_of(status: str, delivery_status: str | None) -> str:
     """Where one row stands (its outbox status, the platform's delivery status), as the log shows it."""
     if status in ("pending", SENDING):
