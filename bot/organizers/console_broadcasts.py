@@ -45,6 +45,7 @@ LOG_SIZE = 500  # recipients shown on a log page (the counts cover them all)
 FAILED_SENDS_DAYS = 7  # the dashboard's card shows failed sends this recent
 FAILED_SENDS_SHOWN = 10
 LATE_GRACE = timedelta(minutes=1)  # a "later" time this far in the past still counts as now
+TRAININGS_OFFERED = timedelta(days=365)  # the form offers the registrants of trainings started this recently
 
 
 def texts() -> dict[str, str]:
@@ -227,7 +228,7 @@ class Broadcasts:
     async def _form(self, request: Request, staff: Staff, credential: StaffCredential, draft: Draft | None,
                     status: int = 200) -> Response:
         async with scoped(self.side.scoped_maker, staff.organizer_id) as session:
-            own = await queries.trainings(session, upcoming_after=self.app.clock() - timedelta(days=365))
+            own = await queries.trainings(session, upcoming_after=self.app.clock() - TRAININGS_OFFERED)
         values = draft.values if draft else {"when": "now", "zone": WIB.name}
         return self._page(request, "broadcast_new.html", staff, credential, status, values=values,
                           errors=draft.errors if draft else set(), field_errors=field_errors, crafts=CRAFTS,
