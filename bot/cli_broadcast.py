@@ -55,22 +55,28 @@ def _check_broadcast(args: argparse.Namespace) -> str:
 
 async def broadcast(settings: Settings, args: argparse.Namespace) -> None:
     from bot.regions import WIB
-    from bot.services.announcements import Audience, audience, schedule_broadcast
+    from bot.services.announcements import Audience, schedule_broadcast
+    from bot.services.broadcast_preview import broadcast_template, preview
 
     text = _check_broadcast(args)
+    template = broadcast_template(settings)
     async with open_app_for(settings) as app:
         now = app.clock()
         send_at = _send_time(args.at, now)
         training = await existing_code(app, args.training) if args.training else None
         wanted = Audience(craft=args.craft, region=args.region, training_code=training)
         async with app.sessionmaker() as session:
-            people = await audience(session, wanted)
+            found = await preview(session, text, wanted, send_at, template)
         who = ", ".join(f"{k}={v}" for k, v in vars(wanted).items() if v) or "everyone"
-        print(f"Preview:\n{text}\n\nAudience: {who}\nRecipients: {len(people)}\n"
+        print(f"Preview:\n{text}\n\nAudience: {who}\nRecipients: {len(found.recipients)}\n"
+              f"Blocked: {found.blocked} (opted out {found.opted_out}, deleted or unreachable {found.unreachable}, "
+              f"WhatsApp outside the 24-hour window without a template {found.outside_window})\n"
               f"Send at: {send_at.astimezone(WIB.zone):%Y-%m-%d %H:%M} WIB (quiet hours move it per person)")
         if not await _confirmed(args):
             print("not sent")
             return
         async with app.sessionmaker() as session, session.begin():
-            sent = await schedule_broadcast(session, text, wanted, send_at, now, settings.policy)
+            found = await preview(session, text, wanted, send_at, template)  # as it is now, in this transaction
+            sent = await schedule_broadcast(session, text, wanted, send_at, now, settings.policy,
+                                            recipients=found.recipients)
         print(f"broadcast {sent.id} queued for {sent.recipients} recipient(s)")

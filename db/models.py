@@ -238,6 +238,8 @@ class OutboxMessage(Base):
     delivery_status: Mapped[str | None] = mapped_column(String(16))  # delivered, read, failed (from webhooks)
     last_error: Mapped[str | None] = mapped_column(String(300))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # the organizer's broadcast this row sends (None: any other message); its delivery log reads by this
+    broadcast_id: Mapped[int | None] = mapped_column(ForeignKey("broadcasts.id", ondelete="SET NULL"), index=True)
 
 
 class Reminder(Base):
@@ -274,6 +276,8 @@ class Broadcast(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     # whose broadcast (None: the operator's, from the command line; no organizer sees it)
     organizer_id: Mapped[int | None] = mapped_column(ForeignKey("organizers.id", ondelete="SET NULL"), index=True)
+    # the console's send form, once: the same form posted twice finds its broadcast instead of making a second
+    request_key: Mapped[str | None] = mapped_column(String(64), unique=True)
 
 
 class SchedulerLease(Base):

@@ -47,7 +47,17 @@ def window_closed(item: Outgoing, now: datetime) -> bool:
         return True
     if not item.proactive:
         return False
-    return item.last_inbound_at is None or now - item.last_inbound_at >= WINDOW - WINDOW_MARGIN
+    return window_over(item.last_inbound_at, now)
+
+
+def window_over(last_inbound_at: datetime | None, now: datetime) -> bool:
+    """Whether the 24-hour window after the person's last message is over at `now` (or was never open)."""
+    return last_inbound_at is None or now - last_inbound_at >= WINDOW - WINDOW_MARGIN
+
+
+def has_template(templates: dict[str, Any], kind: str) -> bool:
+    """Whether WHATSAPP_TEMPLATES configures a template for messages of `kind` (their way past a closed window)."""
+    return isinstance(templates.get(kind), dict)
 
 
 class WhatsAppSender:
@@ -70,7 +80,7 @@ class WhatsAppSender:
         self._parts = SentParts()
 
     def has_template(self, kind: str) -> bool:
-        return isinstance(self.templates.get(kind), dict)
+        return has_template(self.templates, kind)
 
     async def send(self, item: Outgoing) -> SendResult:
         reply = item.reply

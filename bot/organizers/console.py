@@ -264,9 +264,12 @@ class Console:
     # -- pages -------------------------------------------------------------------------------------------
 
     async def dashboard(self, request: Request, staff: Staff, credential: StaffCredential) -> Response:
+        from bot.organizers.console_broadcasts import dashboard_card
+
         async with scoped(self.side.scoped_maker, staff.organizer_id) as session:
             upcoming = await queries.trainings(session, upcoming_after=self.app.clock())
-        return render(request, "dashboard.html", staff=staff, csrf=credential.csrf, trainings=upcoming)
+            cards = await dashboard_card(session, staff, self.app.clock())
+        return render(request, "dashboard.html", staff=staff, csrf=credential.csrf, trainings=upcoming, **cards)
 
     async def training(self, request: Request, staff: Staff, credential: StaffCredential) -> Response:
         async with scoped(self.side.scoped_maker, staff.organizer_id) as session:
@@ -323,7 +326,7 @@ async def _to_dashboard(_request: Request) -> Response:
 
 
 def routes(side: Side) -> list[BaseRoute]:
-    from bot.organizers import console_trainings  # it builds on this module
+    from bot.organizers import console_broadcasts, console_trainings  # they build on this module
 
     console = Console(side)
     return [
@@ -340,4 +343,5 @@ def routes(side: Side) -> list[BaseRoute]:
         Route("/console/trainings/{code}/cancel", console.page("edit", console.cancel_page), methods=["GET"]),
         Route("/console/trainings/{code}/cancel", console.page("edit", console.cancel, form=True), methods=["POST"]),
         Route("/console/staff", console.page("staff", console.staff_list), methods=["GET"]),
+        *console_broadcasts.routes(console),
     ]

@@ -59,6 +59,7 @@ async def enqueue(
     expires_at: datetime | None = None,
     claimed: bool = False,
     new_key: bool = False,
+    broadcast_id: int | None = None,
 ) -> OutboxMessage | None:
     """Add one row unless its dedupe key exists already (then None). `claimed` rows are sent by the caller
     (the row's `claim_token` is theirs); `new_key` says the key cannot exist yet (a fresh broadcast), so rows
@@ -73,7 +74,7 @@ async def enqueue(
         dedupe_key=dedupe_key, artisan_id=artisan_id, channel=channel, external_id=external_id, kind=kind,
         body=body, status=SENDING if claimed else "pending", not_before=not_before or now,
         expires_at=expires_at, claimed_at=now if claimed else None,
-        claim_token=new_claim_token() if claimed else None, created_at=now,
+        claim_token=new_claim_token() if claimed else None, created_at=now, broadcast_id=broadcast_id,
     )
     session.add(row)
     if not new_key or claimed:

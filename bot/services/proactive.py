@@ -49,7 +49,7 @@ class Queued:
 async def queue(
     session: AsyncSession, person: Artisan, identity: ChannelIdentity, tell: Tell, *, key: str, now: datetime,
     quiet_hours: tuple[int, int] | None, due: datetime | None = None, latest: datetime | None = None,
-    region: str | None = None, new_key: bool = False,
+    region: str | None = None, new_key: bool = False, broadcast_id: int | None = None,
 ) -> Queued:
     """Queue `tell` for `person` once per `key`: at `due` (now by default), or when their quiet hours end in
     their own zone (else `region`'s, else the training's); never at or after `latest`, when it expires."""
@@ -62,7 +62,8 @@ async def queue(
         reply = render(tell, at)
     row = await enqueue(session, artisan_id=person.id, channel=identity.channel, external_id=identity.external_id,
                         kind=OUTBOX_KINDS[tell.kind], body={**reply_to_body(reply), "language": person.language},
-                        dedupe_key=key, now=now, not_before=at, expires_at=latest, new_key=new_key)
+                        dedupe_key=key, now=now, not_before=at, expires_at=latest, new_key=new_key,
+                        broadcast_id=broadcast_id)
     return Queued(row, at)
 
 

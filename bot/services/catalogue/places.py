@@ -61,3 +61,17 @@ def _regency_named(name: str, province: str | None) -> str:
     if place is None or place[1] is None:
         raise ValueError(f"regency '{name}' is not a regency or city name (e.g. Kabupaten Sleman) or code (e.g. 34.04)")
     return place[1]
+
+
+def place_code(text: str) -> str:
+    """The code of one province or regency written as people write it ("Jawa Tengah", "jogja", "Kab. Sleman",
+    "Sleman") or as its Kemendagri code (33, 34.04); ValueError when it names none, or both a Kabupaten and a Kota."""
+    text = text.strip()
+    if REGION_CODE_SHAPE.fullmatch(text):
+        if region_name(text) is None:
+            raise ValueError(f"'{text}' is not a Kemendagri province or regency code")
+        return text
+    place = _place(text)
+    if place is not None:
+        return place[1] or place[0]
+    return _regency_named(text, None)
