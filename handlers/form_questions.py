@@ -9,15 +9,52 @@ from bot.services.trainings import TrainingView
 
 # --- questions in the middle of the form, answered from the training ---------------------------
 
+PRIVACY = "privacy"
+# Asking what becomes of one's data in the middle of the form ("data saya dikasih ke siapa aja?", "knp hrs ksh
+# nomor hp?"); a request to delete it is no such question.
+_ABOUT_DATA = ("data saya", "datanya", "data sy", "data aku", "dikasih ke siapa", "diberikan ke siapa",
+               "dikirim ke siapa", "disimpan", "disimpen", "privasi", "privacy", "my data", "who gets", "who sees",
+               "why do you need", "knp hrs", "kenapa harus", "kenapa perlu", "knp perlu", "buat apa nomor",
+               "untuk apa nomor", "utk apa nomor", "aman ga", "aman gak", "aman tidak", "is it safe")
+_DELETING = frozenset({"hapus", "hapuskan", "hapusin", "delete", "remove", "erase"})
+
+
+def _asks_about_data(text: str) -> bool:
+    words = " ".join(asking.words(text))
+    return any(f" {p} " in f" {words} " for p in _ABOUT_DATA) and not set(words.split()) & _DELETING
+
+
+# Asking who may take part ("kalo bukan anggota kelompok boleh ikut gk?"): the training's requirements answer it.
+_MAY_I = ("boleh ikut", "bisa ikut", "boleh gabung", "bisa gabung", "can i join", "can i attend", "am i eligible",
+          "who can join", "siapa yang boleh", "siapa yg boleh", "siapa aja yg boleh", "harus anggota")
+
+
 def training_question(text: str) -> str | None:
-    """The topic of a question about the training ("biayanya berapa?" -> "fee"), or None."""
+    """The topic of a question about the training ("biayanya berapa?" -> "fee") or about one's data, or None."""
+    if _asks_about_data(text):
+        return PRIVACY
+    words = f" {' '.join(asking.words(text))} "
+    if any(f" {p} " in words for p in _MAY_I):
+        return "requirements"
     return asking.aspect_asked(text)
+
+
+def privacy_paragraphs() -> tuple[str, str]:
+    """Why the form's data is kept and for how long (the consent's own words, also answering questions)."""
+    return (_("Untuk apa: mendaftarkan Anda ke pelatihan dan mengirim pengingat. Data pendaftaran hanya "
+              "diberikan kepada penyelenggara pelatihan yang Anda pilih."),
+            _("Berapa lama: sampai Anda menghapusnya, paling lama 2 tahun setelah pesan terakhir Anda. Ketik "
+              "\"profil\" untuk melihat atau mengubahnya, dan \"hapus data saya\" untuk menghapusnya kapan saja "
+              "(sesuai UU Pelindungan Data Pribadi No. 27/2022)."))
 
 
 def answer_about(topic: str, training: TrainingView) -> str:
     """One or two lines answering a question about `training` from its own data."""
     zone = training.zone
     title = training.title
+    if topic == PRIVACY:
+        return "\n\n".join((_("Yang disimpan: nama lengkap, nomor HP, jenis kerajinan, kabupaten/kota, dan nama usaha "
+                               "(boleh dikosongkan)."), *privacy_paragraphs()))
     if topic == "fee":
         if not training.fee:
             return _("{title} gratis, tidak dipungut biaya.").format(title=title)

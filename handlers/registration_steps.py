@@ -12,7 +12,7 @@ from bot.core import Button, Reply
 from bot.crafts import CRAFTS, craft_name
 from bot.i18n import _
 from bot.regions import region_name
-from handlers import fields_place, form_reading
+from handlers import fields_place, form_questions, form_reading
 from handlers.form_fields import BY_NAME, FIELDS
 
 STATE = "reg"
@@ -122,11 +122,7 @@ def _question(ctx: HandlerContext, field: str) -> tuple[str, tuple[Button, ...]]
               "kerajinan, kabupaten/kota, dan nama usaha (boleh dikosongkan).") if editing else
             _("Sebelum mendaftar, kami minta izin menyimpan data Anda: nama lengkap, nomor HP, jenis kerajinan, "
               "kabupaten/kota, dan nama usaha (boleh dikosongkan)."),
-            _("Untuk apa: mendaftarkan Anda ke pelatihan dan mengirim pengingat. Data pendaftaran hanya "
-              "diberikan kepada penyelenggara pelatihan yang Anda pilih."),
-            _("Berapa lama: sampai Anda menghapusnya, paling lama 2 tahun setelah pesan terakhir Anda. Ketik "
-              "\"profil\" untuk melihat atau mengubahnya, dan \"hapus data saya\" untuk menghapusnya kapan saja "
-              "(sesuai UU Pelindungan Data Pribadi No. 27/2022)."),
+            *form_questions.privacy_paragraphs(),
             _("Apakah Anda setuju?"),
         ))
         return text, (Button(_("Setuju"), "rf:consent:yes"), Button(_("Tidak setuju"), "rf:consent:no"))

@@ -424,3 +424,33 @@ async def test_kapan_ditutup_is_the_deadline_only(console: ChannelChat) -> None:
     closes = (await training(console, "BTK-YK-01")).registration_deadline
     assert closes is not None and str(closes.astimezone(ZoneInfo("Asia/Jakarta")).day) in reply
     assert len([line for line in reply.splitlines() if line.strip()]) == 1  # one answer, not the time too
+
+
+# --- questions about one's data or eligibility inside the form ------------------------------------------
+
+@pytest.mark.parametrize(("at", "question"), [
+    ("name", "bentar, ini nanti data saya dikasih ke siapa aja?"),
+    ("region", "data saya apa aja yg disimpen?"),
+    ("crafts", "kalo bukan anggota kelompok boleh ikut gk?"),
+])
+async def test_a_question_inside_the_form_is_answered_and_the_step_kept(anywhere: ChannelChat, at: str,
+                                                                        question: str) -> None:
+    await up_to(anywhere, at)
+    await anywhere.say(question)
+    assert (await form_step(anywhere) or "").endswith(at)  # the question is not taken as the answer
+    await answer_until(anywhere, "confirm")
+    await anywhere.say("ya daftar")
+    person = await me(anywhere)
+    assert person is not None and person.full_name == FORM_ANSWERS["name"] and person.regency is not None
+
+
+async def test_why_the_phone_is_asked_keeps_the_step(console: ChannelChat) -> None:  # (WhatsApp asks no phone)
+    await up_to(console, "phone")
+    await console.say("knp hrs ksh nomor hp?")
+    assert (await form_step(console) or "").endswith("phone")
+
+
+async def test_deleting_ones_data_in_the_form_is_no_question(console: ChannelChat) -> None:
+    await up_to(console, "region")
+    await console.say("hapus data saya")
+    assert (await console.say("ya hapus")) and await me(console) is None
