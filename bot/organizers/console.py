@@ -323,6 +323,8 @@ async def _to_dashboard(_request: Request) -> Response:
 
 
 def routes(side: Side) -> list[BaseRoute]:
+    from bot.organizers import console_registrants  # it builds on this module
+
     console = Console(side)
     return [
         Route("/console", _to_dashboard, methods=["GET"]),
@@ -337,4 +339,5 @@ def routes(side: Side) -> list[BaseRoute]:
         Route("/console/trainings/{code}/cancel", console.page("edit", console.cancel_page), methods=["GET"]),
         Route("/console/trainings/{code}/cancel", console.page("edit", console.cancel, form=True), methods=["POST"]),
         Route("/console/staff", console.page("staff", console.staff_list), methods=["GET"]),
+        *console_registrants.routes(console),
     ]
