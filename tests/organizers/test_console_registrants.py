@@ -47,7 +47,7 @@ async def notices(app: App) -> list[OutboxMessage]:
 
 async def audited(app: App) -> list[tuple[str, str | None, dict[str, Any] | None]]:
     async with app.sessionmaker() as session:
-        return [tuple(row) for row in (await session.execute(  # type: ignore[misc]
+        return [tuple(row) for row in (await session.execute(
             select(AuditEvent.action, AuditEvent.target, AuditEvent.detail).order_by(AuditEvent.id))).all()]
 
 
