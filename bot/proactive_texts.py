@@ -23,6 +23,9 @@ PROMOTED = "promoted"  # a seat freed up: off the waitlist
 MOVED = "moved"  # an organizer moved a training
 CANCELLED = "cancelled"  # an organizer cancelled a training
 BROADCAST = "broadcast"  # an organizer's own words, sent as written
+ADDED = "added"  # an organizer registered the person (a nominee sent by a district office)
+ADDED_WAITLISTED = "added_waitlisted"  # the same, on the waitlist: the training is full
+REMOVED = "removed"  # an organizer cancelled the person's registration, with a reason (the Tell's text)
 
 
 @dataclass(frozen=True)
@@ -39,6 +42,8 @@ def render(tell: Tell, at: datetime) -> Reply:
     """The message in the current language, as the person reads it at `at` ('in 3 days' counts from then)."""
     if tell.kind == BROADCAST:
         return Reply(tell.text)
+    if tell.kind == REMOVED and tell.training is not None:
+        return _removed(tell.training, tell.text)
     if tell.training is None or tell.kind not in _WORDING:
         raise ValueError(f"cannot word a proactive message of kind {tell.kind!r}")
     return _WORDING[tell.kind](tell.training, tell.registration_code, at)
@@ -113,7 +118,28 @@ def _cancelled(training: Training, registration_code: str | None, at: datetime) 
     return Reply(text, (Button(_("Pelatihan lain"), "tl"),))
 
 
+def _added(training: Training, registration_code: str | None, at: datetime) -> Reply:
+    text = _("Penyelenggara mendaftarkan Anda di {title} ({code}), mulai {when}. "
+             "Kode pendaftaran Anda: {registration}.").format(
+        title=training.title, code=training.code, when=_when(training, training.starts_at),
+        registration=registration_code)
+    return Reply(text, (_see(training), Button(_("Pelatihan saya"), "my")))
+
+
+def _added_waitlisted(training: Training, registration_code: str | None, at: datetime) -> Reply:
+    text = _("Penyelenggara mendaftarkan Anda di {title} ({code}). Kursinya sudah penuh, jadi Anda masuk daftar "
+             "tunggu; kami kabari bila ada kursi kosong. Kode pendaftaran Anda: {registration}.").format(
+        title=training.title, code=training.code, registration=registration_code)
+    return Reply(text, (_see(training), Button(_("Pelatihan saya"), "my")))
+
+
+def _removed(training: Training, reason: str) -> Reply:
+    text = _("Mohon maaf, penyelenggara membatalkan pendaftaran Anda di {title} ({code}). Alasan: {reason}").format(
+        title=training.title, code=training.code, reason=reason)
+    return Reply(text, (Button(_("Pelatihan lain"), "tl"),))
+
+
 _WORDING: dict[str, Callable[[Training, str | None, datetime], Reply]] = {
     REMINDER: _reminder, DEADLINE: _deadline, ANNOUNCEMENT: _announcement,
-    PROMOTED: _promoted, MOVED: _moved, CANCELLED: _cancelled,
+    PROMOTED: _promoted, MOVED: _moved, CANCELLED: _cancelled, ADDED: _added, ADDED_WAITLISTED: _added_waitlisted,
 }

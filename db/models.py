@@ -158,6 +158,8 @@ class Registration(Base):
     status: Mapped[str] = mapped_column(String(12))  # registered, waitlisted, cancelled
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    note: Mapped[str | None] = mapped_column(String(200))  # an organizer's note (a nominee: who sent them)
+    cancel_reason: Mapped[str | None] = mapped_column(String(200))  # an organizer's reason, told to the person
 
 
 class Subscription(Base):

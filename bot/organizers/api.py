@@ -19,9 +19,11 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
+from bot.i18n import normalize_language
 from bot.nlu.codes import normalize_code
 from bot.organizers import accounts, audit, queries, trainings
 from bot.organizers.accounts import Staff
+from bot.organizers.console_registrants import XLSX_TYPE, attendance_sheet, download
 from bot.organizers.openapi import openapi_document
 from bot.organizers.scope import scoped
 from bot.organizers.trainings import import_columns, local_iso
@@ -233,6 +235,18 @@ class Api:
         person = next(p for p in people if p.id == registration.id)
         return JSONResponse(registration_json(person), status_code=201)
 
+    async def attendance(self, request: Request, staff: Staff) -> Response:
+        """The attendance sheet (registrants, check-in times) as XLSX, in `?lang=` (Indonesian by default)."""
+        async with scoped(self.side.scoped_maker, staff.organizer_id) as session, session.begin():
+            row = await queries.training(session, request.path_params["code"])
+            if row is None:
+                return problem(404, "no such training")
+            body = await attendance_sheet(session, row.training, normalize_language(request.query_params.get("lang")))
+            await audit.record(session, "attendance_exported", staff.email, self.app.clock(),
+                               organizer_id=staff.organizer_id, staff_id=staff.id, target=row.training.code,
+                               detail={"by": "api", "format": "xlsx"})
+        return download(body, XLSX_TYPE, f"{row.training.code}-daftar-hadir.xlsx")
+
     async def openapi(self, request: Request) -> Response:
         return JSONResponse(openapi_document())
 
@@ -248,4 +262,6 @@ def routes(side: Side) -> list[BaseRoute]:
         Route("/api/v1/trainings/{code}/registrations", api.endpoint("registrants", api.registrations),
               methods=["GET"]),
         Route("/api/v1/trainings/{code}/checkins", api.endpoint("checkin", api.check_in), methods=["POST"]),
+        Route("/api/v1/trainings/{code}/attendance.xlsx", api.endpoint("registrants", api.attendance),
+              methods=["GET"]),
     ]

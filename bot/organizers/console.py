@@ -326,7 +326,11 @@ async def _to_dashboard(_request: Request) -> Response:
 
 
 def routes(side: Side) -> list[BaseRoute]:
-    from bot.organizers import console_broadcasts, console_trainings  # they build on this module
+    from bot.organizers import (  # they build on this
+        console_broadcasts,
+        console_registrants,
+        console_trainings,
+    )
 
     console = Console(side)
     return [
@@ -344,4 +348,5 @@ def routes(side: Side) -> list[BaseRoute]:
         Route("/console/trainings/{code}/cancel", console.page("edit", console.cancel, form=True), methods=["POST"]),
         Route("/console/staff", console.page("staff", console.staff_list), methods=["GET"]),
         *console_broadcasts.routes(console),
+        *console_registrants.routes(console),
     ]

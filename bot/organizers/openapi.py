@@ -11,6 +11,7 @@ NULLABLE_TEXT = {"type": ["string", "null"]}
 WHEN = {"type": ["string", "null"], "format": "date-time"}
 ITEM = {"$ref": "#/components/schemas/Training"}
 CODE = [{"name": "code", "in": "path", "required": True, "schema": TEXT}]
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 NOT_INPUT = ("organizer", "seats_left", "registered")  # what a training's JSON has and its input has not
 
 
@@ -89,6 +90,13 @@ def _registrant_paths() -> dict[str, Any]:
                 "409": {"description": "this ticket is already checked in", **_errors_ref()},
                 "422": {"description": "no ticket, or not a confirmed registration", **_errors_ref()},
                 **errors, "404": {"description": "no such ticket for this training", **_errors_ref()}}}},
+        "/trainings/{code}/attendance.xlsx": {"get": {
+            "summary": "The attendance sheet: live registrants with their check-in times (training's local time)",
+            "parameters": [*CODE, {"name": "lang", "in": "query", "required": False,
+                                   "schema": {"type": "string", "enum": ["id", "en"]},
+                                   "description": "the sheet's language (id by default)"}],
+            "responses": {"200": {"description": "the XLSX workbook", "content": {XLSX: {"schema": {
+                "type": "string", "contentMediaType": XLSX}}}}, **errors, **_not_found()}}},
     }
 
 

@@ -4,12 +4,13 @@ follows: no cell may start a formula."""
 from __future__ import annotations
 
 import csv
+import io
 import logging
 import os
 import re
 import tempfile
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -18,8 +19,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.crafts import craft_name
 from bot.i18n import _, use_language
-from bot.regions import region_name
-from db.models import Artisan, Registration, Training
+from bot.regions import region_name, zone_of
+from db.models import Artisan, CheckIn, Registration, Training
 
 logger = logging.getLogger(__name__)
 
@@ -97,6 +98,17 @@ def save_workbook(workbook: Any, path: Path) -> None:
 def write_xlsx(rows: Sequence[Sequence[object]], path: Path, title: str = "Registrants") -> None:
     """The rows as a one-sheet XLSX workbook: every cell neutralised by `spreadsheet_rows` and stored as a
     string (never a formula, never a number a spreadsheet would reformat), header bold, widths readable."""
+    save_workbook(_workbook(rows, title), path)
+
+
+def xlsx_bytes(rows: Sequence[Sequence[object]], title: str = "Registrants") -> bytes:
+    """The workbook of `write_xlsx`, as the bytes of a download."""
+    out = io.BytesIO()
+    _workbook(rows, title).save(out)
+    return out.getvalue()
+
+
+def _workbook(rows: Sequence[Sequence[object]], title: str) -> Any:
     from openpyxl import Workbook
 
     safe = [[XLSX_ILLEGAL_RE.sub("\ufffd", cell) for cell in row] for row in spreadsheet_rows(rows)]
@@ -109,7 +121,7 @@ def write_xlsx(rows: Sequence[Sequence[object]], path: Path, title: str = "Regis
             cell.value = text
             cell.data_type = "s"  # set after the value: openpyxl would take a text starting with '=' as a formula
     style_sheet(sheet, safe)
-    save_workbook(workbook, path)
+    return workbook
 
 
 HEADER = ("training", "registration", "status", "registered_at", "full_name", "phone", "crafts", "regency",
@@ -129,7 +141,8 @@ def _status(status: str, language: str | None) -> str:
     if language is None:
         return status
     with use_language(language):
-        return {"registered": _("terdaftar"), "waitlisted": _("daftar tunggu")}.get(status, status)
+        return {"registered": _("terdaftar"), "waitlisted": _("daftar tunggu"),
+                "cancelled": _("dibatalkan")}.get(status, status)
 
 
 def _crafts(crafts: list[str] | None, language: str | None) -> str:
@@ -146,26 +159,59 @@ def _regency(code: str | None, language: str | None) -> str:
 
 
 async def registrants(session: AsyncSession, training_code: str | None = None,
-                      language: str | None = None) -> list[tuple[str, ...]]:
-    """The header and one row per live registration (not cancelled), by training then time. With `language`
+                      language: str | None = None, only: Collection[int] | None = None) -> list[tuple[str, ...]]:
+    """The header and one row per live registration (not cancelled), by training then time; with `only`, the
+    registrations of those ids whatever their status (what the console's filters show). With `language`
     the header, statuses, crafts and places are words in that language (Kabupaten Sleman, not 34.04); without,
     the raw values. Write them with `write_csv` (or another writer built on `spreadsheet_rows`)."""
     query = (
         select(Training.code, Registration, Artisan)
         .join(Training, Training.id == Registration.training_id)
         .outerjoin(Artisan, Artisan.id == Registration.artisan_id)
-        .where(Registration.status != "cancelled", Artisan.is_demo.is_not(True))
+        .where(Artisan.is_demo.is_not(True))
         .order_by(Training.code, Registration.status, Registration.created_at)
     )
+    if only is None:
+        query = query.where(Registration.status != "cancelled")
     if training_code:
         query = query.where(func.upper(Training.code) == training_code.upper())
     rows: list[tuple[str, ...]] = [header(language)]
     for code, registration, person in (await session.execute(query)).all():
+        if only is not None and registration.id not in only:
+            continue
         rows.append((
             code, registration.code, _status(registration.status, language),
             registration.created_at.isoformat(timespec="seconds"),
             (person.full_name or "") if person else "", (person.phone or "") if person else "",
             _crafts(person.crafts, language) if person else "", _regency(person.regency, language) if person else "",
             (person.business_name or "") if person else "",
+        ))
+    return rows
+
+
+def attendance_header(language: str) -> tuple[str, ...]:
+    with use_language(language):
+        return (_("Kode pendaftaran"), _("Nama lengkap"), _("Nomor HP"), _("Kabupaten/kota"), _("Kerajinan"),
+                _("Status"), _("Waktu hadir"))
+
+
+async def attendance(session: AsyncSession, training: Training, language: str) -> list[tuple[str, ...]]:
+    """The attendance sheet of one training: its live registrants (seated first, then the waitlist, each in the
+    order they registered) with their check-in time in the training's own zone (blank: not arrived)."""
+    zone = zone_of(training.regency or training.province)
+    query = (
+        select(Registration, Artisan, CheckIn.checked_in_at)
+        .outerjoin(Artisan, Artisan.id == Registration.artisan_id)
+        .outerjoin(CheckIn, CheckIn.registration_id == Registration.id)
+        .where(Registration.training_id == training.id, Registration.status != "cancelled")
+        .order_by(Registration.status, Registration.created_at, Registration.id)
+    )
+    rows: list[tuple[str, ...]] = [attendance_header(language)]
+    for registration, person, arrived in (await session.execute(query)).all():
+        rows.append((
+            registration.code, (person.full_name or person.display_name or "") if person else "",
+            (person.phone or "") if person else "", _regency(person.regency, language) if person else "",
+            _crafts(person.crafts, language) if person else "", _status(registration.status, language),
+            f"{arrived.astimezone(zone.zone):%Y-%m-%d %H:%M} {zone.name}" if arrived else "",
         ))
     return rows

@@ -9,20 +9,20 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.proactive_texts import CANCELLED, MOVED, PROMOTED, Tell
+from bot.proactive_texts import ADDED, ADDED_WAITLISTED, CANCELLED, MOVED, PROMOTED, REMOVED, Tell
 from bot.services.proactive import best_identity, queue
 from bot.services.timing import Policy
 from db.models import Artisan, Training
 
 logger = logging.getLogger(__name__)
 
-NOTICE_KINDS = (PROMOTED, MOVED, CANCELLED)
+NOTICE_KINDS = (PROMOTED, MOVED, CANCELLED, ADDED, ADDED_WAITLISTED, REMOVED)
 
 
 async def notify(session: AsyncSession, artisan_id: int, kind: str, now: datetime, key: str,
                  policy: Policy, **params: Any) -> bool:
     """Queue one notice for the person (once per key), after their quiet hours; False when they cannot be
-    reached. `params`: training_code, and registration_code for a promotion."""
+    reached. `params`: training_code, registration_code for a promotion or an addition, reason for a removal."""
     if kind not in NOTICE_KINDS:
         raise ValueError(f"unknown notice kind {kind}")
     person = await session.get(Artisan, artisan_id)
@@ -31,7 +31,7 @@ async def notify(session: AsyncSession, artisan_id: int, kind: str, now: datetim
         return False
     training = (await session.execute(
         select(Training).where(Training.code == params["training_code"]))).scalar_one()
-    tell = Tell(kind, training, registration_code=params.get("registration_code"))
+    tell = Tell(kind, training, registration_code=params.get("registration_code"), text=params.get("reason", ""))
     queued = await queue(session, person, identity, tell, key=key, now=now,
                          quiet_hours=policy.quiet_hours)
     return queued.row is not None

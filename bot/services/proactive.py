@@ -14,6 +14,8 @@ from bot.delivery import reply_to_body
 from bot.i18n import use_language
 from bot.outbox import enqueue
 from bot.proactive_texts import (
+    ADDED,
+    ADDED_WAITLISTED,
     ANNOUNCEMENT,
     BROADCAST,
     CANCELLED,
@@ -21,6 +23,7 @@ from bot.proactive_texts import (
     MOVED,
     PROMOTED,
     REMINDER,
+    REMOVED,
     Tell,
     render,
 )
@@ -32,6 +35,7 @@ logger = logging.getLogger(__name__)
 OUTBOX_KINDS = {
     REMINDER: "reminder", DEADLINE: "reminder", ANNOUNCEMENT: "announcement", BROADCAST: "broadcast",
     PROMOTED: "notice", MOVED: "notice", CANCELLED: "notice",
+    ADDED: "notice", ADDED_WAITLISTED: "notice", REMOVED: "notice",
 }
 
 IDS_PER_QUERY = 500  # people whose channels one query looks up (a bound on the IN list)

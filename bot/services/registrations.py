@@ -24,7 +24,8 @@ def new_code() -> str:
 
 
 class RegistrationRefused(Exception):
-    """Registration is not possible; `reason` is one of closed, started, cancelled, already."""
+    """Registration is not possible; `reason` is one of closed, started, cancelled, already, and for a move from
+    the waitlist full (no free seat) or not_waitlisted."""
 
     def __init__(self, reason: str, registration: Registration | None = None) -> None:
         super().__init__(reason)
@@ -93,7 +94,7 @@ class Registrations:
                                  created_at=self.now)
             self.session.add(found)
         else:  # registering again after cancelling: same row, back of the queue
-            found.status, found.created_at = status, self.now
+            found.status, found.created_at, found.cancel_reason = status, self.now, None
         await self.session.flush()
         await self.reminders.plan(found, training)
         logger.info("registration %s for training %s: %s", found.code, training.code, status)
@@ -120,14 +121,32 @@ class Registrations:
         ).scalar_one_or_none()
         if registration is None or registration.status == "cancelled":
             return None
+        await self.withdraw(registration)
+        return registration
+
+    async def withdraw(self, registration: Registration, reason: str | None = None) -> list[Registration]:
+        """Cancel a live registration (an organizer gives `reason`); a freed seat goes to the first on the
+        waitlist, who is told. Returns the people promoted."""
         training = await self._lock_training(registration.training_id)
         freed = registration.status == "registered"
-        registration.status = "cancelled"
+        registration.status, registration.cancel_reason = "cancelled", reason
         await self.session.flush()
         await self.reminders.drop_registration(registration.id)
         if freed and training.starts_at > self.now:
-            await self.promote(training)
-        return registration
+            return await self.promote(training)
+        return []
+
+    async def admit(self, registration: Registration) -> bool:
+        """Move one person from the waitlist into a free seat (an organizer's choice, out of turn if need be) and
+        tell them (False: they cannot be reached); RegistrationRefused("full") when no seat is free: the quota
+        holds for organizers too."""
+        training = await self._lock_training(registration.training_id)
+        await self.session.refresh(registration)  # as it is now that the seats are counted one at a time
+        if registration.status != "waitlisted":
+            raise RegistrationRefused("not_waitlisted", registration)
+        if training.quota is not None and await self._taken(training.id) >= training.quota:
+            raise RegistrationRefused("full", registration)
+        return await self._seat(registration, training)
 
     async def promote(self, training: Training) -> list[Registration]:
         """Move people from the waitlist into free seats, oldest first, and tell them."""
@@ -143,15 +162,20 @@ class Registrations:
             ).scalar_one_or_none()
             if first is None:
                 break
-            first.status = "registered"
-            await self.session.flush()
-            await self.reminders.plan(first, training)
+            await self._seat(first, training)
             promoted.append(first)
-            if first.artisan_id is not None:
-                await notify(self.session, first.artisan_id, "promoted", self.now,
-                             key=f"promoted:{first.id}:{self.now.isoformat()}", policy=self.reminders.policy,
-                             training_code=training.code, registration_code=first.code)
         return promoted
+
+    async def _seat(self, waiting: Registration, training: Training) -> bool:
+        """A waitlisted person gets a seat: their reminders are planned and they are told (False: unreachable)."""
+        waiting.status = "registered"
+        await self.session.flush()
+        await self.reminders.plan(waiting, training)
+        if waiting.artisan_id is None:
+            return False
+        return await notify(self.session, waiting.artisan_id, "promoted", self.now,
+                            key=f"promoted:{waiting.id}:{self.now.isoformat()}", policy=self.reminders.policy,
+                            training_code=training.code, registration_code=waiting.code)
 
     async def upcoming_for(self, artisan_id: int) -> list[RegistrationView]:
         """The person's live registrations for trainings not yet started, soonest first."""

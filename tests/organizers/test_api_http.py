@@ -148,7 +148,7 @@ async def test_the_openapi_document_describes_the_routes(client: httpx.AsyncClie
     document = (await client.get("/api/v1/openapi.json")).json()
     assert document["openapi"].startswith("3.")
     assert set(document["paths"]) == {"/trainings", "/trainings/{code}", "/trainings/{code}/registrations",
-                                      "/trainings/{code}/checkins"}
+                                      "/trainings/{code}/checkins", "/trainings/{code}/attendance.xlsx"}
     assert set(document["paths"]["/trainings"]) == {"get", "post"}
 
 
