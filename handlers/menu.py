@@ -11,6 +11,7 @@ from bot.context import ConversationState, HandlerContext
 from bot.core import Button, IncomingMessage, Reply
 from bot.i18n import _
 from bot.router import options_of
+from handlers.subscriptions import start_messages
 from handlers.training_detail import show_training
 
 logger = logging.getLogger(__name__)
@@ -50,10 +51,15 @@ def _greeting(ctx: HandlerContext) -> str:
     return _("Halo! Saya Kriya, asisten untuk para perajin.")
 
 
+_START_AGAIN = frozenset({"start", "start again", "restart", "resume"})
+
+
 async def show_start(msg: IncomingMessage, ctx: HandlerContext) -> list[Reply]:
     """Welcome the person and show the main menu (a deep link opens its training)."""
     if ctx.args:
         return await show_training(msg, ctx)
+    if ctx.person.proactive_opt_out and (msg.text or "").strip(" .!").casefold() in _START_AGAIN:
+        return await start_messages(msg, ctx)  # "start" typed after STOP is MULAI in English
     ctx.state.clear()
     if _welcomed_lately(ctx):  # the welcome is on the screen already: greet back briefly
         name = ctx.person.full_name or ctx.person.display_name

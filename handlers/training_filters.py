@@ -158,6 +158,18 @@ def _aspect(words: str) -> str | None:
     return asking.aspect_asked(words)  # regional words: "biayane pinten?", "sabaraha biayana"
 
 
+_REFUSING = frozenset({"jangan", "jgn", "bukan", "ga", "gak", "gk", "nggak", "ngga", "tidak", "tdk", "no", "not",
+                       "without", "tanpa", "kecuali", "except", "ora", "mboten", "teu", "dont", "don"})
+REFUSAL_REACH = 3  # words a negation reaches over: "tidak bisa pakai zoom", "jangan yang online"
+
+
+def _refused(words: str, table: set[str]) -> bool:
+    """Whether every mention of `table`'s words is negated ("jangan yang online": not online)."""
+    tokens = words.split()
+    at = [i for i, w in enumerate(tokens) if w in table]
+    return bool(at) and all(any(t in _REFUSING for t in tokens[max(0, i - REFUSAL_REACH):i]) for i in at)
+
+
 def read_wanted(text: str, ctx: HandlerContext) -> dict[str, str]:
     """The list filters a message asks for: the understood slots and our own words (online, gratis, terdekat)."""
     u = ctx.understanding
@@ -170,9 +182,9 @@ def read_wanted(text: str, ctx: HandlerContext) -> dict[str, str]:
             wanted["t"] = u.date_to.strftime("%Y%m%d")
     words = words_of(text)
     if _has(words, _ONLINE):
-        wanted["m"] = "on"
+        wanted["m"] = "off" if _refused(words, _ONLINE) else "on"  # "jangan yang online, ga bisa pakai zoom"
     elif _has(words, _OFFLINE):
-        wanted["m"] = "off"
+        wanted["m"] = "on" if _refused(words, _OFFLINE) else "off"
     if _has(words, _FREE):
         wanted["g"] = "1"
     if _has(words, _ABROAD):

@@ -454,3 +454,24 @@ async def test_deleting_ones_data_in_the_form_is_no_question(console: ChannelCha
     await up_to(console, "region")
     await console.say("hapus data saya")
     assert (await console.say("ya hapus")) and await me(console) is None
+
+
+@pytest.mark.parametrize("refusing", [
+    "ibu mau ikut pelatihan batik tapi jangan yang online karena ibu tidak bisa pakai zoom",
+    "pelatihan batik yg bukan online ada?",
+])
+async def test_not_online_lists_the_ones_held_in_person(console: ChannelChat, refusing: str) -> None:
+    await console.say(refusing)
+    memory = await memory_of(console)
+    assert (memory.get("shown") or {}).get("w", {}).get("m") == "off"
+    async with console.app.sessionmaker() as session:
+        modes = set((await session.execute(select(Training.mode).where(
+            Training.code.in_(memory.get("list") or [])))).scalars())
+    assert modes and "online" not in modes
+
+
+async def test_start_typed_after_stop_resumes_messages(anywhere: ChannelChat) -> None:
+    await anywhere.say("halo")
+    await anywhere.say("STOP")
+    await anywhere.say("start")
+    assert not (await me(anywhere)).proactive_opt_out  # type: ignore[union-attr]
