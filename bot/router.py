@@ -128,8 +128,10 @@ def option_by_verb_and_number(others: list[str], number: int, options: list[list
     verbs = [w for w in others if w not in PICK_WORDS and w not in answers.COURTESY]
     if len(verbs) != 1 or verbs[0] not in answers.CONFIRMING | answers.ABORTING:
         return None
-    having = [o[1] for o in options if o[1] and any(answers.same_verb(verbs[0], w) for w in answers.words(o[0]))]
-    return having[number - 1] if 1 <= number <= len(having) else None
+    having = [o for o in options if o[1] and any(answers.same_verb(verbs[0], w) for w in answers.words(o[0]))]
+    if len(having) < 2 and not any(any(ch.isdigit() for ch in o[0]) for o in having):
+        return None  # "hapus 1" under the profile is not its one "Hapus data saya"
+    return having[number - 1][1] if 1 <= number <= len(having) else None
 
 
 GO_ON_MAX_PLAIN = 2  # a yes means "next" only among a few options (a guide's step), never under a list

@@ -11,6 +11,7 @@ from bot.core import Button, IncomingMessage
 from bot.countries import COUNTRY_OF, countries_in
 from bot.i18n import _
 from bot.router import chose_button_without_payload
+from handlers.fields_crafts import crafts_in
 from handlers.form_questions import training_question
 from handlers.form_reading import Reading, cancel_button, foreign, international, other_question, words_of
 
@@ -31,7 +32,8 @@ _SPELLING_END = re.compile(r"[\s,(]+(?:(?:pake|pakai|pk|dengan|dgn|with|pakek)\s
 _NOT_NAME = frozenset("""mau ingin pengen pingin tanya bertanya bisa tidak sudah belum di dari ke yang daftar ikut lagi
 apa berapa kapan dimana mana gimana bagaimana kenapa pelatihan training biaya lokasi batal menu bantuan help tolong
 want to the register how what where when why is ok oke iya halo hai hi hello terima kasih makasih thanks selesai
-gratis bayar jam tempat kerajinan nomor hp usaha profil cancel stop lanjut setuju""".split())
+gratis bayar jam tempat kerajinan nomor hp usaha profil cancel stop lanjut setuju matur nuwun nuhun hatur suksma
+tengkyu makasi mksh trims thx tq sakalangkong kurre""".split())
 
 
 def _strip_name(text: str) -> tuple[str, bool]:
@@ -48,6 +50,9 @@ def _name_value(text: str) -> str | None:
         return None
     if any(word in _NOT_NAME for word in words_of(text)):
         return None
+    crafts, rest = crafts_in(text)
+    if crafts and not rest:
+        return None  # "tenun ikat" typed at the name question is a craft, not a name
     return text.title() if text.islower() or text.isupper() else text
 
 

@@ -158,7 +158,8 @@ _NONE_WHAT = frozenset({"nama", "usaha", "toko", "brand", "merek", "merk", "bisn
                         "masih", "sih", "kok", "the", "store", "still", "yet"})
 _BUSINESS_FRAME = re.compile(
     r"^\s*(?:nama\s+(?:usaha|toko|brand|merek|merk|bisnis|umkm)(?:nya)?(?:\s+(?:saya|sy|aku|kami|ku))?"
-    r"|(?:usaha|toko|brand|merek|merk|bisnis|umkm)(?:nya|\s+(?:saya|sy|aku|kami))"
+    r"|(?:usaha|toko|brand|merek|merk|bisnis|umkm)(?:nya|\s+(?:saya|sy|aku|kami|ku))(?:\s+(?:namanya|bernama|nama))?"
+    r"|namanya"
     r"|my\s+(?:business|shop|brand)(?:\s+name)?(?:\s+is)?|business\s+name(?:\s+is)?)"
     r"(?:\s+(?:adalah|yaitu|ialah|is))?\s*(?:\s|[:=-])\s*(?=\S)", re.IGNORECASE)
 
@@ -175,6 +176,9 @@ def is_skip(text: str) -> bool:
     words = [w for w in words_of(text) if w not in ("saja", "aja", "kak", "ka", "dulu", "deh", "bu", "pak", "min")]
     if " ".join(words) in _SKIP or text.strip() == "-":
         return True
+    clauses = [part for part in re.split(r"[,.;!]+", text) if part.strip()]
+    if len(clauses) > 1 and is_skip(clauses[-1]) and all(is_skip(c) or _says_none(c) for c in clauses[:-1]):
+        return True  # "no business name, skip", "gak ada, lewati aja"
     if len(words) >= 2 and words[0] in _NONE_NEGATION | {"gak", "ga", "nggak", "enggak", "tdk", "gk"} \
             and words[1] in _NONE_EXISTS and words[1] not in ("any", "yet") and len(words) <= SKIP_MAX_WORDS \
             and not _titled(text):
@@ -188,6 +192,13 @@ def is_skip(text: str) -> bool:
 
 def ask_business(ctx: HandlerContext) -> tuple[str, tuple[Button, ...]]:
     return _("Apa nama usaha Anda? Boleh dilewati."), (Button(_("Lewati"), "rf:business:skip"), cancel_button())
+
+
+def _says_none(text: str) -> bool:
+    """'no business name', 'belum punya usaha': there is none (without the word skip)."""
+    words = words_of(text)
+    return bool(words) and words[0] in _NONE_NEGATION | {"gak", "ga", "gk", "tdk"} and all(
+        w in _NONE_NEGATION or w in _NONE_EXISTS or w in _NONE_WHAT or w in {"gak", "ga", "gk", "tdk"} for w in words)
 
 
 def _business_name(text: str) -> tuple[str, bool]:

@@ -39,6 +39,23 @@ def training_question(text: str) -> str | None:
     return asking.aspect_asked(text)
 
 
+# Words that open a question ("knp hrs bawa KTP NTB?", "kok harus pakai nama asli?"): at a question that takes
+# free text (a name, a place, a business) such a message is no answer.
+_ASKING = frozenset({"knp", "kenapa", "napa", "ngapain", "kok", "why", "gimana", "gmn", "bagaimana", "apakah",
+                     "apa", "siapa", "berapa", "brp", "kapan", "dimana", "how", "what", "who", "when", "where",
+                     "can", "could", "should", "harus", "hrs", "emang", "memang", "masa"})
+QUESTION_OPENING = 2  # the first words where a question word makes the message a question
+QUESTION_MIN_WORDS = 4  # or fewer words ending with "?"
+
+
+def is_question(text: str) -> bool:
+    """Whether a message asks something rather than answers: a question word among its first words, and a
+    question mark or a few words ("sleman?" alone is an unsure answer, not a question)."""
+    words = asking.words(text)
+    opens = any(w in _ASKING for w in words[:QUESTION_OPENING])
+    return opens and (text.strip().endswith("?") or len(words) >= QUESTION_MIN_WORDS)
+
+
 def privacy_paragraphs() -> tuple[str, str]:
     """Why the form's data is kept and for how long (the consent's own words, also answering questions)."""
     return (_("Untuk apa: mendaftarkan Anda ke pelatihan dan mengirim pengingat. Data pendaftaran hanya "
@@ -52,6 +69,9 @@ def answer_about(topic: str, training: TrainingView) -> str:
     """One or two lines answering a question about `training` from its own data."""
     zone = training.zone
     title = training.title
+    if topic == "other":
+        return _("Maaf, itu belum bisa saya jawab. Tanyakan ke penyelenggara {title}: {contact}.").format(
+            title=title, contact=training.contact)
     if topic == PRIVACY:
         return "\n\n".join((_("Yang disimpan: nama lengkap, nomor HP, jenis kerajinan, kabupaten/kota, dan nama usaha "
                                "(boleh dikosongkan)."), *privacy_paragraphs()))

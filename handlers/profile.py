@@ -97,8 +97,17 @@ async def edit_profile(msg: IncomingMessage, ctx: HandlerContext) -> list[Reply]
     return await start_edit(ctx, field)
 
 
+# "hapus 1" where no option is numbered so: one of a list, never all of one's data.
+_DELETE_A_NUMBER = re.compile(r"(?i)^\s*(?:hapus|hapuskan|hapusin|delete|remove)\s+(?:no\.?\s*|nomor\s+|yg\s+|yang\s+)?\d+\s*$")
+
+
 async def ask_delete(msg: IncomingMessage, ctx: HandlerContext) -> list[Reply]:
-    """Explain what deleting means and ask to confirm."""
+    """Explain what deleting means and ask to confirm ("hapus 1" asks what is meant instead)."""
+    if msg.payload is None and _DELETE_A_NUMBER.match(msg.text or ""):
+        return [Reply(_("Hapus yang mana? Untuk menghapus langganan kabar pelatihan, buka \"Langganan saya\". Untuk "
+                        "menghapus semua data Anda dari Kriya, pilih \"Hapus data saya\"."),
+                      (Button(_("Langganan saya"), "subs"), Button(_("Hapus data saya"), "del"),
+                       Button(_("Menu"), "menu")))]
     text = "\n\n".join((
         _("Anda ingin menghapus data Anda dari Kriya?"),
         _("Yang dihapus: nama, nomor HP, kerajinan, wilayah, nama usaha, langganan, dan percakapan. Pendaftaran "

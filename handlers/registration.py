@@ -69,6 +69,10 @@ def looks_like_answer(msg: IncomingMessage, ctx: HandlerContext) -> bool:
     return form_questions.training_question(msg.text or "") is not None
 
 
+FREE_TEXT = ("name", "region", "business")  # questions whose answer is any text: a question there is no answer
+OTHER_QUESTION = "other"  # a question the form cannot answer: the organizer's contact
+
+
 async def _answer_question(topic: str, ctx: HandlerContext, field: str) -> list[Reply]:
     """A question about the training in the middle of the form: the answer, then the question in one line."""
     training = await ctx.services.trainings.by_code(ctx.state.data.get("training") or "")
@@ -95,8 +99,13 @@ async def answer_form(msg: IncomingMessage, ctx: HandlerContext) -> list[Reply]:
     if data.get("mode") == "edit" and typed and (wanted := _edit_request(text)):
         return await edit_field(ctx, *wanted, msg=msg)  # "ubah wilayah ke denpasar" while editing another field
     topic = form_questions.training_question(text) if typed else None
-    if topic and (field not in BY_NAME or not BY_NAME[field].looks_like(msg, ctx)):
+    asks = field in FREE_TEXT and typed and form_questions.is_question(text)  # "knp hrs bawa KTP NTB, sy org …?"
+    answered = field in ("consent", "confirm") and form_answer(
+        text, bare_verb=field == "confirm", remark_after_no=field == "consent") is not None
+    if topic and not answered and (asks or field not in BY_NAME or not BY_NAME[field].looks_like(msg, ctx)):
         return await _answer_question(topic, ctx, field)
+    if asks:
+        return await _answer_question(OTHER_QUESTION, ctx, field)
     if field in BY_NAME and typed:
         corrected = await take_correction(ctx, field, msg)
         if corrected is not None:
@@ -111,7 +120,8 @@ async def answer_form(msg: IncomingMessage, ctx: HandlerContext) -> list[Reply]:
         if choice == "no":
             code = data.get("training")
             ctx.state.clear()
-            changed_mind = (Button(_("Saya setuju, lanjutkan"), payloads.make("rgy", code), answer="yes"),) if code else ()
+            # (no "yes" meaning: "ya udah gpp" after refusing accepts the refusal; agreeing takes its title)
+            changed_mind = (Button(_("Saya setuju, lanjutkan"), payloads.make("rgy", code)),) if code else ()
             return [Reply(_("Baik, tidak apa-apa. Tanpa izin itu kami tidak bisa mendaftarkan Anda, dan tidak ada "
                             "data yang disimpan. Anda tetap bisa melihat pelatihan dan panduan."),
                           (*changed_mind, Button(_("Menu"), "menu")))]

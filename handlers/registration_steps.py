@@ -34,7 +34,8 @@ _MIND_CHANGED = frozenset({"eh", "ehh", "ah", "oh", "aduh", "waduh", "salah", "k
 _CANCEL_WORDS = frozenset({"batal", "batalkan", "batalin", "cancel", "jadi", "keluar"})
 _NOT = frozenset({"gak", "ga", "gk", "nggak", "ngga", "enggak", "tidak", "tdk", "ndak", "ora", "not"})
 _CANCEL_FILLER = frozenset({"aja", "saja", "deh", "dong", "ya", "sih", "nya", "daftarnya", "pendaftarannya",
-                            "pendaftaran", "daftar", "registration", "it", "this", "dulu", "please", "pls"})
+                            "pendaftaran", "daftar", "registration", "it", "this", "dulu", "please", "pls", "sy",
+                            "saya", "aku", "i", "ll", "will", "mau", "kak", "ka"})
 
 
 def _is_cancel(text: str) -> bool:
@@ -50,7 +51,7 @@ def _is_cancel(text: str) -> bool:
     clauses = [[w for w in form_reading.words_of(part) if w not in _CANCEL_FILLER and w not in _MIND_CHANGED]
                for part in re.split(r"[,.;!?]+", text)]
     clauses = [c for c in clauses if c]
-    return bool(clauses) and all(_cancels(c) for c in clauses)
+    return bool(clauses) and _cancels(clauses[-1])  # "ntar dulu kak, sy tanya istri dulu. batalin dulu aja ya"
 
 
 def _cancels(words: list[str]) -> bool:

@@ -215,7 +215,9 @@ def refuses_first(typed: list[str]) -> bool:
     if not any(w in NO for w in prefix) or len(prefix) == len(spelled):
         return False  # no "no" at the start, or the whole reply is the prefix (the rules below read it)
     rest = spelled[len(prefix):]
-    return not any(w in YES | CONFIRMING | ABORTING | NEXT | BACK | NO for w in rest) and " ".join(spelled) not in YES_PHRASES
+    # (the remark may negate again: "gk deh, sy gk mau data sy disimpen": its negated "mau" is no yes)
+    rest = [w for i, w in enumerate(rest) if not (w in YES and i > 0 and rest[i - 1] in NO)]
+    return not any(w in YES | CONFIRMING | ABORTING | NEXT | BACK for w in rest) and " ".join(spelled) not in YES_PHRASES
 
 
 def verb(text: str) -> str | None:

@@ -475,3 +475,77 @@ async def test_start_typed_after_stop_resumes_messages(anywhere: ChannelChat) ->
     await anywhere.say("STOP")
     await anywhere.say("start")
     assert not (await me(anywhere)).proactive_opt_out  # type: ignore[union-attr]
+
+
+# --- the sixth trial's data-risky replies --------------------------------------------------------------------
+
+@pytest.mark.parametrize(("typed", "business"), [("usaha sy namanya Batik Sekar Arum", "Batik Sekar Arum"),
+                                                 ("no business name, skip", None),
+                                                 ("gak ada, lewati aja", None)])
+async def test_the_business_answer_without_its_framing(anywhere: ChannelChat, typed: str,
+                                                       business: str | None) -> None:
+    await up_to(anywhere, "business")
+    await anywhere.say(typed)
+    assert (await form_step(anywhere) or "").endswith("confirm")
+    await anywhere.say("ya daftar")
+    person = await me(anywhere)
+    assert person is not None and person.business_name == business
+
+
+@pytest.mark.parametrize(("at", "question"), [("business", "eh knp hrs ksh nama usaha?"),
+                                              ("region", "knp hrs bawa KTP NTB, sy org Sumbawa tp KTP nya Bali"),
+                                              ("name", "kok harus nama sesuai KTP sih?")])
+async def test_a_question_at_a_free_text_step_is_no_answer(anywhere: ChannelChat, at: str, question: str) -> None:
+    await up_to(anywhere, at)
+    await anywhere.say(question)
+    assert (await form_step(anywhere) or "").endswith(at)
+    await answer_until(anywhere, "confirm")
+    await anywhere.say("ya daftar")
+    person = await me(anywhere)
+    assert person is not None and person.full_name == FORM_ANSWERS["name"]
+    assert person.regency == "34.04" and person.business_name in (FORM_ANSWERS["business"], None)
+
+
+@pytest.mark.parametrize("not_a_name", ["matur nuwun", "anyaman, eh salah maksudnya tenun ikat", "hatur nuhun kak"])
+async def test_thanks_or_crafts_at_the_name_question_are_no_name(anywhere: ChannelChat, not_a_name: str) -> None:
+    await up_to(anywhere, "name")
+    await anywhere.say(not_a_name)
+    assert (await form_step(anywhere) or "").endswith("name")
+
+
+async def test_never_mind_after_refusing_the_consent_is_no_consent(anywhere: ChannelChat) -> None:
+    await up_to(anywhere, "consent")
+    await anywhere.say("tidak setuju")
+    await anywhere.say("ya udah gpp")
+    person = await me(anywhere)
+    assert person is None or person.consent_at is None
+    assert await form_step(anywhere) is None
+
+
+async def test_agreeing_after_refusing_still_works(console: ChannelChat) -> None:
+    await up_to(console, "consent")
+    await console.say("tidak setuju")
+    await console.say("saya setuju, lanjutkan")
+    assert (await form_step(console) or "").endswith(("name", "phone", "crafts", "region", "business", "confirm"))
+
+
+async def test_hapus_1_under_the_profile_deletes_nothing(anywhere: ChannelChat) -> None:
+    await register(anywhere)
+    await anywhere.say("profil")
+    await anywhere.say("hapus 1")
+    await anywhere.say("ya")
+    assert await me(anywhere) is not None
+
+
+@pytest.mark.parametrize("leave", ["gk jadi deh kak, sy batal daftar",
+                                   "ntar dulu kak, sy tanya istri dulu. batalin dulu aja ya"])
+async def test_leaving_after_a_remark(console: ChannelChat, leave: str) -> None:
+    await up_to(console, "phone")
+    await console.say(leave)
+    assert await form_step(console) is None
+
+
+async def test_a_refusal_whose_remark_negates_again(console: ChannelChat) -> None:
+    await up_to(console, "consent")
+    await console.say("wah gk deh, sy gk mau data sy disimpen2")
+    assert await form_step(console) is None
