@@ -41,15 +41,21 @@ def options_of(reply: Reply, channel: str = "") -> list[list[str]]:
 # An acknowledgement before what the person goes on to ask ("ok makasih. kalo batikmark itu apa", "ok mulai").
 _ACKNOWLEDGED = re.compile(
     r"(?i)^\s*(?:(?:ok(?:e|ey|eh|ay|ee)?|oce|sip|siip|noted|mantap|mantab|makasih|makasi|maksih|trims|trimakasih"
-    r"|terima\s*kasih|thanks|thank\s+you|thx|tq|ty)(?:\s+(?:kak|ka|min|ya|deh|banyak|bu|pak|mas|mbak))*[\s,.!]+)+")
+    r"|terima\s*kasih|thanks|thank\s+you|thx|tq|ty)(?:\s+(?:kak|ka|min|ya|deh|banyak|bu|pak|mas|mbak|a\s+lot|so\s+much"
+    r"|very\s+much))*[\s,.!]+)+")
+
+
+_THANKING = re.compile(r"(?i)\b(?:makasih|makasi|maksih|trims|trimakasih|terima\s*kasih|thanks|thank\s+you|thx|tq|ty)\b")
+THANKS = "terima kasih"  # a whole message of thanks, as the NLU knows it best ("thanks a lot!", "thank you so much")
 
 
 def without_acknowledgement(text: str) -> str:
-    """The message without an opening "ok makasih", when something follows it that is more than courtesy."""
-    rest = _ACKNOWLEDGED.sub("", text, count=1)
-    if rest == text or not any(w not in answers.COURTESY for w in answers.words(rest)):
-        return text
-    return rest
+    """The message without an opening "ok makasih", when something follows it that is more than courtesy; a
+    message that is all thanks reads as plain thanks."""
+    rest = _ACKNOWLEDGED.sub("", text + " ", count=1).strip()
+    if not any(w not in answers.COURTESY for w in answers.words(rest)):
+        return THANKS if _THANKING.search(text) and rest != text.strip() else text
+    return rest if rest != text.strip() else text
 
 
 EARLIER = "earlier"  # memory: the buttons of the turn's replies before the last (a form asked again after them)

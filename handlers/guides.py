@@ -11,6 +11,7 @@ from bot.core import Button, IncomingMessage, Reply
 from bot.i18n import _, format_as_of
 from bot.nlu import answers, asking
 from bot.router import Route
+from handlers import form_questions
 from handlers.subscriptions import start_messages
 from handlers.training_memory import GUIDE
 
@@ -182,6 +183,8 @@ async def answer_about_guide(msg: IncomingMessage, ctx: HandlerContext) -> list[
         line = _("Biaya: {cost} (per {day})").format(cost=guide["cost"], day=format_as_of(guide.get("cost_as_of")))
     elif ctx.args and ctx.args[0] == "documents":
         line = "\n".join([_("Yang perlu disiapkan:"), *(f"• {d}" for d in guide["documents"])])
+    elif ctx.args and ctx.args[0] == "help":
+        line = _("Itu belum bisa saya jawab dengan pasti. Yang bisa ditanya: {help}").format(help=guide["help"].strip())
     else:
         line = _("Lama proses: {duration}").format(duration=guide.get("duration") or "-")
     buttons = []
@@ -190,6 +193,11 @@ async def answer_about_guide(msg: IncomingMessage, ctx: HandlerContext) -> list[
                               answer="next"))
     buttons.append(Button(_("Menu"), payloads.make("menu")))
     return [Reply(line, tuple(buttons))]
+
+
+# Asking for the steps themselves under a guide's overview.
+_THE_STEPS = frozenset({"langkah", "langkahnya", "steps", "step", "caranya", "tahapan", "tahapannya", "tahap",
+                        "prosedur", "prosedurnya", "procedure"})
 
 
 def follow_up(msg: IncomingMessage, ctx: HandlerContext) -> Route | None:
@@ -211,4 +219,10 @@ def follow_up(msg: IncomingMessage, ctx: HandlerContext) -> Route | None:
         return Route(answer_about_guide, ["cost"])
     if aspect == "requirements" and guide.get("documents"):
         return Route(answer_about_guide, ["documents"])  # "syaratnya apa aja": the documents to prepare
+    if step == 0 and set(typed) & _THE_STEPS:
+        return Route(show_guide, [topic, "1"])  # "what are the steps", "langkahnya gimana" under the overview
+    u = ctx.understanding
+    asks = (msg.text or "").strip().endswith("?") or form_questions.is_question(msg.text or "")
+    if guide.get("help") and (u is None or u.intent == "unknown") and asks:
+        return Route(answer_about_guide, ["help"])  # "ujiannya susah gk?": who can tell, and the step is kept
     return None

@@ -92,7 +92,7 @@ _FILLER = {"yang", "yg", "ada", "halaman", "page", "dong", "kak", "ka", "mas", "
 # Questions about the training in view, first match wins (the deadline before the time: "daftar sampai kapan").
 ASPECTS: tuple[tuple[str, frozenset[str]], ...] = tuple((name, frozenset(words)) for name, words in (
     ("waitlist", {"daftar tunggu", "daftar tunggunya", "waiting list", "waitlist", "wait list", "antrian", "antri",
-                  "antre", "antrean", "cadangan", "waitlisted"}),
+                  "antre", "antrean", "cadangan", "waitlisted", "antriannya", "antreannya", "antrinya"}),
     ("deadline", {"batas daftar", "batas pendaftaran", "batas akhir", "deadline", "terakhir daftar",
                   "daftar terakhir", "ditutup kapan", "tutup kapan", "kapan ditutup", "kapan tutup",
                   "daftarnya sampai", "daftar sampai", "pendaftarannya sampai", "pendaftaran sampai",
@@ -100,7 +100,8 @@ ASPECTS: tuple[tuple[str, frozenset[str]], ...] = tuple((name, frozenset(words))
                   "registration closed", "kenapa ditutup", "kok ditutup", "kok tutup", "kenapa tutup",
                   "knp ditutup", "napa ditutup", "why closed", "why is it closed", "ga bisa daftar",
                   "gak bisa daftar", "nggak bisa daftar", "tidak bisa daftar", "can't register", "cannot register",
-                  "cant register", "sudah tutup", "udah tutup", "dah tutup"}),
+                  "cant register", "sudah tutup", "udah tutup", "dah tutup", "gk bisa daftar", "kok gk bisa",
+                  "kok ga bisa", "kok gak bisa", "kok nggak bisa", "kok tidak bisa"}),
     ("pay", {"bayarnya kemana", "bayar kemana", "bayar ke mana", "bayarnya ke mana", "transfer kemana",
              "transfer ke mana", "rekening", "norek", "no rek", "cara bayar", "cara bayarnya", "how to pay",
              "where to pay", "where do i pay", "pembayaran", "pembayarannya", "tf kemana"}),
@@ -118,7 +119,7 @@ ASPECTS: tuple[tuple[str, frozenset[str]], ...] = tuple((name, frozenset(words))
     ("seats", {"kursi", "kursinya", "kuota", "kuotanya", "sisa", "slot", "slotnya", "penuh", "seat", "seats",
                "quota", "masih bisa", "masih ada tempat", "full", "tempat kosong", "masih buka"}),
     ("place", {"lokasi", "lokasinya", "alamat", "alamatnya", "tempat", "tempatnya", "dimana", "di mana", "where",
-               "venue", "location", "address", "gedung", "maps", "map", "lokasi nya", "tmpt", "lokasi?"}),
+               "venue", "location", "address", "gedung", "maps", "map", "lokasi nya", "tmpt", "dmn", "dmna", "lokasinya dmn"}),
     ("time", {"jam", "jamnya", "pukul", "kapan", "mulai", "mulainya", "selesai", "selesainya", "sampai tgl",
               "sampai tanggal", "smp tgl", "tanggal", "tanggalnya", "tgl", "tglnya", "hari apa", "berapa hari",
               "durasi", "when", "what time", "time", "start", "starts", "end", "jadwal", "jadwalnya", "brp hari",

@@ -130,6 +130,9 @@ def follow_up(msg: IncomingMessage, ctx: HandlerContext) -> Route | None:
     memory = ctx.state.memory
     slots = bool(u.craft or u.province or u.regency or u.date_from or u.date_to)
     short = len(words.split()) <= SHORT_WORDS or ("?" in text and len(words.split()) <= SHORT_WORDS_NAMING_THE_LIST)
+    if slots and not (u.craft or u.province or u.regency) and memory.get("focus") == "training":
+        slots = False  # "kenapa ditutup, kan pelatihannya masih tgl 10": a date of the training in view
+        short = len(words.split()) <= SHORT_WORDS_NAMING_THE_LIST
     if slots and _the_lists_own(ctx) and len(words.split()) <= SHORT_WORDS_NAMING_THE_LIST:
         slots, short = False, True  # "what about the ecoprint class, is there a certificate?" under that list
     aspect = (_aspect(words) if short and not slots and not candidates and u.topic is None

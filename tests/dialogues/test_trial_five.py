@@ -11,6 +11,7 @@ from sqlalchemy import select
 from bot import content
 from bot.i18n import LANGUAGES
 from db.models import Subscription, Training
+from handlers.menu import MISSES
 from tests.channels import ChannelChat, form_step
 from tests.dialogues.test_answers import FORM_ANSWERS, answer_until, memory_of, registered, statuses, up_to
 from tests.dialogues.test_trial_four import me, mine
@@ -549,3 +550,43 @@ async def test_a_refusal_whose_remark_negates_again(console: ChannelChat) -> Non
     await up_to(console, "consent")
     await console.say("wah gk deh, sy gk mau data sy disimpen2")
     assert await form_step(console) is None
+
+
+# --- the sixth trial's other bad replies ---------------------------------------------------------------------
+
+@pytest.mark.parametrize("steps", ["what are the steps", "langkahnya gimana kak", "CARANYA GIMANA"])
+async def test_asking_for_the_steps_under_a_guides_overview_starts_them(console: ChannelChat, steps: str) -> None:
+    await console.say("sertifikasi merek")
+    await console.say(steps)
+    assert memory_of_guide(await memory_of(console)) == ("merek", 1)
+
+
+async def test_a_question_the_guide_cannot_answer_keeps_its_step(console: ChannelChat) -> None:
+    await console.say("sertifikasi bnsp")
+    await console.say("lanjut")
+    reply = await console.say("ujiannya susah gk?")
+    assert content.guides()["bnsp"]["help"].strip()[:30] in reply  # whom to ask
+    await console.say("lanjut")
+    assert memory_of_guide(await memory_of(console)) == ("bnsp", 2)
+
+
+@pytest.mark.parametrize("why", ["lho kok gk bisa daftar, pelatihannya kan tgl 13 baru mulai",
+                                 "kenapa ditutup, kan pelatihannya masih tgl 13"])
+async def test_why_closed_with_the_trainings_own_date(console: ChannelChat, why: str) -> None:
+    await console.say("PRH-YK-01")
+    reply = await console.say(why)
+    assert (await training(console, "PRH-YK-01")).contact in reply
+
+
+@pytest.mark.parametrize("thanks", ["thanks a lot!", "thank you so much", "makasih banyak kak 🙏"])
+async def test_thanks_in_many_words_is_thanks(console: ChannelChat, thanks: str) -> None:
+    await console.say("pelatihan batik")
+    await console.say(thanks)
+    assert await form_step(console) is None  # nothing started, and no "not understood" was counted
+    assert MISSES not in await memory_of(console)
+
+
+async def test_joining_the_queue_in_its_own_word(console: ChannelChat) -> None:
+    await console.say("BTK-YK-02")
+    await console.say("ya udh daftarin sy ke antriannya kak")
+    assert (await form_step(console) or "").startswith("reg:")
