@@ -289,8 +289,8 @@ class Router:
     def prepared(self, msg: IncomingMessage, state: str | None) -> IncomingMessage:
         """The message as the handlers read it: outside a form an opening acknowledgement is left out (in a form
         "Oke Batik" may be the business's name)."""
-        if msg.payload or not msg.text or state is not None:
-            return msg
+        if msg.payload or not msg.text or state is not None or answers.meaning(msg.text) is not None:
+            return msg  # ("oke kak lanjut" is an answer as it is)
         text = without_acknowledgement(msg.text)
         return msg if text == msg.text else replace(msg, text=text)
 

@@ -120,8 +120,7 @@ async def answer_form(msg: IncomingMessage, ctx: HandlerContext) -> list[Reply]:
         if choice == "no":
             code = data.get("training")
             ctx.state.clear()
-            # (no "yes" meaning: "ya udah gpp" after refusing accepts the refusal; agreeing takes its title)
-            changed_mind = (Button(_("Saya setuju, lanjutkan"), payloads.make("rgy", code)),) if code else ()
+            changed_mind = (Button(_("Saya setuju, lanjutkan"), payloads.make("rgy", code), answer="yes"),) if code else ()
             return [Reply(_("Baik, tidak apa-apa. Tanpa izin itu kami tidak bisa mendaftarkan Anda, dan tidak ada "
                             "data yang disimpan. Anda tetap bisa melihat pelatihan dan panduan."),
                           (*changed_mind, Button(_("Menu"), "menu")))]

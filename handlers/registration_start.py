@@ -5,6 +5,7 @@ from __future__ import annotations
 from bot.context import HandlerContext
 from bot.core import Button, IncomingMessage, Reply
 from bot.i18n import _, format_when
+from bot.nlu import answers
 from bot.services.registrations import RegistrationRefused
 from handlers import fields_contact, form_reading
 from handlers.registration_answers import _apply
@@ -64,9 +65,18 @@ def _refusal(refused: RegistrationRefused, title: str) -> Reply:
     return Reply(reasons[refused.reason].format(title=title), buttons)
 
 
+# Words that agree in so many words; after a refusal a bare "ya udah gpp" or "ok deh" may only accept the
+# refusal, so the consent question is asked again (consent is given explicitly, never inferred).
+_AGREEING = frozenset({"setuju", "stuju", "agree", "agreed", "lanjut", "lanjutkan", "lanjutin", "continue", "proceed",
+                       "sarujuk", "satuju", "nggih"})
+
+
 async def register_after_all(msg: IncomingMessage, ctx: HandlerContext) -> list[Reply]:
-    """"Saya setuju, lanjutkan" after refusing the consent: the registration starts again, already agreed."""
-    return await start_registration(msg, ctx, agreed=True)
+    """"Saya setuju, lanjutkan" after refusing the consent: the registration starts again, already agreed (typed,
+    only in words that agree; else the consent question comes again)."""
+    typed = msg.payload is None and msg.text
+    agreed = not typed or bool(set(answers.words(msg.text or "")) & _AGREEING)
+    return await start_registration(msg, ctx, agreed=agreed)
 
 
 async def start_registration(msg: IncomingMessage, ctx: HandlerContext, agreed: bool = False) -> list[Reply]:

@@ -514,15 +514,6 @@ async def test_thanks_or_crafts_at_the_name_question_are_no_name(anywhere: Chann
     assert (await form_step(anywhere) or "").endswith("name")
 
 
-async def test_never_mind_after_refusing_the_consent_is_no_consent(anywhere: ChannelChat) -> None:
-    await up_to(anywhere, "consent")
-    await anywhere.say("tidak setuju")
-    await anywhere.say("ya udah gpp")
-    person = await me(anywhere)
-    assert person is None or person.consent_at is None
-    assert await form_step(anywhere) is None
-
-
 async def test_agreeing_after_refusing_still_works(console: ChannelChat) -> None:
     await up_to(console, "consent")
     await console.say("tidak setuju")
@@ -590,3 +581,15 @@ async def test_joining_the_queue_in_its_own_word(console: ChannelChat) -> None:
     await console.say("BTK-YK-02")
     await console.say("ya udh daftarin sy ke antriannya kak")
     assert (await form_step(console) or "").startswith("reg:")
+
+
+@pytest.mark.parametrize("vague", ["ya udah gpp", "ok deh"])
+async def test_a_vague_yes_after_refusing_asks_the_consent_again(console: ChannelChat, vague: str) -> None:
+    await up_to(console, "consent")
+    await console.say("tidak setuju")
+    await console.say(vague)
+    assert (await form_step(console) or "").endswith("consent")  # asked again, not taken as agreement
+    person = await me(console)
+    assert person is None or person.consent_at is None
+    await console.say("setuju")
+    assert not (await form_step(console) or "").endswith("consent")

@@ -68,7 +68,7 @@ async def test_a_remark_at_the_phone_question_keeps_the_form(asked_for_a_number:
 
 # --- consent, changing one's mind ------------------------------------------------------------------------
 
-@pytest.mark.parametrize("typed", ["eh iya deh setuju", "ya udah setuju", "ok deh", "oke kak lanjut"])
+@pytest.mark.parametrize("typed", ["eh iya deh setuju", "ya udah setuju", "oke kak lanjut", "NGGIH LANJUT"])
 async def test_consent_after_refusing_it_goes_on(anywhere: ChannelChat, typed: str) -> None:
     await anywhere.say("BTK-YK-01")
     await anywhere.tap("Daftar")
