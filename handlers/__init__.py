@@ -62,6 +62,7 @@ def _add_trainings(router: Router) -> None:
     router.context(my_registrations.pick_in_words)  # "yg tgl 3 des" under one's registrations (before lists')
     router.context(guide_questions.asked)  # "kalo ga punya npwp gmn", "what is KBLI?": from the guides' content
     router.context(subscriptions.narrow_in_words)  # "khusus yg di jogja aja" right after subscribing
+    router.context(subscriptions.remove_all_in_words)  # "actually remove all of them" under one's subscriptions
     router.context(trainings.follow_up)  # codes with "daftar", questions about the training in view, paging
     router.context(guides.follow_up)  # "lanjut" and questions under a certification guide keep its step
 

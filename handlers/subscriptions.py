@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Sequence
 from typing import Protocol
 
@@ -55,6 +56,26 @@ _SEARCHING = frozenset({"pelatihan", "kursus", "kelas", "training", "course", "c
                         "kapan", "when", "any"})
 
 
+_NOT_EVERYWHERE = re.compile(r"(?i)\b(?:jgn|jangan|bukan|ga|gak|gk|tidak|not)\s+(?:yg\s+|yang\s+|the\s+)?"
+                             r"(?:seluruh|semua|all|whole)(?:\s+(?:indonesia|wilayah|daerah|region|country))?")
+
+
+def _whole_country_refused(ctx: HandlerContext) -> set[str]:
+    """The words of "jgn seluruh indonesia" in "yg di jepara aja kak, jgn seluruh indonesia": a narrowing, whose
+    negation is about the whole country, not about the place named."""
+    text = " ".join(_words(ctx))
+    return {w for found in _NOT_EVERYWHERE.finditer(text) for w in found.group(0).casefold().split()}
+
+
+def remove_all_in_words(msg: IncomingMessage, ctx: HandlerContext) -> Route | None:
+    """A router context: under one's subscriptions, "hapus semua", "actually remove all of them"."""
+    options = ctx.state.memory.get("options") or []
+    if msg.payload or not any(o[1] == "unsuball" for o in options):
+        return None
+    words = set(_words(ctx))
+    return Route(unsubscribe_all) if words & _DROPPING and words & _EVERY else None
+
+
 def narrow_in_words(msg: IncomingMessage, ctx: HandlerContext) -> Route | None:
     """A follow-up reader for the router: right after a subscription was made or shown, a craft or place said as
     a narrowing ("khusus yg di jogja aja", "batik aja", "tenun juga") changes that subscription (or adds one)."""
@@ -64,7 +85,7 @@ def narrow_in_words(msg: IncomingMessage, ctx: HandlerContext) -> Route | None:
     u = ctx.understanding
     if u is None or not (u.craft or u.regency or u.province):
         return None
-    words = set(_words(ctx))
+    words = set(_words(ctx)) - _whole_country_refused(ctx)
     if words & ONESELF and not words & _SUBSCRIBING:
         return None  # "ubah wilayah saya ke sleman" is about the person (handlers/profile.py)
     if words & _DROPPING:

@@ -593,3 +593,21 @@ async def test_a_vague_yes_after_refusing_asks_the_consent_again(console: Channe
     assert person is None or person.consent_at is None
     await console.say("setuju")
     assert not (await form_step(console) or "").endswith("consent")
+
+
+# --- subscriptions changed in words -------------------------------------------------------------------------
+
+async def test_narrowed_to_a_place_and_not_the_whole_country(anywhere: ChannelChat) -> None:
+    await anywhere.say("langganan kabar pelatihan ukir kayu")
+    await anywhere.say("yg di jepara aja kak, jgn seluruh indonesia")
+    assert await subscriptions_of(anywhere) == {("kayu", "33.20")}
+
+
+@pytest.mark.parametrize("remove_all", ["actually remove all of them", "hapus semuanya aja kak"])
+async def test_every_subscription_removed_in_words(anywhere: ChannelChat, remove_all: str) -> None:
+    await anywhere.say("langganan kayu")
+    await anywhere.say("langganan rotan")
+    await anywhere.say("langganan saya")
+    await anywhere.say(remove_all)
+    assert await subscriptions_of(anywhere) == set()
+    assert not (await me(anywhere)).proactive_opt_out  # type: ignore[union-attr]  # (only the news, not STOP)
