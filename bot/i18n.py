@@ -121,6 +121,11 @@ def format_money(amount: int) -> str:
     return f"Rp{format_decimal(amount, format='#,##0', locale=_current.get())}"
 
 
+def format_duration(delta: timedelta) -> str:
+    """'3 hari' / '3 days'."""
+    return format_timedelta(delta, locale=_current.get(), threshold=1.0)
+
+
 def format_relative(delta: timedelta) -> str:
     """'dalam 3 hari' / 'in 3 days'."""
     return format_timedelta(delta, locale=_current.get(), add_direction=True, threshold=1.0)

@@ -91,6 +91,8 @@ _FILLER = {"yang", "yg", "ada", "halaman", "page", "dong", "kak", "ka", "mas", "
            "cuma", "hanya", "only", "mau", "pengen", "pingin", "pgn", "di", "nya", "bisa", "tolong"}
 # Questions about the training in view, first match wins (the deadline before the time: "daftar sampai kapan").
 ASPECTS: tuple[tuple[str, frozenset[str]], ...] = tuple((name, frozenset(words)) for name, words in (
+    ("reminder", {"pengingat", "pengingatnya", "reminder", "reminders", "diingatkan", "diingetin", "diingatin",
+                  "ingetin", "ingatkan", "remind", "reminded"}),
     ("waitlist", {"daftar tunggu", "daftar tunggunya", "waiting list", "waitlist", "wait list", "antrian", "antri",
                   "antre", "antrean", "cadangan", "waitlisted", "antriannya", "antreannya", "antrinya"}),
     ("deadline", {"batas daftar", "batas pendaftaran", "batas akhir", "deadline", "terakhir daftar",

@@ -7,7 +7,7 @@ import re
 from bot import countries
 from bot.context import HandlerContext
 from bot.crafts import craft_name
-from bot.i18n import _, format_money, format_short_day, format_when
+from bot.i18n import _, format_duration, format_money, format_short_day, format_when
 from bot.regions import region_name
 from bot.services.trainings import TrainingView
 
@@ -163,6 +163,8 @@ def _aspect_line(aspect: str, t: TrainingView, ctx: HandlerContext) -> str:
         return line + (f" {t.organizer_website}" if t.organizer_website else "")
     if aspect == "waitlist":
         return _waitlist_line(t, ctx)
+    if aspect == "reminder":
+        return _reminder_line(t, ctx)
     if aspect == "requirements":
         if t.requirements:
             return _("Syarat {title}: {requirements}").format(title=t.title, requirements=t.requirements)
@@ -180,6 +182,20 @@ def _elsewhere(t: TrainingView, ctx: HandlerContext) -> list[str]:
         lines.append(_("Di {country}: mulai pukul {time}.").format(country=countries.NAME_OF[country],
                                                                     time=local.strftime("%H.%M")))
     return lines
+
+
+def _reminder_line(t: TrainingView, ctx: HandlerContext) -> str:
+    """When the registered are reminded of a training (the policy's offsets and quiet hours)."""
+    policy = ctx.services.policy
+    offsets = ", ".join(format_duration(o) for o in sorted(policy.offsets, reverse=True))
+    line = _("Yang terdaftar diingatkan lewat chat ini {offsets} sebelum {title} dimulai.").format(
+        offsets=offsets, title=t.title)
+    if policy.quiet_hours:
+        line += " " + _("Pengingat tidak dikirim antara pukul {start}.00 dan {end}.00 waktu setempat.").format(
+            start=f"{policy.quiet_hours[0]:02d}", end=f"{policy.quiet_hours[1]:02d}")
+    if ctx.person.proactive_opt_out:
+        line += " " + _("Pesan otomatis Anda sedang berhenti; ketik MULAI untuk menyalakannya lagi.")
+    return line
 
 
 def _waitlist_line(t: TrainingView, ctx: HandlerContext) -> str:

@@ -24,6 +24,7 @@ class Services:
     registrations: Registrations
     privacy: Privacy
     subscriptions: Subscriptions
+    policy: Policy  # when reminders go (to tell people who ask)
 
     @classmethod
     def bind(cls, session: AsyncSession, now: datetime, channel: str, policy: Policy) -> Services:
@@ -34,4 +35,5 @@ class Services:
             registrations=Registrations(session, now, policy),
             privacy=privacy,
             subscriptions=Subscriptions(session, now, privacy),
+            policy=policy,
         )

@@ -611,3 +611,11 @@ async def test_every_subscription_removed_in_words(anywhere: ChannelChat, remove
     await anywhere.say(remove_all)
     assert await subscriptions_of(anywhere) == set()
     assert not (await me(anywhere)).proactive_opt_out  # type: ignore[union-attr]  # (only the news, not STOP)
+
+
+@pytest.mark.parametrize("asked", ["KAPAN DIKIRIM PENGINGATNYA?", "when will i be reminded?"])
+async def test_when_reminders_come_is_answered_from_the_policy(console: ChannelChat, asked: str) -> None:
+    await console.say("BTK-YK-01")
+    reply = await console.say(asked)
+    quiet = console.app.settings.policy.quiet_hours
+    assert quiet is not None and f"{quiet[0]:02d}" in reply and f"{quiet[1]:02d}" in reply
