@@ -198,8 +198,11 @@ class Dispatcher:
             forgotten = person_deleted(person)  # "hapus data saya": nothing may point at the person any more
             if not forgotten:
                 state.memory["options"] = options_of(replies[-1], msg.channel) if replies else []
-                conversation.state = state.name
-                conversation.data = state.dump()
+                data = state.dump()  # assigned only when changed: an untouched conversation needs no flush
+                if conversation.state != state.name:
+                    conversation.state = state.name
+                if conversation.data != data:
+                    conversation.data = data
             outgoing = []
             for number, reply in enumerate(replies):
                 body = {**reply_to_body(reply, msg.meta.get("reply_context")), "language": person.language}

@@ -118,8 +118,7 @@ _SHOWN = {"organizer": Organizer.name, "organizer_website": Organizer.website, "
 _VIEW_COLUMNS = [_SHOWN[f.name] if f.name in _SHOWN else getattr(Training, f.name) for f in fields(TrainingView)]
 
 
-def _views() -> Select[Any]:
-    return select(*_VIEW_COLUMNS).join(Organizer, Training.organizer)
+_VIEWS: Select[Any] = select(*_VIEW_COLUMNS).join(Organizer, Training.organizer)  # built once (immutable)
 
 
 def _view(row: Row[Any]) -> TrainingView:
@@ -140,7 +139,7 @@ class TrainingCatalogue:
         self.now = now
 
     def _upcoming(self, wanted: TrainingFilter) -> Select[Any]:
-        query = _views().where(Training.status == "published", Training.starts_at > self.now)
+        query = _VIEWS.where(Training.status == "published", Training.starts_at > self.now)
         if wanted.craft:
             query = query.where(Training.craft == wanted.craft)
         if wanted.regency:
@@ -202,6 +201,6 @@ class TrainingCatalogue:
         wanted = list(dict.fromkeys(normalize_code(c) for c in codes if c and c.strip()))
         if not wanted:
             return []
-        rows = (await self.session.execute(_views().where(Training.code.in_(wanted)))).all()
+        rows = (await self.session.execute(_VIEWS.where(Training.code.in_(wanted)))).all()
         found = {view.code: view for view in map(_view, rows)}
         return [found[code] for code in wanted if code in found]
