@@ -6,6 +6,7 @@ bot (`Application.run_polling`) run as two processes long-polling them. People c
 time, at a person's pace: each sends a message, reads the replies, and writes again PAUSE seconds after the last
 one. A reply's latency is from the moment the update is offered to getUpdates to the moment the bot's first
 sendMessage to that chat arrives; a turn's, to its last reply (the last one before PAUSE seconds of silence).
+Each bot's CPU time per answered poll is read from /proc while people chat (after the warm-up).
 
 Run: .venv/bin/python bench/bench_latency.py [--people 8] [--turns 20] [--pause 1.0]
 (PostgreSQL for Kriya with --database-url postgresql+asyncpg://...: that database gets the demo catalogue.)
@@ -55,6 +56,7 @@ class ListeningFake(FakeBotApi):
         super().__init__(token)
         self.arrivals: dict[int, asyncio.Queue[float]] = defaultdict(asyncio.Queue)
         self.polled = False  # a getUpdates came: the bot is running
+        self.batches: list[int] = []  # updates handed over by each getUpdates that had any
 
     async def api_sendMessage(self, params: dict[str, Any]) -> Any:
         result = await super().api_sendMessage(params)
@@ -63,7 +65,10 @@ class ListeningFake(FakeBotApi):
 
     async def api_getUpdates(self, params: dict[str, Any]) -> Any:
         self.polled = True  # (a call is recorded only once answered, and a long poll answers late)
-        return await super().api_getUpdates(params)
+        updates = await super().api_getUpdates(params)
+        if updates:
+            self.batches.append(len(updates))
+        return updates
 
 
 @dataclass
@@ -73,6 +78,8 @@ class Figures:
     last: list[float] = field(default_factory=list)  # seconds to the last reply of each turn
     replies: int = 0
     late: int = 0  # replies that came after PAUSE seconds of silence (seen before the next message)
+    batches: list[int] = field(default_factory=list)  # updates per getUpdates answer (more than one: they queue)
+    cpu: float = 0.0  # CPU seconds the bot's process used while people chatted (after the warm-up)
 
     @staticmethod
     def pct(values: list[float], q: float) -> float:
@@ -84,18 +91,22 @@ class Figures:
         return (f"  {self.name:<10} first reply: median {self.pct(first, .5):6.1f} ms  p90 {self.pct(first, .9):6.1f}"
                 f"  p99 {self.pct(first, .99):6.1f}  max {max(first) * 1000:6.1f}   last reply of the turn:"
                 f" median {self.pct(last, .5):6.1f}  p90 {self.pct(last, .9):6.1f}   ({len(first)} turns,"
-                f" {self.replies} replies, {self.late} late)")
+                f" {self.replies} replies, {self.late} late, {sum(b > 1 for b in self.batches)} of"
+                f" {len(self.batches)} polls brought several updates)\n"
+                f"  {'':<10} CPU {self.cpu / max(len(self.batches), 1) * 1000:.1f} ms per poll answered"
+                f" ({self.cpu:.2f} s in all)")
 
 
-async def person(fake: ListeningFake, chat: int, texts: list[str], pause: float, warmup: int,
-                 figures: Figures) -> None:
-    """One person: a message, its replies, PAUSE seconds after the last, the next message."""
+async def person(fake: ListeningFake, chat: int, texts: list[str], pause: float, figures: Figures | None) -> None:
+    """One person: a message, its replies, PAUSE seconds after the last, the next message (noted in `figures`
+    unless None: the warm-up)."""
     arrivals = fake.arrivals[chat]
     await asyncio.sleep(random.uniform(0, pause))  # people do not start in step
-    for turn, text in enumerate(texts):
+    for text in texts:
         while not arrivals.empty():  # a reply after the silence: counted, not taken for this turn's
             arrivals.get_nowait()
-            figures.late += 1
+            if figures is not None:
+                figures.late += 1
         sent = time.perf_counter()
         fake.queue_update(fake.message(chat, text, first_name=f"Orang {chat}"))
         first = last = await asyncio.wait_for(arrivals.get(), REPLY_TIMEOUT)
@@ -106,14 +117,20 @@ async def person(fake: ListeningFake, chat: int, texts: list[str], pause: float,
                 count += 1
             except TimeoutError:
                 break
-        if turn >= warmup:
+        if figures is not None:
             figures.first.append(first - sent)
             figures.last.append(last - sent)
             figures.replies += count
 
 
+def cpu_seconds(pid: int) -> float:
+    """CPU time (user + system) a process has used so far (Linux /proc)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 @contextmanager
-def running(bots: dict[str, tuple[list[str], dict[str, str]]], folder: Path) -> Iterator[None]:
+def running(bots: dict[str, tuple[list[str], dict[str, str]]], folder: Path) -> Iterator[dict[str, int]]:
     """The bot processes for the length of the block; stopped together with SIGINT (as Ctrl-C), killed if they
     linger."""
     processes: dict[str, subprocess.Popen[bytes]] = {}
@@ -121,7 +138,7 @@ def running(bots: dict[str, tuple[list[str], dict[str, str]]], folder: Path) -> 
         for name, (command, env) in bots.items():
             with (folder / f"{name}.log").open("wb") as log:
                 processes[name] = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-        yield
+        yield {name: process.pid for name, process in processes.items()}
     finally:
         for process in processes.values():
             process.send_signal(signal.SIGINT)
@@ -177,18 +194,24 @@ async def bench(args: argparse.Namespace, folder: Path) -> dict[str, Figures]:
     figures = {"bare PTB": Figures("bare PTB"), "Kriya": Figures("Kriya")}
     texts = [SCRIPT[i % len(SCRIPT)] for i in range(args.turns + args.warmup)]
     try:
-        with running({"kriya": (kriya, env), "bare": (bare, dict(os.environ))}, folder):
+        with running({"Kriya": (kriya, env), "bare PTB": (bare, dict(os.environ))}, folder) as pids:
             await until(lambda: kriya_fake.polled and bare_fake.polled, START_TIMEOUT, "the bots did not poll")
-            people = []
-            for number in range(args.people):
-                for name, fake in (("Kriya", kriya_fake), ("bare PTB", bare_fake)):
-                    people.append(person(fake, FIRST_CHAT + number, texts, args.pause, args.warmup,
-                                         figures[name]))
-            await asyncio.gather(*people)
+            fakes = {"Kriya": kriya_fake, "bare PTB": bare_fake}
+            await asyncio.gather(*(person(fake, FIRST_CHAT + number, texts[: args.warmup], args.pause, None)
+                                   for number in range(args.people) for fake in fakes.values()))
+            cpu_before = {name: cpu_seconds(pid) for name, pid in pids.items()}
+            for fake in fakes.values():
+                fake.batches.clear()
+            await asyncio.gather(*(person(fake, FIRST_CHAT + number, texts[args.warmup:], args.pause, figures[name])
+                                   for number in range(args.people) for name, fake in fakes.items()))
+            for name, pid in pids.items():
+                figures[name].cpu = cpu_seconds(pid) - cpu_before[name]
             release_polls(kriya_fake, bare_fake)
     finally:
         await kriya_fake.stop()
         await bare_fake.stop()
+    for name, fake in (("bare PTB", bare_fake), ("Kriya", kriya_fake)):
+        figures[name].batches = fake.batches
     return figures
 
 
@@ -225,7 +248,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--people", type=int, default=8, help="people chatting with each bot at once")
     parser.add_argument("--turns", type=int, default=20, help="measured messages per person")
-    parser.add_argument("--warmup", type=int, default=1, help="first messages per person, not measured")
+    parser.add_argument("--warmup", type=int, default=len(SCRIPT),
+                        help="first messages per person, not measured (default: the script once, so that what a"
+                             " process loads on first use is loaded)")
     parser.add_argument("--pause", type=float, default=1.0, help="seconds a person waits after the last reply")
     parser.add_argument("--database-url", help="Kriya's database (default: a new SQLite file)")
     parser.add_argument("--bare-bot", nargs=2, metavar=("BASE_URL", "TOKEN"), help=argparse.SUPPRESS)
