@@ -1,4 +1,5 @@
-"""Benchmark of the console path (dispatcher, router, handlers, database): messages/s, p50/p99, peak memory.
+"""Benchmark of the console path (dispatcher, router, handlers, database): messages/s, messages per CPU-second
+(what one core would do without the machine's other load), SQL statements per message, p50/p99, peak memory.
 
 Run: .venv/bin/python bench/bench_console.py [--messages N] [--users N]
 PostgreSQL too when TEST_DATABASE_URL is set (its database is emptied).
@@ -19,6 +20,8 @@ import uuid
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from sqlalchemy import event
 
 from bot.app import open_app
 from bot.config import Settings
@@ -41,8 +44,14 @@ async def run(url: str, messages: int, users: int) -> dict[str, float]:
         dispatcher = app.dispatcher
         for user in range(users):  # warm up: people exist, model loaded
             await dispatcher.handle(IncomingMessage("console", f"bench-{user}", uuid.uuid4().hex, text="halo"))
+        statements = [0]
+
+        @event.listens_for(app.engine.sync_engine, "before_cursor_execute")
+        def _count(*_args: object) -> None:
+            statements[0] += 1  # every SQL statement sent (BEGIN too; COMMIT is not a statement here)
+
         latencies: list[float] = []
-        started = time.perf_counter()
+        started, cpu_started = time.perf_counter(), time.process_time()
         for number in range(messages):
             text = SCRIPT[number % len(SCRIPT)]
             msg = IncomingMessage("console", f"bench-{number % users}", uuid.uuid4().hex, text=text)
@@ -50,10 +59,12 @@ async def run(url: str, messages: int, users: int) -> dict[str, float]:
             replies = await dispatcher.handle(msg)
             latencies.append(time.perf_counter() - begin)
             assert replies, text
-        elapsed = time.perf_counter() - started
+        elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu_started
     latencies.sort()
     return {
         "messages/s": messages / elapsed,
+        "per CPU-s": messages / cpu,  # messages per second of this process's CPU: what one free core would do
+        "SQL/msg": statements[0] / messages,
         "p50 ms": statistics.median(latencies) * 1000,
         "p99 ms": latencies[int(len(latencies) * 0.99) - 1] * 1000,
         "max ms": latencies[-1] * 1000,
@@ -77,7 +88,10 @@ def main() -> None:
             asyncio.run(_reset_postgres(targets["postgresql"]))
         for name, url in targets.items():
             figures = asyncio.run(run(url, args.messages, args.users))
-            print(f"{name:10s} " + "  ".join(f"{k} {v:8.1f}" for k, v in figures.items()))
+            print(f"{name:10s} " + "  ".join(f"{k} {v:7.1f}" if k != "SQL/msg" else f"{k} {v:4.2f}"
+                                             for k, v in figures.items()))
+    load = os.getloadavg()
+    print(f"load {load[0]:.2f} {load[1]:.2f} {load[2]:.2f} (1, 5, 15 min) on {os.cpu_count()} cores")
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"peak memory (RSS) {peak:.0f} MiB, {args.messages} messages from {args.users} people, one process")
 

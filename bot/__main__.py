@@ -6,11 +6,10 @@ runs it in an event loop when it is a coroutine). Imports are lazy so that `kriy
 from __future__ import annotations
 
 import argparse
-import asyncio
 import json
 import logging
 import sys
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Coroutine, Sequence
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -315,7 +314,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     run: Command = args.run
     try:
         outcome = run(load_settings(), args)
-        if asyncio.iscoroutine(outcome):
+        if isinstance(outcome, Coroutine):
+            import asyncio  # only for the commands that run a loop: `understand` and `--help` start faster
+
             outcome = asyncio.run(outcome)
     except (CommandError, ConfigError) as error:
         print(f"kriya: {error}", file=sys.stderr)

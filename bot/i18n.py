@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import date, datetime, timedelta
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -22,6 +22,7 @@ LOCALES_DIR = Path(__file__).resolve().parent.parent / "locales"
 DEFAULT_LANGUAGE = "id"
 LANGUAGES = ("id", "en")
 DOMAIN = "messages"
+DATES_KEPT = 4096  # formatted dates remembered (by date, pattern and language)
 
 _current: ContextVar[str] = ContextVar("kriya_language", default=DEFAULT_LANGUAGE)
 
@@ -83,22 +84,29 @@ def format_when(moment: datetime, zone: ZoneInfo, zone_name: str) -> str:
     return f"{format_datetime(local, _DATETIME_PATTERNS[language], locale=language)} {zone_name}"
 
 
+def _date_text(day: date, pattern: str, language: str) -> str:
+    # A datetime's own date, as Babel takes it; keyed by the date alone (aware datetimes compare as instants).
+    return _formatted_date(day.date() if isinstance(day, datetime) else day, pattern, language)
+
+
+@lru_cache(maxsize=DATES_KEPT)  # lists show the same few dates on every message
+def _formatted_date(day: date, pattern: str, language: str) -> str:
+    return format_date(day, pattern, locale=language)
+
+
 def format_day(day: date) -> str:
     """'Sabtu, 5 Desember 2026'."""
-    language = _current.get()
-    return format_date(day, "EEEE, d MMMM y", locale=language)
+    return _date_text(day, "EEEE, d MMMM y", _current.get())
 
 
 def format_short_day(day: date) -> str:
     """'5 Des' / '5 Dec'."""
-    language = _current.get()
-    return format_date(day, "d MMM", locale=language)
+    return _date_text(day, "d MMM", _current.get())
 
 
 def format_month(day: date) -> str:
     """'Desember 2026'."""
-    language = _current.get()
-    return format_date(day, "MMMM y", locale=language)
+    return _date_text(day, "MMMM y", _current.get())
 
 
 def format_as_of(value: object) -> str:

@@ -4,6 +4,7 @@ Pounding dan Steaming" of the catalogue, looked up in the data rather than guess
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import lru_cache
 
 from bot.nlu import normalize
 from bot.services.trainings import TrainingView
@@ -15,15 +16,17 @@ peserta daring online luring offline tingkat dasar lanjutan basic advanced tekni
 MIN_MATCHED = 2  # distinctive title words the person must have typed (when registering)
 MIN_MATCHED_SEARCH = 3  # when only asking about trainings
 MIN_SHARE = 0.5  # and at least this share of the title's distinctive words
+TITLE_WORDS_KEPT = 4096  # texts whose distinctive words are remembered (titles, and the messages checked)
 
 
-def distinctive(text: str) -> set[str]:
+def distinctive(text: str) -> frozenset[str]:
     """The words of a title (or a message) that can tell one training from another."""
     return _distinctive(text)
 
 
-def _distinctive(text: str) -> set[str]:
-    return {w for w in normalize(text).split() if len(w) >= 3 and w not in GENERIC and not w.isdigit()}
+@lru_cache(maxsize=TITLE_WORDS_KEPT)  # the same titles are read on every search
+def _distinctive(text: str) -> frozenset[str]:
+    return frozenset(w for w in normalize(text).split() if len(w) >= 3 and w not in GENERIC and not w.isdigit())
 
 
 def may_name_a_title(text: str, at_least: int = MIN_MATCHED) -> bool:

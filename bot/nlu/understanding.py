@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from importlib import resources
 from typing import Any
 
-from bot.nlu import data
+from bot.nlu import data, model_stamp
 from bot.nlu.codes import TRAINING_CODE_RE
 from bot.nlu.dates import find_dates
 from bot.nlu.gazetteer import find_region, place_words
@@ -152,10 +152,14 @@ def _model() -> IntentModel:
         with _lock:
             found = _state.get("model")
             if found is None:
-                texts, labels = examples()
                 saved = resources.files("bot.nlu").joinpath("data").joinpath(MODEL_FILE)
-                if saved.is_file():
-                    found = IntentModel.from_bytes(saved.read_bytes(), fingerprint(texts, labels))
+                raw = saved.read_bytes() if saved.is_file() else None
+                stamped = model_stamp.stamped_fingerprint()  # (reading every example again takes longest)
+                if raw is not None and stamped is not None:
+                    found = IntentModel.from_bytes(raw, stamped)
+                if found is None:
+                    texts, labels = examples()
+                    found = IntentModel.from_bytes(raw, fingerprint(texts, labels)) if raw is not None else None
                 if found is None:
                     logger.warning("data/%s is missing or stale: training the intent model "
                                    "(`python -m bot.nlu` saves a fresh one)", MODEL_FILE)

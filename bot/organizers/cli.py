@@ -6,7 +6,6 @@ Light to import (`kriya --help` builds the parser): the app and the accounts are
 from __future__ import annotations
 
 import argparse
-import asyncio
 import logging
 import sys
 from typing import Any
@@ -48,6 +47,8 @@ def _fail(message: str) -> int:
 
 def run(settings: Settings, args: argparse.Namespace) -> int:
     """Carry out a `kriya staff` command; its exit status."""
+    import asyncio  # here, not at the top: the parser imports this module for every command
+
     from bot.organizers import accounts
 
     password: str | None = None

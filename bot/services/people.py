@@ -95,7 +95,8 @@ async def load_person(
         artisan.language_chosen = True
     if identity.last_inbound_at is None or now - identity.last_inbound_at >= INBOUND_PRECISION:
         identity.last_inbound_at = now  # (the 24-hour window needs no finer time: one write saved per message)
-    identity.unreachable_since = None
+    if identity.unreachable_since is not None:  # (set only when it changes: an untouched row needs no flush)
+        identity.unreachable_since = None
     if msg.name and not artisan.display_name:
         artisan.display_name = msg.name[:120]
     return artisan, identity, conversation
