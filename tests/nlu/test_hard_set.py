@@ -1,0 +1,39 @@
+"""The hard set of issue 16 (tests/nlu/hard_set.yaml): its hygiene, and that it stays apart from the training data."""
+
+from __future__ import annotations
+
+import logging
+
+from bot.nlu import normalize
+from bot.nlu.data import load
+from bot.nlu.intents import INTENTS
+from tests.nlu import evaluation
+from tests.nlu.test_eval import CRAFTS, TOPICS
+
+logger = logging.getLogger(__name__)
+
+HARD_KEYS = {"text", "intent", "kind", "held_out", *evaluation.SLOTS}
+
+
+def test_hard_set_is_large_varied_and_valid() -> None:
+    _, messages = evaluation.load(evaluation.HARD_SET)
+    assert len(messages) >= 300
+    assert len({normalize(m["text"]) for m in messages}) == len(messages), "duplicate messages"
+    assert {m["intent"] for m in messages} == set(INTENTS)
+    assert {m["kind"] for m in messages} == set(evaluation.KINDS)
+    held_out = [m for m in messages if m.get("held_out")]
+    assert len(messages) // 4 < len(held_out) < len(messages) // 2
+    for m in messages:
+        assert set(m) <= HARD_KEYS, m
+        assert m.get("craft") in CRAFTS | {None}, m
+        assert m.get("topic") in TOPICS | {None}, m
+        if m.get("regency"):
+            assert m["regency"].split(".")[0] == m.get("province"), m
+
+
+def test_hard_set_shares_no_message_with_the_training_phrases_or_the_easy_set() -> None:
+    _, messages = evaluation.load(evaluation.HARD_SET)
+    training = {normalize(str(p)) for phrases in load("intents").values() for p in phrases}
+    easy = {normalize(m["text"]) for m in evaluation.load()[1]}
+    overlap = [m["text"] for m in messages if normalize(m["text"]) in training | easy]
+    assert not overlap
