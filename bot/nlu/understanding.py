@@ -11,15 +11,19 @@ from typing import Any
 
 from bot.nlu import data
 from bot.nlu.codes import TRAINING_CODE_RE
+from bot.nlu.corrections import Said, corrected_dates
 from bot.nlu.dates import find_dates
 from bot.nlu.gazetteer import find_region, place_words
 from bot.nlu.intents import IntentModel, fingerprint, rule
-from bot.nlu.normalize import domain_words, normalize
-from bot.nlu.numbers import FILLERS, find_number
-from bot.nlu.vocab import Corrector, countries, crafts, find_topic
+from bot.nlu.normalize import domain_words, normalize, unleet
+from bot.nlu.numbers import FILLERS
+from bot.nlu.spam import is_spam
+from bot.nlu.vocab import Corrector, Match, countries, crafts
+from bot.nlu.vocab import topics as topics_of
 
 logger = logging.getLogger(__name__)
 
+SPAM_CONFIDENCE = 0.9  # a prize or scam message (bot/nlu/spam.py) is off-topic
 THRESHOLD = 0.4  # below this probability the intent is 'unknown'
 GREETING_WORDS = 3  # a greeting longer than this that names a craft is a question after a greeting
 MODEL_FILE = "intent_model.npz"  # the trained model, rebuilt by `python -m bot.nlu`
@@ -101,28 +105,46 @@ def _emoji_words(text: str) -> str:
     return text
 
 
+def _value(match: Match[str] | None) -> str | None:
+    return match.value if match else None
+
+
+def _replace(tokens: list[str], where: list[int], start: int, end: int, placeholder: str) -> None:
+    """tokens[start:end] -> [placeholder]; `where` (each token's position in the first list) follows along."""
+    tokens[start:end] = [placeholder]
+    where[start:end] = [where[start]]
+
+
 def _read(text: str, today: dt.date) -> _Reading:
     fix = _corrector().correct
-    tokens = [fix(t) for t in normalize(TRAINING_CODE_RE.sub(" xkode ", _emoji_words(text))).split()]
+    tokens = [fix(t) for t in normalize(TRAINING_CODE_RE.sub(" xkode ", unleet(_emoji_words(text)))).split()]
     date_from, date_to, rest = find_dates(" ".join(tokens), today)
+    if date_from is not None:
+        date_from, date_to = corrected_dates(tokens, today) or (date_from, date_to)
     tokens = rest.split()
-    topics = {family: find_topic(tokens, family) for family in _MARKERS}
+    said = Said(tokens)  # corrections ("eh salah", "bukan X tapi Y"): the later value wins
+    where = list(range(len(tokens)))
+    topics = {family: _value(said.pick(topics_of(family).find(tokens))) for family in _MARKERS}
     found = crafts().find(tokens)
-    craft = found[0].value if found else None
+    craft = _value(said.pick(found))
     for match in reversed(found):
-        tokens[match.start : match.end] = ["xkraf"]
+        _replace(tokens, where, match.start, match.end, "xkraf")
     abroad = countries().find(tokens)
     for country in reversed(abroad):
-        tokens[country.start : country.end] = ["xnegara"]
-    province = regency = None
+        _replace(tokens, where, country.start, country.end, "xnegara")
+    places: list[Match[tuple[str, str | None]]] = []
     while (place := find_region(tokens)) is not None:
-        # The first place named counts; a later regency inside it makes it precise ("Bali, tepatnya Gianyar").
-        if province is None:
-            province, regency = place.value
-        elif regency is None and place.value[0] == province:
-            regency = place.value[1]
-        tokens[place.start : place.end] = ["xloc"]
-    number, at = find_number(tokens)
+        places.append(Match(where[place.start], where[place.end - 1] + 1, place.value))
+        _replace(tokens, where, place.start, place.end, "xloc")
+    province = regency = None
+    chosen = said.pick(sorted(places, key=lambda m: m.start))
+    if chosen is not None:
+        # The place named counts; a later regency inside it makes it precise ("Bali, tepatnya Gianyar").
+        province, regency = chosen.value
+        for later in places:
+            if regency is None and later.start > chosen.start and later.value[0] == province:
+                regency = later.value[1]
+    number, at = said.number(tokens, where)
     if at is not None:
         tokens[at] = "xnum"
     if craft is None and topics["certification"] == "batikmark":
@@ -174,7 +196,7 @@ def understand(text: str, today: dt.date | None = None) -> Understanding:
     today = today or dt.date.today()
     reading = _read(text, today)
     model = _model()
-    decided = rule(reading.tokens, FILLERS)
+    decided = ("unknown", SPAM_CONFIDENCE) if is_spam(text, reading.tokens) else rule(reading.tokens, FILLERS)
     if decided is None:
         intent, confidence = model.predict(reading.model_text())
         if confidence < THRESHOLD:

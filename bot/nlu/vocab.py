@@ -87,12 +87,6 @@ def countries() -> PhraseTable[bool]:
     return PhraseTable((name, True) for name in data.load("lexicon")["countries"])
 
 
-def find_topic(tokens: Sequence[str], family: str) -> str | None:
-    """The first topic of a family named in the tokens."""
-    found = topics(family).find(tokens)
-    return found[0].value if found else None
-
-
 class Corrector:
     """Corrects a typo towards a domain word, with care: short words and known words are left alone.
 
