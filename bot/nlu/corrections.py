@@ -34,9 +34,20 @@ _LOOSE_NEGATIONS = frozenset({"bukan", "jangan"})
 def _cues() -> tuple[frozenset[str], frozenset[tuple[str, ...]], frozenset[str]]:
     """(one-word correction cues, two-word cues, negations), as normalised words."""
     lex = data.load("lexicon")
-    cues = [tuple(fold(str(c)).split()) for c in lex["corrections"]]
+    cues = [tuple(fold(str(c)).split()) for words in lex["corrections"].values() for c in words]
     negations = frozenset(fold(str(n)) for n in lex["negations"])
     return frozenset(c[0] for c in cues if len(c) == 1), frozenset(c for c in cues if len(c) == 2), negations
+
+
+@cache
+def _said_only() -> frozenset[str]:
+    return frozenset(fold(str(c)) for c in data.load("lexicon")["corrections"]["said"])
+
+
+def without_cues(tokens: Sequence[str]) -> list[str]:
+    """The tokens less the words that only correct ("eh", "ralat", "ding"): noise to the intent model."""
+    said = _said_only()
+    return [t for t in tokens if t not in said]
 
 
 def cue_positions(tokens: Sequence[str]) -> list[int]:

@@ -11,7 +11,7 @@ from typing import Any
 
 from bot.nlu import data
 from bot.nlu.codes import TRAINING_CODE_RE
-from bot.nlu.corrections import Said, corrected_dates
+from bot.nlu.corrections import Said, corrected_dates, without_cues
 from bot.nlu.dates import find_dates
 from bot.nlu.gazetteer import find_region, place_words
 from bot.nlu.intents import IntentModel, fingerprint, rule
@@ -77,7 +77,7 @@ class _Reading:
     def model_text(self) -> str:
         """The tokens, plus a marker for each topic family named ('xsertifikasi', 'xpasar')."""
         markers = [_MARKERS[family] for family, topic in self.topics.items() if topic]
-        return " ".join([*self.tokens, *markers])
+        return " ".join([*without_cues(self.tokens), *markers])
 
 
 _lock = threading.RLock()

@@ -5,6 +5,8 @@ from __future__ import annotations
 import logging
 import re
 
+import pytest
+
 from bot.nlu.data import load
 from bot.nlu.intents import INTENTS
 from bot.nlu.normalize import fold
@@ -49,3 +51,21 @@ def test_hard_set_shares_no_message_with_the_training_phrases_or_the_easy_set() 
     easy = {surface(m["text"]) for m in evaluation.load()[1]}
     overlap = [m["text"] for m in messages if surface(m["text"]) in training | easy]
     assert not overlap
+
+
+@pytest.fixture(scope="module")
+def hard() -> dict[str, evaluation.Score]:
+    return {
+        "tuned": evaluation.score(evaluation.HARD_SET, lambda c: not c.get("held_out")),
+        "held_out": evaluation.score(evaluation.HARD_SET, lambda c: bool(c.get("held_out"))),
+    }
+
+
+@pytest.mark.parametrize("part", ["tuned", "held_out"])
+def test_hard_set_intent_accuracy_at_least_95_percent(hard: dict[str, evaluation.Score], part: str) -> None:
+    assert hard[part].intent_accuracy >= 0.95, "\n".join(hard[part].misses)
+
+
+@pytest.mark.parametrize("part", ["tuned", "held_out"])
+def test_hard_set_slot_accuracy_at_least_92_percent(hard: dict[str, evaluation.Score], part: str) -> None:
+    assert hard[part].slot_accuracy >= 0.92, "\n".join(hard[part].misses)
