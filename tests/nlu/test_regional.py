@@ -117,3 +117,13 @@ def test_prize_and_scam_messages_are_off_topic(text: str) -> None:
 ])
 def test_a_real_request_is_not_spam(text: str, intent: str) -> None:
     assert got(text)["intent"] == intent
+
+
+@pytest.mark.parametrize(("text", "slot", "value"), [
+    ("pelatihan di bnjrmsn", "regency", "63.71"),
+    ("batik di smrng", "regency", "33.74"),
+    ("srtfkt halal", "topic", "halal"),
+    ("cara bikin kue nastar", "regency", None),  # most vowels kept, another ending: no "niasutara"
+])
+def test_places_and_words_typed_without_vowels(text: str, slot: str, value: object) -> None:
+    assert got(text)[slot] == value
