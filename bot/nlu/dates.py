@@ -4,7 +4,7 @@ Choices: 'bulan ini', 'minggu ini' and 'tahun ini' run from today to the end of 
 is next Monday to Sunday; a month name is that whole month, this year unless it is already past (then next
 year); a day and month already past is next year's; 'akhir tahun' is December (from today when already in
 December), 'awal tahun' is next January; 'awal', 'pertengahan' and 'akhir' before a month mean the whole
-month. Several expressions in one message give the span from the earliest start to the latest end.
+month ("april tahun depan" is next year's April). Several expressions in one message give the span from the earliest start to the latest end.
 """
 
 from __future__ import annotations
@@ -49,6 +49,7 @@ _D = r"(?P<d>[0-3]?\d)(?:st|nd|rd|th)?"
 _D2 = r"(?P<d2>[0-3]?\d)(?:st|nd|rd|th)?"
 _TO = r"\s*(?:-|sampai dengan|sampai|hingga|to|until|till|and|dan)\s*"
 _DAYWORD = r"(?:(?:tanggal|tgl|on|the)\s+)?"
+_NEXT_YEAR = r"(?:tahun depan|next year|tahun berikutnya|tahun mendatang)"  # "april tahun depan" is April only
 _N = r"(?P<n>\d{1,2}|" + "|".join(_COUNTS) + r")"
 _UNIT = r"(?P<u>hari|days?|minggu|pekan|weeks?|bulan|months?)"
 
@@ -205,6 +206,8 @@ _RULES: list[tuple[re.Pattern[str], Callable[[dt.date, re.Match[str]], Range | N
     (re.compile(rf"{_DAYWORD}\b{_D}{_TO}{_D2}\s+(?:of\s+)?(?:bulan\s+)?{_M}\b{_Y}"), _day_range_month),
     (re.compile(rf"{_DAYWORD}\b{_D}\s+(?:of\s+)?(?:bulan\s+)?{_M}\b{_Y}"), _day_month),
     (re.compile(rf"\b{_M}\s+(?:tanggal\s+)?(?P<d>[0-3]?\d)(?:st|nd|rd|th)?\b(?![\d.:]){_Y}"), _day_month),
+    (re.compile(rf"\b(?:bulan\s+)?{_M}\s+{_NEXT_YEAR}\b|\b{_NEXT_YEAR}\s+(?:bulan\s+)?{_M2}\b"),
+     lambda t, m: _month(t, MONTHS[m["m"] or m["m2"]], t.year + 1)),
     (re.compile(rf"\b(?:bulan\s+)?{_M}\b{_Y}{_TO}(?:bulan\s+)?{_M2}\b(?:\s+(?P<y2>20\d\d))?"), _month_range),
     (re.compile(r"\b(?:(?:awal|akhir|pertengahan|tengah|early|late|mid|end of)\s+)?"
                 rf"(?P<in>(?:bulan|in|during)\s+)?{_M}\b{_Y}"), _month_name),

@@ -95,11 +95,13 @@ class IntentModel:
         best = int(p.argmax())
         return self.labels[best], float(p[best])
 
-    def to_bytes(self, fingerprint: str) -> bytes:
-        """The model as a compressed .npz, stamped with the fingerprint of what it was trained from."""
+    def to_bytes(self, fingerprint: str, inputs: str = "") -> bytes:
+        """The model as a compressed .npz, stamped with the fingerprint of what it was trained from and, when
+        given, the stamp of the files that made those examples (a quick check at start-up)."""
         buffer = io.BytesIO()
         np.savez_compressed(
-            buffer, fingerprint=np.array(fingerprint), labels=np.array("\n".join(self.labels)),
+            buffer, fingerprint=np.array(fingerprint), inputs=np.array(inputs),
+            labels=np.array("\n".join(self.labels)),
             features=np.frombuffer("\n".join(self._index).encode(), dtype=np.uint8),
             idf=self._idf, weights=self._weights, bias=self._bias,
         )
@@ -108,8 +110,17 @@ class IntentModel:
     @classmethod
     def from_bytes(cls, raw: bytes, fingerprint: str) -> IntentModel | None:
         """The saved model, or None when it was trained from something else than `fingerprint`."""
+        return cls._load(raw, "fingerprint", fingerprint)
+
+    @classmethod
+    def from_inputs(cls, raw: bytes, inputs: str) -> IntentModel | None:
+        """The saved model, or None unless it was saved with this stamp of its input files."""
+        return cls._load(raw, "inputs", inputs) if inputs else None
+
+    @classmethod
+    def _load(cls, raw: bytes, key: str, expected: str) -> IntentModel | None:
         with np.load(io.BytesIO(raw), allow_pickle=False) as saved:
-            if str(saved["fingerprint"]) != fingerprint:
+            if key not in saved.files or str(saved[key]) != expected:
                 return None
             features = saved["features"].tobytes().decode().split("\n")
             return cls({f: i for i, f in enumerate(features)}, saved["idf"], saved["weights"], saved["bias"],

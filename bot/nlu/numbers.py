@@ -16,10 +16,11 @@ _ORDINALS: dict[str, int] = {
     "pertama": 1, "kesatu": 1, "kedua": 2, "ketiga": 3, "keempat": 4, "kelima": 5, "keenam": 6, "ketujuh": 7,
     "kedelapan": 8, "kesembilan": 9, "kesepuluh": 10,
 }
-# Sundanese ("nu kadua") and Javanese ("sing kapindho", "sing kaping telu") ordinals.
+# Sundanese ("nu kadua"), Minang ("nan kaduo") and Javanese ("sing kapindho", "sing kaping telu") ordinals.
 _REGIONAL_ORDINALS: dict[str, int] = {
     "kahiji": 1, "kadua": 2, "katilu": 3, "kaopat": 4, "kalima": 5, "kagenep": 6, "katujuh": 7, "kadalapan": 8,
     "kasalapan": 9, "kasapuluh": 10, "kapisan": 1, "kapindho": 2, "kapindo": 2, "katelu": 3,
+    "partamo": 1, "kaduo": 2, "katigo": 3, "kaampek": 4, "kalimo": 5,  # Minang ("nan katigo")
 }
 _JAVANESE_CARDINALS: dict[str, int] = {  # after "kaping"
     "siji": 1, "setunggal": 1, "pindho": 2, "pindo": 2, "loro": 2, "kalih": 2, "telu": 3, "tiga": 3, "papat": 4,

@@ -87,10 +87,13 @@ def countries() -> PhraseTable[bool]:
     return PhraseTable((name, True) for name in data.load("lexicon")["countries"])
 
 
-def find_topic(tokens: Sequence[str], family: str) -> str | None:
-    """The first topic of a family named in the tokens."""
-    found = topics(family).find(tokens)
-    return found[0].value if found else None
+MIN_VOWELLESS = 6  # targets of vowel-less spellings have this many letters or more
+MIN_CONSONANTS = 4  # ... and the spelling this many consonants ("smrng", not "sm")
+_VOWELS = str.maketrans("", "", "aeiou")
+
+
+def _consonants(word: str) -> str:
+    return word.translate(_VOWELS)
 
 
 class Corrector:
@@ -98,7 +101,9 @@ class Corrector:
 
     A word of 6 letters or more may be one edit away from a domain word (a transposition counts as one) and
     the first letter must agree; place names are targets only from 7 letters. A word Kriya knows as it is
-    (lexicon 'common', data/guard.yaml, slang, places...) is never changed.
+    (lexicon 'common', data/guard.yaml, slang, places...) is never changed. A word typed without some of its
+    vowels ('bnjrmasin', 'smrng', 'srtfkt': half of them or more, the last letter kept) becomes the one domain
+    word or place name it leaves them out of.
     """
 
     def __init__(self, domain: Iterable[str], places: Iterable[str]) -> None:
@@ -110,10 +115,31 @@ class Corrector:
         for word in sorted(set(places) - set(domain)):
             if len(word) >= 7 and word.isalpha():
                 self._targets.setdefault((word[0], True), []).append(word)
+        self._skeletons: dict[str, set[str]] = {}  # consonants -> the targets that have them
+        for word in {*domain, *places}:
+            if len(word) >= MIN_VOWELLESS and word.isalpha():
+                self._skeletons.setdefault(_consonants(word), set()).add(word)
         self.correct = lru_cache(maxsize=16384)(self._correct)
 
+    def _vowelless(self, token: str) -> str | None:
+        """The one target that `token` is with vowels left out, or None."""
+        skeleton = _consonants(token)
+        found = self._skeletons.get(skeleton) if len(skeleton) >= MIN_CONSONANTS else None
+        if not found or len(found) > 1:
+            return None
+        target = next(iter(found))
+        if token[-1] != target[-1] or 2 * (len(token) - len(skeleton)) > len(target) - len(skeleton):
+            return None  # another ending, or most vowels kept: "nastar" is no "niasutara"
+        letters = iter(target)
+        return target if all(c in letters for c in token) else None  # token is target less some vowels
+
     def _correct(self, token: str) -> str:
-        if len(token) < 6 or token in self._known or not token.isalpha():
+        if len(token) < MIN_VOWELLESS - 1 or token in self._known or not token.isalpha():
+            return token
+        if (target := self._vowelless(token)) is not None:
+            logger.debug("vowels left out %r -> %r", token, target)
+            return target
+        if len(token) < 6:
             return token
         for place in (False, True):
             if place and len(token) < 7:
