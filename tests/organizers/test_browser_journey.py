@@ -110,8 +110,11 @@ async def test_an_organizer_runs_a_training_from_creation_to_broadcast_and_anoth
             await chat.tap("Ya, daftar")
             assert "KR-" in chat.text  # the registration's code
 
-            # A sees the registration on the training's page
-            await page.reload()
+            # A sees the registration on the dashboard (a seat taken) and on the training's page
+            await page.goto(f"{served}/console/")
+            row = page.locator("tr", has=page.locator(f'a[href="/console/trainings/{CODE}"]'))
+            assert await row.locator('td[data-label="Kursi terisi"]').inner_text() == "1 / 20"
+            await page.goto(f"{served}/console/trainings/{CODE}")
             assert await page.get_by_text(ARTISAN).count() == 1
             await fits_the_phone(page)
             await shot(page, "3-training-with-registrant")
