@@ -140,8 +140,10 @@ FIELDS = ("text", "craft", "region", "training", "when", "send_at", "zone", "req
 
 
 def _field(form: FormData, name: str) -> str:
+    """A field as written; a browser posts a textarea's line breaks as CRLF: one "\\n" each, as in the chat (and
+    as the textarea's maxlength counts them)."""
     value = form.get(name)
-    return value.strip() if isinstance(value, str) else ""
+    return value.replace("\r\n", "\n").strip() if isinstance(value, str) else ""
 
 
 async def read_draft(session: AsyncSession, form: FormData, now: datetime) -> Draft:
@@ -202,8 +204,8 @@ def _number(request: Request, name: str) -> int | None:
     return int(raw) if raw.isdigit() and len(raw) < 9 else None
 
 
-def audience_label(broadcast: Broadcast) -> str:
-    """Who a broadcast was for, in words."""
+def audience_label(broadcast: Broadcast | Audience) -> str:
+    """Who a broadcast is for, in words (a sent one, or a draft's audience)."""
     parts = [craft_name(broadcast.craft) if broadcast.craft else "",
              region_name(broadcast.region) or "" if broadcast.region else "", broadcast.training_code or ""]
     return " · ".join(part for part in parts if part) or texts()["all_people"]

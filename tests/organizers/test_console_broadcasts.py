@@ -17,6 +17,7 @@ import pytest
 from sqlalchemy import select, text
 
 from bot.app import App, open_app
+from bot.cli_broadcast import MAX_BROADCAST
 from bot.outbox import DeliveryStatuses
 from db.models import (
     Artisan,
@@ -207,6 +208,21 @@ async def test_sending_queues_exactly_the_recipients_once_even_posted_twice(
     [event] = await audited(app, "broadcast_sent")
     assert event.target == f"broadcast:{broadcast.id}" and event.detail == {
         "recipients": 4, "blocked": 4, "send_at": NOW.isoformat()}
+
+
+async def test_line_breaks_posted_by_a_browser_are_one_character_each(
+        app: App, people: dict[str, int], world: World, client: httpx.AsyncClient) -> None:
+    """A browser posts a textarea's line breaks as CRLF: the chat gets "\\n", and a text as long as the
+    textarea allows (its maxlength counts a line break once) is not refused as too long."""
+    await sign_in(client, world.one.emails["staff"])
+    lines = ["Pameran tenun di Semarang."] * 100
+    text_ = "\r\n".join(lines)
+    text_ += "x" * (MAX_BROADCAST - len(text_) + len(lines) - 1)  # MAX_BROADCAST characters as the browser counts
+    answer, _form = await send(client, text=text_)
+    assert answer.status_code == 303
+    [broadcast] = await broadcasts(app)
+    assert broadcast.text == text_.replace("\r\n", "\n") and len(broadcast.text) == MAX_BROADCAST
+    assert all("\r" not in row.body["text"] for row in await outbox(app))
 
 
 async def test_the_same_form_posted_twice_at_once_makes_one_broadcast(
