@@ -128,15 +128,13 @@ def memory_of_guide(memory: dict[str, object]) -> tuple[object, object]:
 # --- an unsure "enough" asks before it stops everything ---------------------------------------------------
 
 @pytest.mark.parametrize("enough", ["udah cukup", "UDAH CUKUP"])
-async def test_an_unsure_enough_asks_before_stopping_messages(anywhere: ChannelChat, enough: str) -> None:
+async def test_enough_stops_no_messages(anywhere: ChannelChat, enough: str) -> None:
+    """(Read as an unsure unsubscribe before issue 16's NLU: then the stop is asked, never done unasked.)"""
     await anywhere.say("pelatihan batik")
     await anywhere.say(enough)
     assert not (await me(anywhere)).proactive_opt_out  # type: ignore[union-attr]
     await anywhere.say("ga")
     assert not (await me(anywhere)).proactive_opt_out  # type: ignore[union-attr]
-    await anywhere.say(enough)
-    await anywhere.say("iya")
-    assert (await me(anywhere)).proactive_opt_out  # type: ignore[union-attr]
 
 
 @pytest.mark.parametrize("stop", ["STOP", "jangan kirim pesan lagi", "berhenti kirim pesan"])
@@ -619,3 +617,28 @@ async def test_when_reminders_come_is_answered_from_the_policy(console: ChannelC
     reply = await console.say(asked)
     quiet = console.app.settings.policy.quiet_hours
     assert quiet is not None and f"{quiet[0]:02d}" in reply and f"{quiet[1]:02d}" in reply
+
+
+async def test_an_unsure_unsubscribe_asks_before_stopping(console: ChannelChat,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    """The NLU unsure (under SURE_TO_STOP) that a message about messages means STOP: asked, then done on a yes."""
+    from bot import router
+    from bot.nlu.understanding import Understanding
+    from handlers.subscriptions import SURE_TO_STOP
+
+    real = router.nlu.understand
+
+    def unsure(text: str, **kwargs: object) -> Understanding:
+        if text == "udah cukup":
+            return Understanding(text, "unsubscribe", None, None, None, None, None, None, None, SURE_TO_STOP / 2)
+        return real(text, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(router.nlu, "understand", unsure)
+    await console.say("pelatihan batik")
+    await console.say("udah cukup")
+    assert not (await me(console)).proactive_opt_out  # type: ignore[union-attr]
+    await console.say("ga")
+    assert not (await me(console)).proactive_opt_out  # type: ignore[union-attr]
+    await console.say("udah cukup")
+    await console.say("iya")
+    assert (await me(console)).proactive_opt_out  # type: ignore[union-attr]
