@@ -1,5 +1,6 @@
 """A broadcast's delivery log (each recipient's latest send, its state and reason), resending the failed ones, and
-the recent failed sends of an organizer (its broadcasts and its trainings' reminders) for the dashboard.
+the recent failed sends of an organizer (its broadcasts and its trainings' reminders) for the dashboard, and what
+an organizer sent one person (its broadcasts, its trainings' reminders and notices) for the person's page.
 
 An outbox row of a broadcast carries its `broadcast_id`; a resend is a new row (a new dedupe key, through the
 quiet-hours gate), so the log shows a person's latest row and older attempts stay as they were."""
@@ -19,6 +20,7 @@ from bot.channels.whatsapp import CHANNEL as WHATSAPP
 from bot.channels.whatsapp import window_over
 from bot.outbox import SENDING
 from bot.services.announcements import followed_regions, queue_broadcast
+from bot.services.notices import key_prefixes
 from bot.services.proactive import best_identities
 from bot.services.timing import Policy
 from db.models import Artisan, Broadcast, OutboxMessage, Reminder, Training
@@ -28,6 +30,7 @@ logger = logging.getLogger(__name__)
 STATES = ("pending", "sent", "delivered", "read", "failed", "skipped")
 FAILED_STATUSES = ("failed", "expired")  # the outbox gave up: a final error, or retried until it made no sense
 FAILED = "failed"
+NOTICE = "notice"  # the outbox kind of a notice (bot.services.proactive.OUTBOX_KINDS)
 
 
 async def recent(session: AsyncSession, limit: int) -> list[Broadcast]:
@@ -188,4 +191,55 @@ async def failed_sends(session: AsyncSession, since: datetime, limit: int) -> li
     )).tuples().all()
     found = [FailedSend(row, broadcast_id=broadcast_id) for row, broadcast_id in broadcasts]
     found += [FailedSend(row, training_code=code) for row, code in reminders]
+    return sorted(found, key=lambda sent: (sent.row.created_at, sent.row.id), reverse=True)[:limit]
+
+
+@dataclass(frozen=True)
+class Sent:
+    """One message the organizer's side sent a person: of a broadcast (its id), or a reminder or a notice of one
+    of its trainings (the training's code)."""
+
+    row: OutboxMessage
+    broadcast_id: int | None = None
+    training_code: str | None = None
+
+    @property
+    def state(self) -> str:
+        return state_of(self.row.status, self.row.delivery_status)
+
+    @property
+    def text(self) -> str:
+        text = self.row.body.get("text") if isinstance(self.row.body, dict) else None
+        return text if isinstance(text, str) else ""
+
+
+async def sent_to(session: AsyncSession, artisan_id: int, registrations: dict[int, tuple[int, str]],
+                  limit: int) -> list[Sent]:
+    """What the session's organizer sent the person, newest first: its broadcasts (a scoped session joins only
+    its own), the reminders of its trainings, and the notices about the person's `registrations` at its
+    trainings (registration id -> (training id, training code), read through the scope). Never the chat's
+    replies, nor another organizer's messages."""
+    mine = OutboxMessage.artisan_id == artisan_id
+    broadcasts = (await session.execute(
+        select(OutboxMessage, Broadcast.id).join(Broadcast, Broadcast.id == OutboxMessage.broadcast_id)
+        .where(mine).order_by(OutboxMessage.id.desc()).limit(limit)
+    )).tuples().all()
+    reminders = (await session.execute(
+        select(OutboxMessage, Training.code).join(Reminder, Reminder.key == OutboxMessage.dedupe_key)
+        .join(Training, Training.id == Reminder.training_id)
+        .where(mine, OutboxMessage.broadcast_id.is_(None)).order_by(OutboxMessage.id.desc()).limit(limit)
+    )).tuples().all()
+    found = [Sent(row, broadcast_id=broadcast_id) for row, broadcast_id in broadcasts]
+    found += [Sent(row, training_code=code) for row, code in reminders]
+    prefixes = {prefix: code for registration_id, (training_id, code) in registrations.items()
+                for prefix in key_prefixes(registration_id, training_id)}
+    if prefixes:
+        notices = (await session.execute(
+            select(OutboxMessage).where(mine, OutboxMessage.kind == NOTICE, OutboxMessage.broadcast_id.is_(None),
+                                        or_(*(OutboxMessage.dedupe_key.startswith(prefix, autoescape=True)
+                                              for prefix in prefixes)))
+            .order_by(OutboxMessage.id.desc()).limit(limit)
+        )).scalars().all()
+        found += [Sent(row, training_code=next(code for prefix, code in prefixes.items()
+                                               if row.dedupe_key.startswith(prefix))) for row in notices]
     return sorted(found, key=lambda sent: (sent.row.created_at, sent.row.id), reverse=True)[:limit]

@@ -17,6 +17,14 @@ from db.models import Artisan, Training
 logger = logging.getLogger(__name__)
 
 NOTICE_KINDS = (PROMOTED, MOVED, CANCELLED, ADDED, ADDED_WAITLISTED, REMOVED)
+PER_REGISTRATION = (PROMOTED, ADDED, ADDED_WAITLISTED, REMOVED)  # keyed "{kind}:{registration}:..."
+PER_TRAINING = (MOVED, CANCELLED)  # keyed "{kind}:{training}:{registration}:..." (saving a changed training)
+
+
+def key_prefixes(registration_id: int, training_id: int) -> list[str]:
+    """How the keys of the notices about one registration begin (the callers of `notify` build them so)."""
+    return ([f"{kind}:{registration_id}:" for kind in PER_REGISTRATION]
+            + [f"{kind}:{training_id}:{registration_id}:" for kind in PER_TRAINING])
 
 
 async def notify(session: AsyncSession, artisan_id: int, kind: str, now: datetime, key: str,

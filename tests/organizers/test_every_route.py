@@ -38,7 +38,7 @@ async def test_signed_out_or_without_a_token_nothing_opens(app: App, world: Worl
     for method, path in organizer_routes(app):
         if path in OPEN:
             continue
-        answer = await client.request(method, path.format(code="YK-1"), json={"title": "x"} if
+        answer = await client.request(method, path.format(code="YK-1", registration="KR-YK1"), json={"title": "x"} if
                                       path.startswith("/api/") and method != "GET" else None)
         if path.startswith("/console"):
             assert answer.status_code == 303, (method, path)
@@ -58,7 +58,7 @@ async def test_another_organizers_training_is_404_on_every_route(app: App, world
     for method, path in organizer_routes(app):
         if "{code}" not in path:
             continue
-        url = path.format(code="BL-1")
+        url = path.format(code="BL-1", registration="KR-BL1")
         if path.startswith("/api/"):
             answer = await client.request(method, url, headers={"Authorization": f"Bearer {token}"},
                                           json={"title": "diambil alih"} if method != "GET" else None)
