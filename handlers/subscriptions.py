@@ -36,7 +36,8 @@ SUBSCRIBE_BUTTONS = payloads.either(payloads.NO_ARGS, lambda given: any(given) a
 
 # Words (normalised) that tell what a message about subscriptions asks for, when no craft or place is named.
 _LISTING = frozenset({"lihat", "cek", "apa", "mana", "list", "show", "which", "what", "my", "daftarnya"})
-_RESUMING = frozenset({"mulai", "resume", "lagi", "again", "kembali", "restart"})
+_RESUMING = frozenset({"mulai", "resume", "lagi", "again", "kembali", "restart", "nyalakan", "nyalain", "aktifkan",
+                       "aktifin", "hidupkan", "idupin", "on"})
 _EVERY = frozenset({"semua", "semuanya", "all", "everything", "seluruh", "sekaligus"})
 _ABOUT_SUBSCRIPTIONS = frozenset({"langganan", "berlangganan", "subscription", "subscriptions", "subscribe",
                                   "unsubscribe", "daftar", "list", "mailing"})
@@ -171,6 +172,9 @@ def _choices(ctx: HandlerContext) -> Reply:
                                  payloads.make("sub", "", person.regency)))
     text = _("Kabar pelatihan apa yang ingin Anda terima? Pilih kerajinan, atau tulis misalnya: langganan "
              "pelatihan tenun di NTT.")
+    if person.proactive_opt_out:  # "lho sy cm gk mau iklan, info pelatihan tetep mau": STOP stopped everything
+        text = _("Saat ini semua pesan otomatis berhenti (STOP), termasuk kabar pelatihan dan pengingat. Ketik MULAI "
+                 "untuk menyalakannya lagi; kabar pelatihan yang Anda pilih di bawah juga menyalakannya.") + "\n\n" + text
     return Reply(text, (*buttons, Button(_("Menu"), "menu")))
 
 

@@ -75,6 +75,9 @@ def same_verb(a: str, b: str) -> bool:
     if a == b or (len(a) >= VERB_STEM and len(b) >= VERB_STEM and a[:VERB_STEM] == b[:VERB_STEM]):
         return True
     return any(a in group and b in group for group in _ACTIONS)
+# Words of thanks: beside a yes they make the reply thanks ("makasih ya").
+THANKING = frozenset({"makasih", "makasi", "maksih", "terima", "kasih", "thanks", "thank", "tq", "thx", "suwun",
+                      "nuwun", "nuhun", "matur", "trims", "tengkyu"})
 # Words that only soften or frame an answer ("iya kak", "ga usah deh", "no thanks", "not now").
 COURTESY = frozenset({
     "kak", "ka", "kk", "kakak", "mas", "mbak", "mba", "bu", "ibu", "pak", "bapak", "bang", "om", "tante", "sis",
@@ -186,6 +189,8 @@ def meaning(text: str, *, bare_verb: bool = True, remark_after_no: bool = True) 
     if len(core) > 1 and any(w in NEXT | BACK for w in core):
         core = [w for w in core if w not in STEP_WORDS] or core  # "balik ke langkah sebelumnya"
     kinds = {answer for word in core for answer, vocabulary in _MEANINGS if word in vocabulary}
+    if kinds <= {"yes"} and set(spelled) & THANKING and not any(w in CONFIRMING for w in core):
+        return None  # "makasih ya", "iya makasih kak": thanks, not a yes to go on
     if "back" in kinds:
         return "back" if kinds <= {"back", "yes"} else None
     if kinds == {"next"}:

@@ -31,11 +31,14 @@ _ENGLISH = frozenset("""i i'm im want would like to the for register join how mu
 can could please hi hello hey my me you your it this that training course workshop about of in and cost fee
 price sign up apply any class classes courses trainings workshops there available have has need next month free
 online near learn know with which who am we our offer looking interested why closed registration delete
-thanks thank remove cancel show tell certificate location still yes was will""".split())
+thanks thank remove cancel show tell certificate location still yes was will pls plz enroll""".split())
 _INDONESIAN = frozenset("""saya aku mau ingin pengen yang di ke dan untuk apa ada pelatihan daftar kak bu pak mas
 mbak gak ga nggak tidak bisa dong ya halo berapa kapan dimana gimana bagaimana sy yg utk min kah nya cara info
 udah sudah aja saja gitu deh sih nih hapus batal batalkan nama kerajinan usaha makasih terima kasih belum punya
 kalo kalau gmn brp iya boleh lagi apakah""".split())
+
+
+_REGISTERING_IN_ENGLISH = frozenset({"register", "enroll", "signup"})
 
 
 def clear_language(text: str | None) -> str | None:
@@ -43,8 +46,8 @@ def clear_language(text: str | None) -> str | None:
     words = re.findall(r"[a-z']+", (text or "").casefold())
     english = sum(word in _ENGLISH for word in words)
     indonesian = sum(word in _INDONESIAN for word in words)
-    if english >= 2 and not indonesian:
-        return "en"
+    if (english >= 2 or (english and set(words) & _REGISTERING_IN_ENGLISH)) and not indonesian:
+        return "en"  # ("register ECO-ON-ASEAN pls": the verb with a code is English enough)
     if indonesian >= 2 and not english:
         return "id"
     return None

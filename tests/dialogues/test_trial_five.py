@@ -642,3 +642,46 @@ async def test_an_unsure_unsubscribe_asks_before_stopping(console: ChannelChat,
     await console.say("udah cukup")
     await console.say("iya")
     assert (await me(console)).proactive_opt_out  # type: ignore[union-attr]
+
+
+# --- the seventh trial -----------------------------------------------------------------------------------------
+
+async def test_yes_at_the_business_question_is_no_business_name(anywhere: ChannelChat) -> None:
+    await up_to(anywhere, "business")
+    await anywhere.say("ya")
+    assert (await form_step(anywhere) or "").endswith("business")
+
+
+async def test_thanks_under_a_tip_turns_no_page(console: ChannelChat) -> None:
+    await console.say("tips harga")
+    before = await memory_of(console)
+    await console.say("makasih ya")
+    assert MISSES not in await memory_of(console)
+    assert (await memory_of(console)).get("options") != before.get("options")  # thanks answered, not page 2
+
+
+@pytest.mark.parametrize("resume", ["ok turn them back on", "nyalain lagi dong"])
+async def test_turning_messages_back_on_in_words(console: ChannelChat, resume: str) -> None:
+    await console.say("halo")
+    await console.say("STOP")
+    await console.say(resume)
+    assert not (await me(console)).proactive_opt_out  # type: ignore[union-attr]
+
+
+async def test_daftar_at_the_consent_keeps_the_registration(anywhere: ChannelChat) -> None:
+    await up_to(anywhere, "consent")
+    await anywhere.say("daftar")
+    assert (await form_step(anywhere) or "").endswith("consent")
+
+
+@pytest.mark.parametrize("first", ["register ECO-ON-ASEAN pls", "register ECO-ON-ASEAN"])
+async def test_registering_in_english_is_answered_in_english(console: ChannelChat, first: str) -> None:
+    await console.say(first)
+    assert (await me(console)).language == "en"  # type: ignore[union-attr]
+    assert (await form_step(console) or "").startswith("reg:")
+
+
+async def test_why_closed_already(console: ChannelChat) -> None:
+    await console.say("KRM-BTL-01")
+    reply = await console.say("kenapa udh ditutup? kan blm mulai")
+    assert (await training(console, "KRM-BTL-01")).contact in reply
