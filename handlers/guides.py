@@ -195,6 +195,14 @@ async def answer_about_guide(msg: IncomingMessage, ctx: HandlerContext) -> list[
     return [Reply(line, tuple(buttons))]
 
 
+# "What next" and "the one before" in words under a guide's step.
+_WHAT_NEXT = ("abis itu", "habis itu", "setelah itu", "sesudah itu", "trus ngapain", "terus ngapain", "trs ngapain",
+              "selanjutnya apa", "lalu apa", "what next", "then what", "and then")
+_THE_ONE_BEFORE = ("yg td", "yang tadi", "yg tadi", "langkah tadi", "the previous one", "the one before")
+# Question words wherever they stand ("klo ditolak gmn", "ujiannya dmn"), and words of a search of trainings.
+_ASKING_ANYWHERE = frozenset({"gmn", "gimana", "bagaimana", "dmn", "dimana", "kenapa", "knp", "apa", "apakah",
+                              "how", "where", "why", "what"})
+_SEARCHING = frozenset({"pelatihan", "kursus", "kelas", "training", "course", "class", "workshop", "jadwal"})
 # Asking for the steps themselves under a guide's overview.
 _THE_STEPS = frozenset({"langkah", "langkahnya", "steps", "step", "caranya", "tahapan", "tahapannya", "tahap",
                         "prosedur", "prosedurnya", "procedure"})
@@ -208,8 +216,12 @@ def follow_up(msg: IncomingMessage, ctx: HandlerContext) -> Route | None:
         return None
     topic, step, guide = found
     typed = answers.words(msg.text or "")
-    if answers.meaning(msg.text or "") == "next" and step < len(guide["steps"]):
-        return Route(show_guide, [topic, str(step + 1)])
+    said = f" {' '.join(typed)} "
+    going_on = answers.meaning(msg.text or "") == "next" or any(f" {p} " in said for p in _WHAT_NEXT)
+    if going_on and step < len(guide["steps"]):
+        return Route(show_guide, [topic, str(step + 1)])  # "lanjut", "trs abis itu ngapain"
+    if step > 1 and any(f" {p} " in said for p in _THE_ONE_BEFORE):
+        return Route(show_guide, [topic, str(step - 1)])  # "balik lg ke yg td"
     if len(typed) > 6:
         return None
     if asking.asks_duration(msg.text or ""):
@@ -222,7 +234,10 @@ def follow_up(msg: IncomingMessage, ctx: HandlerContext) -> Route | None:
     if step == 0 and set(typed) & _THE_STEPS:
         return Route(show_guide, [topic, "1"])  # "what are the steps", "langkahnya gimana" under the overview
     u = ctx.understanding
-    asks = (msg.text or "").strip().endswith("?") or form_questions.is_question(msg.text or "")
-    if guide.get("help") and (u is None or u.intent == "unknown") and asks:
-        return Route(answer_about_guide, ["help"])  # "ujiannya susah gk?": who can tell, and the step is kept
+    asks = ((msg.text or "").strip().endswith("?") or form_questions.is_question(msg.text or "")
+            or bool(set(typed) & _ASKING_ANYWHERE))
+    named = u is not None and bool(u.craft or u.province or u.regency or u.date_from or u.topic)
+    other = u is not None and u.intent not in ("unknown", "training_search", "training_detail", "help")
+    if guide.get("help") and asks and not named and not other and not set(typed) & _SEARCHING:
+        return Route(answer_about_guide, ["help"])  # "ujiannya dmn", "klo ditolak gmn": who can tell; step kept
     return None

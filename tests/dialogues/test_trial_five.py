@@ -685,3 +685,30 @@ async def test_why_closed_already(console: ChannelChat) -> None:
     await console.say("KRM-BTL-01")
     reply = await console.say("kenapa udh ditutup? kan blm mulai")
     assert (await training(console, "KRM-BTL-01")).contact in reply
+
+
+# --- follow-ups under a guide, in words ---------------------------------------------------------------------
+
+async def test_what_next_and_the_one_before_under_a_guide(console: ChannelChat) -> None:
+    await console.say("sertifikasi nib")
+    await console.say("trs abis itu ngapain")
+    assert memory_of_guide(await memory_of(console)) == ("nib", 1)
+    await console.say("lanjut")
+    await console.say("balik lg ke yg td")
+    assert memory_of_guide(await memory_of(console)) == ("nib", 1)
+
+
+@pytest.mark.parametrize("question", ["ujiannya dmn", "klo ditolak gmn"])
+async def test_a_question_under_a_guide_keeps_it(console: ChannelChat, question: str) -> None:
+    await console.say("sertifikasi bnsp")
+    await console.say("lanjut")
+    await console.say(question)
+    assert memory_of_guide(await memory_of(console)) == ("bnsp", 1)
+    await console.say("terus")
+    assert memory_of_guide(await memory_of(console)) == ("bnsp", 2)
+
+
+async def test_a_search_under_a_guide_is_still_a_search(console: ChannelChat) -> None:
+    await console.say("sertifikasi bnsp")
+    await console.say("pelatihan batik di jogja dmn aja")
+    assert (await memory_of(console)).get("focus") == "list"
