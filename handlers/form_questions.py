@@ -6,35 +6,37 @@ from bot.i18n import _, format_money, format_when
 from bot.nlu import asking
 from bot.regions import region_name
 from bot.services.trainings import TrainingView
+from handlers.training_filters import _has
 
 # --- questions in the middle of the form, answered from the training ---------------------------
 
 PRIVACY = "privacy"
 # Asking what becomes of one's data in the middle of the form ("data saya dikasih ke siapa aja?", "knp hrs ksh
 # nomor hp?"); a request to delete it is no such question.
-_ABOUT_DATA = ("data saya", "datanya", "data sy", "data aku", "dikasih ke siapa", "diberikan ke siapa",
-               "dikirim ke siapa", "disimpan", "disimpen", "privasi", "privacy", "my data", "who gets", "who sees",
-               "why do you need", "knp hrs", "kenapa harus", "kenapa perlu", "knp perlu", "buat apa nomor",
-               "untuk apa nomor", "utk apa nomor", "aman ga", "aman gak", "aman tidak", "is it safe")
+_ABOUT_DATA = frozenset({
+    "data saya", "datanya", "data sy", "data aku", "dikasih ke siapa", "diberikan ke siapa", "dikirim ke siapa",
+    "disimpan", "disimpen", "privasi", "privacy", "my data", "who gets", "who sees", "why do you need", "knp hrs",
+    "kenapa harus", "kenapa perlu", "knp perlu", "buat apa nomor", "untuk apa nomor", "utk apa nomor", "aman ga",
+    "aman gak", "aman tidak", "is it safe"})
 _DELETING = frozenset({"hapus", "hapuskan", "hapusin", "delete", "remove", "erase"})
 
 
 def _asks_about_data(text: str) -> bool:
     words = " ".join(asking.words(text))
-    return any(f" {p} " in f" {words} " for p in _ABOUT_DATA) and not set(words.split()) & _DELETING
+    return _has(words, _ABOUT_DATA) and not set(words.split()) & _DELETING
 
 
 # Asking who may take part ("kalo bukan anggota kelompok boleh ikut gk?"): the training's requirements answer it.
-_MAY_I = ("boleh ikut", "bisa ikut", "boleh gabung", "bisa gabung", "can i join", "can i attend", "am i eligible",
-          "who can join", "siapa yang boleh", "siapa yg boleh", "siapa aja yg boleh", "harus anggota")
+_MAY_I = frozenset({"boleh ikut", "bisa ikut", "boleh gabung", "bisa gabung", "can i join", "can i attend",
+                    "am i eligible", "who can join", "siapa yang boleh", "siapa yg boleh", "siapa aja yg boleh",
+                    "harus anggota"})
 
 
 def training_question(text: str) -> str | None:
     """The topic of a question about the training ("biayanya berapa?" -> "fee") or about one's data, or None."""
     if _asks_about_data(text):
         return PRIVACY
-    words = f" {' '.join(asking.words(text))} "
-    if any(f" {p} " in words for p in _MAY_I):
+    if _has(" ".join(asking.words(text)), _MAY_I):
         return "requirements"
     return asking.aspect_asked(text)
 

@@ -9,15 +9,15 @@ from bot.context import HandlerContext
 from bot.core import Button, IncomingMessage, Reply
 from bot.i18n import _
 from bot.router import Route
-from handlers.training_filters import words_of
+from handlers.training_filters import _has, words_of
 from handlers.training_memory import GUIDE
 
 
 def question_asked(text: str) -> tuple[str, str] | None:
     """(topic, question key) of the guide question `text` asks, if it asks one."""
-    padded = f" {words_of(text)} "
+    typed = words_of(text)
     for topic, key, words in content.guide_questions():
-        if any(f" {word} " in padded for word in words):
+        if _has(typed, words):
             return topic, key
     return None
 

@@ -13,6 +13,7 @@ from bot.nlu import answers, asking
 from bot.router import Route
 from handlers import form_questions
 from handlers.subscriptions import start_messages
+from handlers.training_filters import _has
 from handlers.training_memory import GUIDE
 
 logger = logging.getLogger(__name__)
@@ -196,9 +197,9 @@ async def answer_about_guide(msg: IncomingMessage, ctx: HandlerContext) -> list[
 
 
 # "What next" and "the one before" in words under a guide's step.
-_WHAT_NEXT = ("abis itu", "habis itu", "setelah itu", "sesudah itu", "trus ngapain", "terus ngapain", "trs ngapain",
-              "selanjutnya apa", "lalu apa", "what next", "then what", "and then")
-_THE_ONE_BEFORE = ("yg td", "yang tadi", "yg tadi", "langkah tadi", "the previous one", "the one before")
+_WHAT_NEXT = frozenset({"abis itu", "habis itu", "setelah itu", "sesudah itu", "trus ngapain", "terus ngapain",
+                        "trs ngapain", "selanjutnya apa", "lalu apa", "what next", "then what", "and then"})
+_THE_ONE_BEFORE = frozenset({"yg td", "yang tadi", "yg tadi", "langkah tadi", "the previous one", "the one before"})
 # Question words wherever they stand ("klo ditolak gmn", "ujiannya dmn"), and words of a search of trainings.
 _ASKING_ANYWHERE = frozenset({"gmn", "gimana", "bagaimana", "dmn", "dimana", "kenapa", "knp", "apa", "apakah",
                               "how", "where", "why", "what"})
@@ -216,11 +217,11 @@ def follow_up(msg: IncomingMessage, ctx: HandlerContext) -> Route | None:
         return None
     topic, step, guide = found
     typed = answers.words(msg.text or "")
-    said = f" {' '.join(typed)} "
-    going_on = answers.meaning(msg.text or "") == "next" or any(f" {p} " in said for p in _WHAT_NEXT)
+    said = " ".join(typed)
+    going_on = answers.meaning(msg.text or "") == "next" or _has(said, _WHAT_NEXT)
     if going_on and step < len(guide["steps"]):
         return Route(show_guide, [topic, str(step + 1)])  # "lanjut", "trs abis itu ngapain"
-    if step > 1 and any(f" {p} " in said for p in _THE_ONE_BEFORE):
+    if step > 1 and _has(said, _THE_ONE_BEFORE):
         return Route(show_guide, [topic, str(step - 1)])  # "balik lg ke yg td"
     if len(typed) > 6:
         return None

@@ -10,6 +10,7 @@ from bot.crafts import craft_name
 from bot.i18n import _, format_duration, format_money, format_short_day, format_when
 from bot.regions import region_name
 from bot.services.trainings import TrainingView
+from handlers.training_filters import words_of
 
 # --- formatting ---------------------------------------------------------------------------------
 
@@ -177,7 +178,7 @@ def _elsewhere(t: TrainingView, ctx: HandlerContext) -> list[str]:
     """The start in the time of the country the person named ("what time in Malaysia time?")."""
     text = ctx.understanding.text if ctx.understanding else ""
     lines = []
-    for country in sorted(countries.countries_in(re.findall(r"[\w-]+", text.casefold()))):
+    for country in sorted(countries.countries_in(words_of(text).split())):
         local = t.starts_at.astimezone(countries.zone(country))
         lines.append(_("Di {country}: mulai pukul {time}.").format(country=countries.NAME_OF[country],
                                                                     time=local.strftime("%H.%M")))
