@@ -11,7 +11,7 @@ import pytest
 
 from bot.app import App
 from tests.organizers.conftest import PASSWORD, World
-from tests.organizers.test_browser import CHROMIUM, FLAGS, PHONE, free_port
+from tests.organizers.test_browser import CHROMIUM, FLAGS, PHONE, serving
 from tests.organizers.test_console_broadcasts import BLOCKED_CHAT, FINE_CHAT, app, fake, people  # noqa: F401
 from tests.telegram.fake_bot_api import FakeBotApi
 
@@ -23,25 +23,11 @@ pytestmark = [
 
 async def test_an_organizer_previews_sends_and_reads_the_log_of_a_broadcast(
         app: App, fake: FakeBotApi, people: dict[str, int], world: World) -> None:  # noqa: F811
-    import asyncio
-
-    import uvicorn
-
-    from bot.web import create_web_app
-
     playwright_api = pytest.importorskip("playwright.async_api")
-    port = free_port()
-    server = uvicorn.Server(uvicorn.Config(create_web_app(app, run_background=False), host="127.0.0.1", port=port,
-                                           log_level="warning", lifespan="on"))
-    task = asyncio.create_task(server.serve())
-    while not server.started:
-        await asyncio.sleep(0.05)
-        assert not task.done(), "uvicorn did not start"
-    served = f"http://127.0.0.1:{port}"
     shots = os.environ.get("KRIYA_SCREENSHOTS")
     fake.known_chats.update({FINE_CHAT, BLOCKED_CHAT})
     fake.blocked.add(BLOCKED_CHAT)
-    try:
+    async with serving(app) as served:
         async with playwright_api.async_playwright() as driver:
             browser = await driver.chromium.launch(executable_path=str(CHROMIUM), args=FLAGS)
             try:
@@ -84,6 +70,3 @@ async def test_an_organizer_previews_sends_and_reads_the_log_of_a_broadcast(
                 assert page.url.startswith(f"{served}/console/login")
             finally:
                 await browser.close()
-    finally:
-        server.should_exit = True
-        await task

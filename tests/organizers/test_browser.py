@@ -8,6 +8,7 @@ import asyncio
 import os
 import socket
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 import pytest
@@ -40,11 +41,11 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-@pytest.fixture
-async def served(demo_app: App) -> AsyncIterator[str]:
+@asynccontextmanager
+async def serving(app: App) -> AsyncIterator[str]:
     """The web app served by uvicorn on a free port of 127.0.0.1; its base URL."""
     port = free_port()
-    server = uvicorn.Server(uvicorn.Config(create_web_app(demo_app, run_background=False), host="127.0.0.1",
+    server = uvicorn.Server(uvicorn.Config(create_web_app(app, run_background=False), host="127.0.0.1",
                                            port=port, log_level="warning", lifespan="on"))
     task = asyncio.create_task(server.serve())
     while not server.started:
@@ -55,6 +56,12 @@ async def served(demo_app: App) -> AsyncIterator[str]:
     finally:
         server.should_exit = True
         await task
+
+
+@pytest.fixture
+async def served(demo_app: App) -> AsyncIterator[str]:
+    async with serving(demo_app) as url:
+        yield url
 
 
 async def add_account(app: App, email: str, organizer: str) -> None:

@@ -7,21 +7,18 @@ On SQLite and PostgreSQL. Screenshots go to $KRIYA_SCREENSHOTS when it is set.""
 
 from __future__ import annotations
 
-import asyncio
 import os
 from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
-import uvicorn
 from sqlalchemy import select
 
 from bot.app import App
-from bot.web import create_web_app
 from db.models import Artisan, Broadcast, OutboxMessage, Registration, Training
 from tests.conftest import Chat
 from tests.organizers.conftest import PASSWORD, World
-from tests.organizers.test_browser import CHROMIUM, FLAGS, PHONE, free_port
+from tests.organizers.test_browser import CHROMIUM, FLAGS, PHONE, serving
 from tests.organizers.test_console_broadcasts import app, fake  # noqa: F401
 from tests.telegram.fake_bot_api import FakeBotApi
 from tests.test_registration_chat import fill_form
@@ -38,18 +35,8 @@ MESSAGE = "Bawa kain mori sendiri ke Museum Batik, ya.\nSampai jumpa!"
 @pytest.fixture
 async def served(app: App) -> AsyncIterator[str]:  # noqa: F811
     """The web app (with the Telegram channel to the fake Bot API) served by uvicorn on 127.0.0.1."""
-    port = free_port()
-    server = uvicorn.Server(uvicorn.Config(create_web_app(app, run_background=False), host="127.0.0.1",
-                                           port=port, log_level="warning", lifespan="on"))
-    task = asyncio.create_task(server.serve())
-    while not server.started:
-        await asyncio.sleep(0.05)
-        assert not task.done(), "uvicorn did not start"
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        await task
+    async with serving(app) as url:
+        yield url
 
 
 async def sign_in(page: Any, served: str, email: str) -> None:
