@@ -66,18 +66,18 @@ async def test_an_english_answer_in_a_form_does_not_switch(console: ChannelChat)
 
 @pytest.mark.parametrize("question", ["why is registration closed?", "kok ditutup sih", "kenapa ga bisa daftar?",
                                       "KENAPA UDAH TUTUP"])
-async def test_why_registration_is_closed_names_the_deadline(console: ChannelChat, question: str) -> None:
-    await console.say("PRH-YK-01")  # the demo's training whose deadline passed three days ago
-    reply = await console.say(question)
-    closed = await training(console, "PRH-YK-01")
+async def test_why_registration_is_closed_names_the_deadline(anywhere: ChannelChat, question: str) -> None:
+    await anywhere.say("PRH-YK-01")  # the demo's training whose deadline passed three days ago
+    reply = await anywhere.say(question)
+    closed = await training(anywhere, "PRH-YK-01")
     assert closed.contact in reply  # the answer about this training, with whom to ask
     assert closed.registration_deadline is not None
     deadline = closed.registration_deadline.astimezone(ZoneInfo("Asia/Jakarta"))
     assert f" {deadline.day} " in reply and str(deadline.year) in reply  # and the deadline's date
 
 
-async def test_a_closed_training_shows_no_seats_left(console: ChannelChat) -> None:
-    detail = await console.say("PRH-YK-01")
+async def test_a_closed_training_shows_no_seats_left(anywhere: ChannelChat) -> None:
+    detail = await anywhere.say("PRH-YK-01")
     assert "sisa" not in detail.casefold() and "seats left" not in detail.casefold()
 
 
@@ -99,13 +99,13 @@ async def test_a_guide_question_is_answered_from_its_guide(anywhere: ChannelChat
     assert any(answer in reply for answer in expected)
 
 
-async def test_a_guide_question_under_a_guide_keeps_its_step(console: ChannelChat) -> None:
-    await console.say("sertifikasi bnsp")
-    await console.tap("1")  # step 1
-    await console.say("kalau gagal ujian bisa ulang?")
-    assert memory_of_guide(await memory_of(console)) == ("bnsp", 1)
-    await console.say("lanjut")
-    assert memory_of_guide(await memory_of(console)) == ("bnsp", 2)
+async def test_a_guide_question_under_a_guide_keeps_its_step(anywhere: ChannelChat) -> None:
+    await anywhere.say("sertifikasi bnsp")
+    await anywhere.tap("1")  # step 1
+    await anywhere.say("kalau gagal ujian bisa ulang?")
+    assert memory_of_guide(await memory_of(anywhere)) == ("bnsp", 1)
+    await anywhere.say("lanjut")
+    assert memory_of_guide(await memory_of(anywhere)) == ("bnsp", 2)
 
 
 async def test_a_guide_question_in_a_form_comes_back_to_the_question(console: ChannelChat) -> None:
@@ -162,14 +162,14 @@ async def test_a_yes_with_the_verb_in_the_other_language(anywhere: ChannelChat, 
 
 @pytest.mark.parametrize("question", ["ok what about the ecoprint class, is there a certificate?",
                                       "trus kalo yg ecoprint itu dapet sertifikat ga kak?"])
-async def test_a_question_naming_the_lists_craft_is_about_the_list(console: ChannelChat, question: str) -> None:
-    await console.say("ada pelatihan ecoprint online?")
-    shown = list((await memory_of(console)).get("list") or [])
+async def test_a_question_naming_the_lists_craft_is_about_the_list(anywhere: ChannelChat, question: str) -> None:
+    await anywhere.say("ada pelatihan ecoprint online?")
+    shown = list((await memory_of(anywhere)).get("list") or [])
     assert len(shown) >= 2
-    reply = await console.say(question)
+    reply = await anywhere.say(question)
     for code in shown:  # each training of the list answered about, not a new list nor "which number?"
-        assert (await training(console, code)).contact in reply
-    assert list((await memory_of(console)).get("list") or []) == shown
+        assert (await training(anywhere, code)).contact in reply
+    assert list((await memory_of(anywhere)).get("list") or []) == shown
 
 
 # --- the fifth trial's data-risky replies ------------------------------------------------------------------------
@@ -278,11 +278,11 @@ async def test_joining_the_waitlist_of_the_training_in_view(anywhere: ChannelCha
     assert registration is not None and registration.status == "waitlisted"
 
 
-async def test_a_question_about_the_waitlist_starts_nothing(console: ChannelChat) -> None:
-    await console.say("BTK-YK-02")
-    reply = await console.say("kalo daftar tunggu nanti dikabari gk?")
-    assert await form_step(console) is None and await mine(console, "BTK-YK-02") is None
-    assert (await training(console, "BTK-YK-02")).title in reply  # answered about that training
+async def test_a_question_about_the_waitlist_starts_nothing(anywhere: ChannelChat) -> None:
+    await anywhere.say("BTK-YK-02")
+    reply = await anywhere.say("kalo daftar tunggu nanti dikabari gk?")
+    assert await form_step(anywhere) is None and await mine(anywhere, "BTK-YK-02") is None
+    assert (await training(anywhere, "BTK-YK-02")).title in reply  # answered about that training
 
 
 # --- subscriptions and the profile, said in sentences ----------------------------------------------------
@@ -400,27 +400,27 @@ async def test_ok_thanks_then_a_question_answers_the_question(anywhere: ChannelC
 
 
 @pytest.mark.parametrize("others", ["ADA YG LAIN GK YG MIRIP", "ada yg mirip ga kak", "any similar ones?"])
-async def test_others_like_the_training_in_view(console: ChannelChat, others: str) -> None:
-    await console.say("KRM-BTL-01")  # a ceramics training whose registration has closed
-    await console.say(others)
-    memory = await memory_of(console)
+async def test_others_like_the_training_in_view(anywhere: ChannelChat, others: str) -> None:
+    await anywhere.say("KRM-BTL-01")  # a ceramics training whose registration has closed
+    await anywhere.say(others)
+    memory = await memory_of(anywhere)
     assert memory.get("focus") == "list" and (memory.get("shown") or {}).get("w", {}).get("c") == "keramik"
 
 
 # --- several things asked at once, and the time abroad -----------------------------------------------------
 
-async def test_two_questions_in_one_message_are_both_answered(console: ChannelChat) -> None:
-    await console.say("ECO-ON-ASEAN")
-    reply = await console.say("is it free? and what time in Malaysia time?")
-    starts = (await training(console, "ECO-ON-ASEAN")).starts_at.astimezone(ZoneInfo("Asia/Kuala_Lumpur"))
+async def test_two_questions_in_one_message_are_both_answered(anywhere: ChannelChat) -> None:
+    await anywhere.say("ECO-ON-ASEAN")
+    reply = await anywhere.say("is it free? and what time in Malaysia time?")
+    starts = (await training(anywhere, "ECO-ON-ASEAN")).starts_at.astimezone(ZoneInfo("Asia/Kuala_Lumpur"))
     assert starts.strftime("%H.%M") in reply  # the time in Malaysia
     assert reply.count("ASEAN") >= 2  # the fee's line and the time's line, both about that training
 
 
-async def test_kapan_ditutup_is_the_deadline_only(console: ChannelChat) -> None:
-    await console.say("BTK-YK-01")
-    reply = await console.say("kapan ditutup?")
-    closes = (await training(console, "BTK-YK-01")).registration_deadline
+async def test_kapan_ditutup_is_the_deadline_only(anywhere: ChannelChat) -> None:
+    await anywhere.say("BTK-YK-01")
+    reply = await anywhere.say("kapan ditutup?")
+    closes = (await training(anywhere, "BTK-YK-01")).registration_deadline
     assert closes is not None and str(closes.astimezone(ZoneInfo("Asia/Jakarta")).day) in reply
     assert len([line for line in reply.splitlines() if line.strip()]) == 1  # one answer, not the time too
 
@@ -459,11 +459,11 @@ async def test_deleting_ones_data_in_the_form_is_no_question(console: ChannelCha
     "ibu mau ikut pelatihan batik tapi jangan yang online karena ibu tidak bisa pakai zoom",
     "pelatihan batik yg bukan online ada?",
 ])
-async def test_not_online_lists_the_ones_held_in_person(console: ChannelChat, refusing: str) -> None:
-    await console.say(refusing)
-    memory = await memory_of(console)
+async def test_not_online_lists_the_ones_held_in_person(anywhere: ChannelChat, refusing: str) -> None:
+    await anywhere.say(refusing)
+    memory = await memory_of(anywhere)
     assert (memory.get("shown") or {}).get("w", {}).get("m") == "off"
-    async with console.app.sessionmaker() as session:
+    async with anywhere.app.sessionmaker() as session:
         modes = set((await session.execute(select(Training.mode).where(
             Training.code.in_(memory.get("list") or [])))).scalars())
     assert modes and "online" not in modes
@@ -544,35 +544,35 @@ async def test_a_refusal_whose_remark_negates_again(console: ChannelChat) -> Non
 # --- the sixth trial's other bad replies ---------------------------------------------------------------------
 
 @pytest.mark.parametrize("steps", ["what are the steps", "langkahnya gimana kak", "CARANYA GIMANA"])
-async def test_asking_for_the_steps_under_a_guides_overview_starts_them(console: ChannelChat, steps: str) -> None:
-    await console.say("sertifikasi merek")
-    await console.say(steps)
-    assert memory_of_guide(await memory_of(console)) == ("merek", 1)
+async def test_asking_for_the_steps_under_a_guides_overview_starts_them(anywhere: ChannelChat, steps: str) -> None:
+    await anywhere.say("sertifikasi merek")
+    await anywhere.say(steps)
+    assert memory_of_guide(await memory_of(anywhere)) == ("merek", 1)
 
 
-async def test_a_question_the_guide_cannot_answer_keeps_its_step(console: ChannelChat) -> None:
-    await console.say("sertifikasi bnsp")
-    await console.say("lanjut")
-    reply = await console.say("ujiannya susah gk?")
+async def test_a_question_the_guide_cannot_answer_keeps_its_step(anywhere: ChannelChat) -> None:
+    await anywhere.say("sertifikasi bnsp")
+    await anywhere.say("lanjut")
+    reply = await anywhere.say("ujiannya susah gk?")
     assert content.guides()["bnsp"]["help"].strip()[:30] in reply  # whom to ask
-    await console.say("lanjut")
-    assert memory_of_guide(await memory_of(console)) == ("bnsp", 2)
+    await anywhere.say("lanjut")
+    assert memory_of_guide(await memory_of(anywhere)) == ("bnsp", 2)
 
 
 @pytest.mark.parametrize("why", ["lho kok gk bisa daftar, pelatihannya kan tgl 13 baru mulai",
                                  "kenapa ditutup, kan pelatihannya masih tgl 13"])
-async def test_why_closed_with_the_trainings_own_date(console: ChannelChat, why: str) -> None:
-    await console.say("PRH-YK-01")
-    reply = await console.say(why)
-    assert (await training(console, "PRH-YK-01")).contact in reply
+async def test_why_closed_with_the_trainings_own_date(anywhere: ChannelChat, why: str) -> None:
+    await anywhere.say("PRH-YK-01")
+    reply = await anywhere.say(why)
+    assert (await training(anywhere, "PRH-YK-01")).contact in reply
 
 
 @pytest.mark.parametrize("thanks", ["thanks a lot!", "thank you so much", "makasih banyak kak 🙏"])
-async def test_thanks_in_many_words_is_thanks(console: ChannelChat, thanks: str) -> None:
-    await console.say("pelatihan batik")
-    await console.say(thanks)
-    assert await form_step(console) is None  # nothing started, and no "not understood" was counted
-    assert MISSES not in await memory_of(console)
+async def test_thanks_in_many_words_is_thanks(anywhere: ChannelChat, thanks: str) -> None:
+    await anywhere.say("pelatihan batik")
+    await anywhere.say(thanks)
+    assert await form_step(anywhere) is None  # nothing started, and no "not understood" was counted
+    assert MISSES not in await memory_of(anywhere)
 
 
 async def test_joining_the_queue_in_its_own_word(console: ChannelChat) -> None:
@@ -612,10 +612,10 @@ async def test_every_subscription_removed_in_words(anywhere: ChannelChat, remove
 
 
 @pytest.mark.parametrize("asked", ["KAPAN DIKIRIM PENGINGATNYA?", "when will i be reminded?"])
-async def test_when_reminders_come_is_answered_from_the_policy(console: ChannelChat, asked: str) -> None:
-    await console.say("BTK-YK-01")
-    reply = await console.say(asked)
-    quiet = console.app.settings.policy.quiet_hours
+async def test_when_reminders_come_is_answered_from_the_policy(anywhere: ChannelChat, asked: str) -> None:
+    await anywhere.say("BTK-YK-01")
+    reply = await anywhere.say(asked)
+    quiet = anywhere.app.settings.policy.quiet_hours
     assert quiet is not None and f"{quiet[0]:02d}" in reply and f"{quiet[1]:02d}" in reply
 
 
@@ -652,20 +652,20 @@ async def test_yes_at_the_business_question_is_no_business_name(anywhere: Channe
     assert (await form_step(anywhere) or "").endswith("business")
 
 
-async def test_thanks_under_a_tip_turns_no_page(console: ChannelChat) -> None:
-    await console.say("tips harga")
-    before = await memory_of(console)
-    await console.say("makasih ya")
-    assert MISSES not in await memory_of(console)
-    assert (await memory_of(console)).get("options") != before.get("options")  # thanks answered, not page 2
+async def test_thanks_under_a_tip_turns_no_page(anywhere: ChannelChat) -> None:
+    await anywhere.say("tips harga")
+    before = await memory_of(anywhere)
+    await anywhere.say("makasih ya")
+    assert MISSES not in await memory_of(anywhere)
+    assert (await memory_of(anywhere)).get("options") != before.get("options")  # thanks answered, not page 2
 
 
 @pytest.mark.parametrize("resume", ["ok turn them back on", "nyalain lagi dong"])
-async def test_turning_messages_back_on_in_words(console: ChannelChat, resume: str) -> None:
-    await console.say("halo")
-    await console.say("STOP")
-    await console.say(resume)
-    assert not (await me(console)).proactive_opt_out  # type: ignore[union-attr]
+async def test_turning_messages_back_on_in_words(anywhere: ChannelChat, resume: str) -> None:
+    await anywhere.say("halo")
+    await anywhere.say("STOP")
+    await anywhere.say(resume)
+    assert not (await me(anywhere)).proactive_opt_out  # type: ignore[union-attr]
 
 
 async def test_daftar_at_the_consent_keeps_the_registration(anywhere: ChannelChat) -> None:
@@ -681,34 +681,34 @@ async def test_registering_in_english_is_answered_in_english(console: ChannelCha
     assert (await form_step(console) or "").startswith("reg:")
 
 
-async def test_why_closed_already(console: ChannelChat) -> None:
-    await console.say("KRM-BTL-01")
-    reply = await console.say("kenapa udh ditutup? kan blm mulai")
-    assert (await training(console, "KRM-BTL-01")).contact in reply
+async def test_why_closed_already(anywhere: ChannelChat) -> None:
+    await anywhere.say("KRM-BTL-01")
+    reply = await anywhere.say("kenapa udh ditutup? kan blm mulai")
+    assert (await training(anywhere, "KRM-BTL-01")).contact in reply
 
 
 # --- follow-ups under a guide, in words ---------------------------------------------------------------------
 
-async def test_what_next_and_the_one_before_under_a_guide(console: ChannelChat) -> None:
-    await console.say("sertifikasi nib")
-    await console.say("trs abis itu ngapain")
-    assert memory_of_guide(await memory_of(console)) == ("nib", 1)
-    await console.say("lanjut")
-    await console.say("balik lg ke yg td")
-    assert memory_of_guide(await memory_of(console)) == ("nib", 1)
+async def test_what_next_and_the_one_before_under_a_guide(anywhere: ChannelChat) -> None:
+    await anywhere.say("sertifikasi nib")
+    await anywhere.say("trs abis itu ngapain")
+    assert memory_of_guide(await memory_of(anywhere)) == ("nib", 1)
+    await anywhere.say("lanjut")
+    await anywhere.say("balik lg ke yg td")
+    assert memory_of_guide(await memory_of(anywhere)) == ("nib", 1)
 
 
 @pytest.mark.parametrize("question", ["ujiannya dmn", "klo ditolak gmn"])
-async def test_a_question_under_a_guide_keeps_it(console: ChannelChat, question: str) -> None:
-    await console.say("sertifikasi bnsp")
-    await console.say("lanjut")
-    await console.say(question)
-    assert memory_of_guide(await memory_of(console)) == ("bnsp", 1)
-    await console.say("terus")
-    assert memory_of_guide(await memory_of(console)) == ("bnsp", 2)
+async def test_a_question_under_a_guide_keeps_it(anywhere: ChannelChat, question: str) -> None:
+    await anywhere.say("sertifikasi bnsp")
+    await anywhere.say("lanjut")
+    await anywhere.say(question)
+    assert memory_of_guide(await memory_of(anywhere)) == ("bnsp", 1)
+    await anywhere.say("terus")
+    assert memory_of_guide(await memory_of(anywhere)) == ("bnsp", 2)
 
 
-async def test_a_search_under_a_guide_is_still_a_search(console: ChannelChat) -> None:
-    await console.say("sertifikasi bnsp")
-    await console.say("pelatihan batik di jogja dmn aja")
-    assert (await memory_of(console)).get("focus") == "list"
+async def test_a_search_under_a_guide_is_still_a_search(anywhere: ChannelChat) -> None:
+    await anywhere.say("sertifikasi bnsp")
+    await anywhere.say("pelatihan batik di jogja dmn aja")
+    assert (await memory_of(anywhere)).get("focus") == "list"
