@@ -78,6 +78,19 @@ def region_name(code: str | None) -> str | None:
     return found.name if found else None
 
 
+# The islands (groups of provinces) people name, by the prefixes of their BPS province codes: the first digit is
+# the island group (1 Sumatera, with 21 Kepulauan Riau; 3 Jawa; 5 Bali and Nusa Tenggara; 6 Kalimantan; 7 Sulawesi;
+# 8 Maluku; 9 Papua).
+ISLANDS: dict[str, tuple[str, ...]] = {
+    "sumatera": ("1", "21"), "jawa": ("3",), "nusa-tenggara": ("5",), "kalimantan": ("6",), "sulawesi": ("7",),
+    "maluku": ("8",), "papua": ("9",)}
+
+
+def island_of(province: str | None) -> str | None:
+    """The island group of a province code, or None."""
+    return next((name for name, prefixes in ISLANDS.items() if province and province.startswith(prefixes)), None)
+
+
 def is_region(code: str) -> bool:
     return region_name(code) is not None
 

@@ -12,6 +12,7 @@ from handlers import (
     guide_questions,
     guides,
     language,
+    list_picks,
     menu,
     message_wishes,
     my_registrations,
@@ -63,6 +64,7 @@ def _add_trainings(router: Router) -> None:
     router.context(guide_questions.asked)  # "kalo ga punya npwp gmn", "what is KBLI?": from the guides' content
     router.context(subscriptions.narrow_in_words)  # "khusus yg di jogja aja" right after subscribing
     router.context(subscriptions.remove_all_in_words)  # "actually remove all of them" under one's subscriptions
+    router.context(list_picks.pick_in_words)  # "yg paling murah", "sing rp150rb niku", "yg e-smart itu" under a list
     router.context(trainings.follow_up)  # codes with "daftar", questions about the training in view, paging
     router.context(guides.follow_up)  # "lanjut" and questions under a certification guide keep its step
 

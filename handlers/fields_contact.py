@@ -10,10 +10,12 @@ from bot.context import HandlerContext
 from bot.core import Button, IncomingMessage
 from bot.countries import COUNTRY_OF, countries_in
 from bot.i18n import _
+from bot.nlu.normalize import normalize
 from bot.router import chose_button_without_payload
 from handlers.fields_crafts import crafts_in
 from handlers.form_questions import training_question
 from handlers.form_reading import Reading, cancel_button, foreign, international, other_question, words_of
+from handlers.training_filters import _has
 
 # --- name ---------------------------------------------------------------------------------------
 
@@ -84,6 +86,19 @@ def looks_like_name(msg: IncomingMessage, ctx: HandlerContext) -> bool:
 _NUMBER = re.compile(r"(?:\+|00)?\d[\d\s().-]{5,}\d")
 _PHONE_WORDS = frozenset("""nomor nomer no nmr number hp wa whatsapp telp telepon tlp telpon phone mobile saya sy aku
 ku my is ini adalah yaitu kak ka min bu pak mas mbak ya call me at the of atau or dan and""".split())
+
+
+# "This number" said instead of the number ("nomor ini aja kak", "pake nomor yg ini", "same number"): the chat
+# does not show Kriya the person's number unless they share it.
+_THIS_NUMBER = frozenset(normalize(phrase) for phrase in {"nomor ini", "nomer ini", "no ini", "nmr ini", "nomor yg ini", "nomor yang ini",
+                          "nomer yg ini", "nomor yg sama", "nomor yang sama", "nomor ini saja", "nomor wa ini",
+                          "nomor hp ini", "no wa ini", "no hp ini", "this number", "same number", "this one",
+                          "the same number", "nomor telegram ini", "yg ini aja", "yang ini aja", "ini aja",
+                          "pakai ini", "pake ini", "nomor ini juga", "nomor sing iki", "nomor iki"})
+
+
+def says_this_number(text: str) -> bool:
+    return not re.search(r"\d", text) and _has(" ".join(words_of(text)), _THIS_NUMBER)
 
 
 def number_in(text: str) -> str | None:
@@ -192,6 +207,9 @@ def read_phone(msg: IncomingMessage, ctx: HandlerContext) -> Reading:
     if chose_button_without_payload(text, ctx.state.memory.get("options") or []):
         # "kirim nomor saya" or its number typed where the chat cannot share a contact (the console)
         return Reading(problem=_("Mohon ketik nomor Anda di sini, misalnya 0812 3456 7890."))
+    if says_this_number(text):
+        return Reading(problem=_("Kami tidak bisa melihat nomor Anda dari chat ini. Ketuk tombol \"Kirim nomor "
+                                 "saya\" bila ada, atau ketik nomornya, misalnya 0812 3456 7890."))
     number = number_in(text)
     if number is None and not re.search(r"\d", text) and len(words_of(text)) > NO_NUMBER_WORDS:
         return Reading(problem=_no_number(ctx))  # "saya gak punya hp", "sorry i only have telegram"
@@ -210,6 +228,7 @@ def looks_like_phone(msg: IncomingMessage, ctx: HandlerContext) -> bool:
     if msg.contact:
         return True
     if not number:
-        return _says_foreign_number(msg.text or "") and training_question(msg.text or "") is None
+        text = msg.text or ""
+        return (says_this_number(text) or _says_foreign_number(text)) and training_question(text) is None
     rest = (msg.text or "").replace(number, " ")
     return all(word in _PHONE_WORDS or word in COUNTRY_OF for word in words_of(rest))

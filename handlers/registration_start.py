@@ -11,6 +11,7 @@ from handlers import fields_contact, form_reading
 from handlers.registration_answers import _apply
 from handlers.registration_steps import STATE, _ask, _next_field
 from handlers.training_choice import training_meant, which_training
+from handlers.training_memory import remember
 
 
 def _cancel_form(ctx: HandlerContext) -> list[Reply]:
@@ -32,6 +33,8 @@ async def _finish(ctx: HandlerContext) -> list[Reply]:
     except RegistrationRefused as refused:
         return [_refusal(refused, training.title)]
     buttons = (Button(_("Pelatihan saya"), "my"), Button(_("Menu"), "menu"))
+    ctx.state.memory["training"] = training.code  # "jam berapa di Singapura?" right after is about it
+    remember(ctx, "training", buttons)
     if registration.status == "waitlisted":
         position = await ctx.services.registrations.waitlist_position(registration)
         text = _("Kuota {title} sudah penuh. Anda masuk daftar tunggu nomor {position} (kode {registration}). "

@@ -12,16 +12,17 @@ from bot.context import HandlerContext
 from bot.crafts import CRAFTS, craft_name
 from bot.i18n import _, format_month, format_short_day
 from bot.nlu import answers, asking
-from bot.regions import region_name
+from bot.regions import ISLANDS, region_name
 from bot.services.trainings import TrainingFilter
 
 # --- filters in payloads ------------------------------------------------------------------------
 # The keys of bot/payloads.py (c craft, p province, r regency, f/t dates, o offset) and the list's own:
-# m mode (on: online or hybrid, off: offline or hybrid), g free (1), n near (a region: order by place first).
+# m mode (on: online or hybrid, off: offline or hybrid), g free (1), n near (a region: order by place first),
+# l an island (a group of provinces: bot/regions.ISLANDS).
 
 LIST_KEYS: dict[str, payloads.Check] = {
     **payloads.FILTER_KEYS, "m": payloads.one_of("on", "off"), "g": payloads.one_of("1"), "n": payloads.region,
-    "i": payloads.one_of("1"),
+    "i": payloads.one_of("1"), "l": payloads.one_of(*ISLANDS),
 }
 _MODES = {"on": "online", "off": "offline"}
 
@@ -57,6 +58,7 @@ def _to_filter(wanted: dict[str, str]) -> TrainingFilter:
         free=wanted.get("g") == "1",
         near=wanted.get("n"),
         international=wanted.get("i") == "1",
+        island=wanted.get("l") if wanted.get("l") in ISLANDS else None,
     )
 
 
@@ -73,6 +75,12 @@ _ABROAD = {"foreigner", "foreigners", "foreign", "international", "internasional
            "foreign participants", "peserta luar negeri"}
 _NEAR = {"terdekat", "terdeket", "paling dekat", "dekat", "deket", "nearest", "near", "nearby", "sekitar",
          "sekitarku", "sekitar sini"}
+# Islands named as places ("di kalimantan", "pulau jawa"): provinces found by the NLU come first.
+_ISLAND_WORDS: dict[str, str] = {
+    "kalimantan": "kalimantan", "borneo": "kalimantan", "kalimantang": "kalimantan", "sumatera": "sumatera",
+    "sumatra": "sumatera", "sumatera island": "sumatera", "jawa": "jawa", "java": "jawa", "pulau jawa": "jawa",
+    "sulawesi": "sulawesi", "celebes": "sulawesi", "maluku": "maluku", "moluccas": "maluku",
+    "nusa tenggara": "nusa-tenggara", "nusra": "nusa-tenggara", "papua": "papua", "tanah papua": "papua"}
 _NEW_SEARCH = {"pelatihan", "pelatihannya", "training", "trainings", "kursus", "workshop", "kelas", "diklat"}
 _NOT_LIST = {"register", "subscribe", "unsubscribe", "certification", "market_tips", "cancel_registration",
              "my_registrations", "delete_data", "profile", "language", "greeting", "thanks", "human", "help"}
@@ -94,7 +102,10 @@ ASPECTS: tuple[tuple[str, frozenset[str]], ...] = tuple((name, frozenset(words))
     ("reminder", {"pengingat", "pengingatnya", "reminder", "reminders", "diingatkan", "diingetin", "diingatin",
                   "ingetin", "ingatkan", "remind", "reminded"}),
     ("waitlist", {"daftar tunggu", "daftar tunggunya", "waiting list", "waitlist", "wait list", "antrian", "antri",
-                  "antre", "antrean", "cadangan", "waitlisted", "antriannya", "antreannya", "antrinya"}),
+                  "antre", "antrean", "cadangan", "waitlisted", "antriannya", "antreannya", "antrinya", "urutan",
+                  "urutan ke", "urutannya", "nomor urut", "no urut", "urutan keberapa", "posisi saya", "my position",
+                  "ada yg batal", "ada yang batal", "ada yg cancel", "ada yang cancel", "someone cancels",
+                  "ada yg mundur", "ada yang mundur"}),
     ("deadline", {"batas daftar", "batas pendaftaran", "batas akhir", "deadline", "terakhir daftar",
                   "daftar terakhir", "ditutup kapan", "tutup kapan", "kapan ditutup", "kapan tutup",
                   "daftarnya sampai", "daftar sampai", "pendaftarannya sampai", "pendaftaran sampai",
@@ -118,7 +129,11 @@ ASPECTS: tuple[tuple[str, frozenset[str]], ...] = tuple((name, frozenset(words))
                  "organizer", "person in charge", "contact person", "nomer panitia", "call"}),
     ("requirements", {"syarat", "syaratnya", "persyaratan", "persyaratannya", "requirement", "requirements",
                       "what do i need", "need to bring", "bawa apa", "perlu bawa", "yang dibawa", "ketentuan",
-                      "ketentuannya", "kriteria", "kriterianya", "syarate"}),
+                      "ketentuannya", "kriteria", "kriterianya", "syarate", "harus pakai", "harus pake", "hrs pake",
+                      "hrs pk", "hrs pakai", "harus bawa", "hrs bawa", "wajib bawa", "wajib pakai", "perlu pakai",
+                      "perlu laptop", "pakai laptop", "pake laptop", "pk laptop", "laptop", "komputer", "smartphone",
+                      "do i need", "need a laptop", "need to have", "bring anything", "harus punya", "hrs punya",
+                      "wajib punya", "perlu punya", "must i have", "bawa ktp", "harus bisa", "hrs bisa"}),
     ("seats", {"kursi", "kursinya", "kuota", "kuotanya", "sisa", "slot", "slotnya", "penuh", "seat", "seats",
                "quota", "masih bisa", "masih ada tempat", "full", "tempat kosong", "masih buka"}),
     ("place", {"lokasi", "lokasinya", "alamat", "alamatnya", "tempat", "tempatnya", "dimana", "di mana", "where",
@@ -193,6 +208,10 @@ def read_wanted(text: str, ctx: HandlerContext) -> dict[str, str]:
         wanted["g"] = "1"
     if _has(words, _ABROAD):
         wanted["i"] = "1"
+    if not wanted.keys() & {"p", "r"}:
+        island = next((name for phrase, name in _ISLAND_WORDS.items() if _has(words, {phrase})), None)
+        if island:
+            wanted["l"] = island
     if _has(words, _NEAR):
         wanted["n"] = wanted.pop("r", "") or wanted.pop("p", "")
     return wanted
@@ -201,7 +220,7 @@ def read_wanted(text: str, ctx: HandlerContext) -> dict[str, str]:
 def _merge(old: dict[str, str], new: dict[str, str], ctx: HandlerContext) -> dict[str, str]:
     """The last list's filters refined by a follow-up ("di jogja deh" keeps the month and the craft)."""
     merged = {k: v for k, v in old.items() if k != "o"}
-    groups = (("c",), ("p", "r", "n"), ("f", "t"), ("m",), ("g",), ("i",))
+    groups = (("c",), ("p", "r", "n", "l"), ("f", "t"), ("m",), ("g",), ("i",))
     for group in groups:
         if any(k in new for k in group):
             for k in group:
@@ -213,6 +232,12 @@ def _merge(old: dict[str, str], new: dict[str, str], ctx: HandlerContext) -> dic
     return {k: v for k, v in merged.items() if v}
 
 
+def island_name(island: str) -> str:
+    names = {"sumatera": _("Sumatera"), "jawa": _("Jawa"), "nusa-tenggara": _("Bali dan Nusa Tenggara"),
+             "kalimantan": _("Kalimantan"), "sulawesi": _("Sulawesi"), "maluku": _("Maluku"), "papua": _("Papua")}
+    return names.get(island, island)
+
+
 def _describe(wanted: TrainingFilter) -> str:
     parts = []
     if wanted.craft:
@@ -220,6 +245,8 @@ def _describe(wanted: TrainingFilter) -> str:
     place = region_name(wanted.regency or wanted.province)
     if place:
         parts.append(place)
+    elif wanted.island:
+        parts.append(island_name(wanted.island))
     start, end = wanted.date_from, wanted.date_to
     if start and end and start.day == 1 and (start.year, start.month) == (end.year, end.month) and end.day == (
         calendar.monthrange(end.year, end.month)[1]

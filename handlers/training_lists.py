@@ -105,11 +105,11 @@ async def _render_empty(ctx: HandlerContext, wanted: dict[str, str], query: Trai
     )
     # Nearest alternatives: loosen the month first, then the place (nearest places first), then the kind, the craft.
     current = {k: v for k, v in wanted.items() if k != "o"}
-    for drop in (("f", "t"), ("p", "r"), ("m", "g"), ("c",)):
+    for drop in (("f", "t"), ("p", "r", "l"), ("m", "g"), ("c",)):
         looser = {k: v for k, v in current.items() if k not in drop}
         if looser == current:
             continue
-        if drop == ("p", "r") and "n" not in looser:
+        if drop == ("p", "r", "l") and "n" not in looser:
             looser["n"] = current.get("r") or current.get("p") or ""
         looser = {k: v for k, v in looser.items() if v}
         found = await ctx.services.trainings.search(_to_filter(looser))

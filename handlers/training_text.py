@@ -199,6 +199,11 @@ def _reminder_line(t: TrainingView, ctx: HandlerContext) -> str:
     return line
 
 
+def waitlist_promise() -> str:
+    return _("Bila ada kursi kosong, orang pertama di daftar tunggu otomatis mendapat kursinya dan dikabari lewat "
+             "chat ini.")
+
+
 def _waitlist_line(t: TrainingView, ctx: HandlerContext) -> str:
     """How the waitlist of a training works, from its own seats."""
     if t.status == "cancelled":
@@ -208,8 +213,7 @@ def _waitlist_line(t: TrainingView, ctx: HandlerContext) -> str:
     if t.quota is None:
         return _("Kuota {title} tidak dibatasi, jadi tidak ada daftar tunggu: Anda bisa langsung daftar.").format(
             title=t.title)
-    promise = _("Bila ada kursi kosong, orang pertama di daftar tunggu otomatis mendapat kursinya dan dikabari "
-                "lewat chat ini.")
+    promise = waitlist_promise()
     if t.is_full:
         return _("Kuota {title} sudah penuh. Anda bisa masuk daftar tunggu dengan mendaftar.").format(
             title=t.title) + " " + promise

@@ -8,6 +8,7 @@ import json
 import logging
 import threading
 from dataclasses import dataclass
+from functools import cache
 from importlib import metadata, resources
 from pathlib import Path
 from typing import Any
@@ -18,7 +19,7 @@ from bot.nlu.corrections import Said, corrected_dates, without_cues
 from bot.nlu.dates import find_dates
 from bot.nlu.gazetteer import find_region, place_words
 from bot.nlu.intents import FEATURES_VERSION, SETTINGS, IntentModel, fingerprint, rule
-from bot.nlu.normalize import domain_words, normalize, unleet
+from bot.nlu.normalize import domain_words, fold, normalize, unleet
 from bot.nlu.numbers import FILLERS
 from bot.nlu.spam import is_spam
 from bot.nlu.vocab import Corrector, Match, countries, crafts
@@ -121,6 +122,21 @@ def _replace(tokens: list[str], where: list[int], start: int, end: int, placehol
     where[start:end] = [where[start]]
 
 
+@cache
+def _possessed() -> frozenset[tuple[str, ...]]:
+    return frozenset(tuple(fold(str(p)).split()) for p in data.load("lexicon")["possessed"])
+
+
+def _asked_topics(found: list[Match[str]], tokens: list[str]) -> list[Match[str]]:
+    """The topics named less the ones the person says they already have, when another is named too."""
+    if len({m.value for m in found}) < 2:
+        return found
+    had = _possessed()
+    asked = [m for m in found
+             if not any(tuple(tokens[max(0, m.start - n):m.start]) in had for n in (1, 2, 3))]
+    return asked or found
+
+
 def _read(text: str, today: dt.date) -> _Reading:
     fix = _corrector().correct
     tokens = [fix(t) for t in normalize(TRAINING_CODE_RE.sub(" xkode ", unleet(_emoji_words(text)))).split()]
@@ -130,7 +146,7 @@ def _read(text: str, today: dt.date) -> _Reading:
     tokens = rest.split()
     said = Said(tokens)  # corrections ("eh salah", "bukan X tapi Y"): the later value wins
     where = list(range(len(tokens)))
-    topics = {family: _value(said.pick(topics_of(family).find(tokens))) for family in _MARKERS}
+    topics = {family: _value(said.pick(_asked_topics(topics_of(family).find(tokens), tokens))) for family in _MARKERS}
     found = crafts().find(tokens)
     craft = _value(said.pick(found))
     for match in reversed(found):

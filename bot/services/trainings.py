@@ -7,11 +7,11 @@ from dataclasses import dataclass, fields
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import Row, Select, case, func, select
+from sqlalchemy import Row, Select, case, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.nlu.codes import normalize_code
-from bot.regions import CAPITALS, TimeZone, distance_km, zone_of
+from bot.regions import CAPITALS, ISLANDS, TimeZone, distance_km, zone_of
 from db.models import Organizer, Registration, Training
 
 logger = logging.getLogger(__name__)
@@ -83,6 +83,7 @@ class TrainingFilter:
     free: bool = False
     near: str | None = None
     international: bool = False  # open to participants from abroad (held in English)
+    island: str | None = None  # a group of provinces (bot/regions.ISLANDS): "di kalimantan"
 
 
 def provinces_near(region: str) -> list[str]:
@@ -152,6 +153,8 @@ class TrainingCatalogue:
             query = query.where(Training.starts_at <= _local_bounds(wanted.date_to, end=True))
         if wanted.mode in MODES:
             query = query.where(Training.mode.in_(MODES[wanted.mode]))
+        if wanted.island in ISLANDS:
+            query = query.where(or_(*(Training.province.startswith(p) for p in ISLANDS[wanted.island])))
         if wanted.free:
             query = query.where(Training.fee == 0)
         if wanted.international:
