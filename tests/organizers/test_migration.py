@@ -14,8 +14,8 @@ from bot.app import App
 from db.models import Base
 from db.session import alembic_config, create_engine, upgrade
 
-TABLES = {"staff_accounts", "staff_credentials", "audit_events", "web_secrets", "checkins", "broadcasts", "outbox",
-          "registrations"}
+TABLES = {"staff_accounts", "staff_credentials", "audit_events", "web_secrets", "checkins", "checkin_attempts",
+          "broadcasts", "outbox", "registrations"}
 
 
 def _differences(connection: Connection) -> list[object]:
