@@ -152,7 +152,7 @@
       row.appendChild(button);
       list.appendChild(row);
     });
-    var typed = query.replace(/\s/g, "");
+    var typed = query;
     if (!personOf(typed) && /^[A-Z0-9][A-Z0-9._\/-]{2,31}$/.test(typed) && /\d/.test(typed)) {
       // A code that is on nobody's list here is still recorded (and refused with its reason by the server).
       var other = document.createElement("li");
