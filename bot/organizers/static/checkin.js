@@ -32,7 +32,7 @@
     var queue = load();
     queue.push(item);
     store(queue);
-    show("pending", ticket, texts.queued);
+    show("pending", ticket, texts.queued, item.client_id);
     showWaiting();
     flush();
   }
@@ -57,8 +57,8 @@
         try { response = await post(item); } catch (e) { setNet(false); break; } // offline: kept for later
         setNet(true);
         if (response.status === 401 || response.status === 403 || response.status >= 500) {
-          show("refused", item.ticket, response.status === 401 ? texts.signed_out
-            : response.status === 403 ? texts.stale : texts.server_error);
+          show("pending", item.ticket, response.status === 401 ? texts.signed_out
+            : response.status === 403 ? texts.stale : texts.server_error, item.client_id);
           break; // kept: sent again after signing in, reloading, or when the server is back
         }
         var body = {};
@@ -87,17 +87,21 @@
     if (status === 201) {
       var known = personOf(registration.ticket);
       if (known && !known.at) { known.at = hhmm(body.checked_in_at); countArrived(); }
-      show("ok", label, texts.checked_in + " " + hhmm(body.checked_in_at));
+      show("ok", label, texts.checked_in + " " + hhmm(body.checked_in_at), item.client_id);
     } else if (status === 409) {
-      show("already", label, fill(texts.already_at, { time: hhmm(body.checked_in_at) }));
+      addFailed(body, item.ticket, texts.reason_already);
+      show("already", label, fill(texts.already_at, { time: hhmm(body.checked_in_at) }), item.client_id);
     } else {
       var reason = body.reason && texts["reason_" + body.reason];
-      show("refused", label, texts.refused + ": " + (reason || (body.errors && body.errors[0].message) || status));
+      if (reason) { addFailed(body, item.ticket, reason); }
+      show("refused", label, texts.refused + ": " + (reason || (body.errors && body.errors[0].message) || status),
+        item.client_id);
     }
     search();
   }
 
-  function show(kind, title, detail) {
+  // The box says what the last scan did; the log keeps one line per scan (a queued line becomes its answer).
+  function show(kind, title, detail, id) {
     var box = $("result");
     box.hidden = false;
     box.className = "result " + kind;
@@ -107,12 +111,34 @@
     var small = document.createElement("small");
     small.textContent = title;
     box.appendChild(small);
-    var line = document.createElement("li");
+    if (!id) { return; }
+    var log = $("log");
+    var line = log.querySelector('li[data-id="' + id + '"]');
+    if (!line) {
+      line = document.createElement("li");
+      line.dataset.id = id;
+      line.dataset.time = new Date().toTimeString().slice(0, 5);
+      log.insertBefore(line, log.firstChild);
+    }
     line.className = kind;
     line.dataset.kind = kind;
-    line.textContent = new Date().toTimeString().slice(0, 5) + " · " + title + " · " + detail;
-    var log = $("log");
-    log.insertBefore(line, log.firstChild);
+    line.textContent = line.dataset.time + " · " + title + " · " + detail;
+  }
+
+  function addFailed(body, ticket, reason) {
+    var row = document.createElement("tr");
+    var day = body.day || "";
+    [day.slice(8, 10) + "/" + day.slice(5, 7) + " " + new Date().toTimeString().slice(0, 5), ticket, reason]
+      .forEach(function (text, i) {
+        var cell = document.createElement("td");
+        cell.dataset.label = document.querySelectorAll("table.failed th")[i].textContent;
+        cell.textContent = text;
+        row.appendChild(cell);
+      });
+    var table = $("failed");
+    table.insertBefore(row, table.firstChild);
+    table.parentNode.hidden = false;
+    $("no-failed").hidden = true;
   }
 
   function countArrived() {
@@ -125,7 +151,7 @@
   function setNet(up) {
     var net = $("net");
     net.dataset.state = up ? "online" : "offline";
-    net.title = up ? texts.online : texts.offline;
+    net.textContent = "● " + (up ? texts.online : texts.offline);
   }
 
   // -- search --------------------------------------------------------------------------------------------------
@@ -239,5 +265,6 @@
   setNet(navigator.onLine !== false);
   camera();
   showWaiting();
+  load().forEach(function (item) { show("pending", item.ticket, texts.queued, item.client_id); });
   flush(); // what an earlier visit left in the queue
 })();
