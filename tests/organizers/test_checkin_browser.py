@@ -34,13 +34,16 @@ async def recorded(app: App) -> tuple[list[str], list[tuple[str, str]]]:
     return list(done), list(failed)
 
 
-async def until(page: Any, expression: str, timeout: float = 15.0) -> None:
+WAIT = 15.0  # seconds a page may take to get somewhere
+
+
+async def until(page: Any, expression: str) -> None:
     """Wait until `expression` is true in the page (polled from here: the page's CSP forbids eval)."""
-    for _ in range(int(timeout / 0.1)):
+    for _ in range(int(WAIT / 0.1)):
         if await page.evaluate(expression):
             return
         await asyncio.sleep(0.1)
-    raise AssertionError(f"still false after {timeout} s: {expression}")
+    raise AssertionError(f"still false after {WAIT} s: {expression}")
 
 
 async def signed_in_page(browser: Any, served: str, email: str) -> Any:
@@ -77,7 +80,7 @@ async def test_the_manual_search_checks_in_once_and_says_why_not(app: App, world
 
             await page.locator("#search").fill("perajin yk 2")
             assert await page.locator("#matches li").count() == 1
-            await page.get_by_role("button", name="Hadir").click()
+            await page.get_by_role("button", name="Catat hadir").click()
             await page.wait_for_selector("#result[data-kind=ok]")
             assert "10:07" in await result.inner_text() and "Perajin YK 2" in await result.inner_text()
             assert await page.locator("#arrived").inner_text() == "1"

@@ -98,3 +98,16 @@ async def test_the_printable_sheet_has_every_seated_person_and_a_column_per_day(
     assert "Perajin YK 1" in sheet.text and "KR-YK2" in sheet.text and "KR-YK3" not in sheet.text  # seated only
     assert sheet.text.count('class="day"') == 1 + 2 and "30/11/2026" in sheet.text  # header + one per person
     assert ">10:05<" in sheet.text and sheet.text.count('class="box"') == 1
+
+
+async def test_the_page_and_its_script_texts_follow_the_console_language(world: World,
+                                                                         client: httpx.AsyncClient) -> None:
+    await sign_in(client, world.one.emails["checkin"])
+    indonesian = config_of((await client.get("/console/trainings/YK-1/checkin")).text)["texts"]
+    await client.get("/console/lang?to=en&next=/console/")
+    page = await client.get("/console/trainings/YK-1/checkin")
+    english = config_of(page.text)["texts"]
+    assert isinstance(english, dict) and isinstance(indonesian, dict) and set(english) == set(indonesian)
+    assert english["check_in"] == "Check in" and indonesian["check_in"] == "Catat hadir"
+    assert english["reason_not_today"] != indonesian["reason_not_today"]
+    assert "Today is not a day of this training" in page.text  # the clock is a week before YK-1
