@@ -3,6 +3,7 @@ reason, retries of one scan recorded once, a multi-day training's attendance she
 
 from __future__ import annotations
 
+import asyncio
 import io
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -167,3 +168,13 @@ async def test_who_may_check_in(app: App, world: World, client: httpx.AsyncClien
     clock.advance(days=7)
     token = await api_token(app, world.one.emails[role])
     assert (await scan(client, token, "KR-YK1")).status_code == status
+
+
+async def test_scans_of_one_ticket_at_the_same_moment_check_in_once(app: App, world: World,
+                                                                    client: httpx.AsyncClient, clock: Clock) -> None:
+    clock.advance(days=7)
+    tokens = [await api_token(app, world.one.emails[role]) for role in ("checkin", "staff", "admin", "checkin")]
+    answers = await asyncio.gather(*(scan(client, token, "KR-YK1", client_id=f"door-{n}")
+                                     for n, token in enumerate(tokens)))
+    assert sorted(a.status_code for a in answers) == [201, 409, 409, 409]
+    assert await count_checkins(app) == 1 and [r for *_, r in await attempts(app)] == ["already"] * 3
