@@ -151,12 +151,6 @@ async def attempts(session: AsyncSession, training: Training, limit: int = 50) -
         .order_by(CheckInAttempt.attempted_at.desc(), CheckInAttempt.id.desc()).limit(limit))).scalars())
 
 
-async def count_today(session: AsyncSession, training: Training, now: datetime) -> int:
-    return int(await session.scalar(
-        select(func.count(CheckIn.id)).join(Registration, Registration.id == CheckIn.registration_id)
-        .where(Registration.training_id == training.id, CheckIn.day == local_day(training, now))) or 0)
-
-
 def first_checkin() -> ScalarSelect[datetime]:
     """A registration's first check-in time (None before any), for a query that selects Registration."""
     return (select(func.min(CheckIn.checked_in_at)).where(CheckIn.registration_id == Registration.id)
