@@ -14,6 +14,7 @@ import hmac
 import logging
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
@@ -22,7 +23,7 @@ from starlette.routing import BaseRoute, Route
 from bot.i18n import use_language
 from bot.organizers import audit, checkin, queries
 from bot.organizers.accounts import Staff
-from bot.organizers.console import HEADERS, Console, language_of, render
+from bot.organizers.console import HEADERS, Console, _redirect, language_of, render
 from bot.organizers.scope import scoped
 from bot.organizers.texts_checkin import reason_texts, script_texts
 from bot.services import checkins
@@ -97,10 +98,13 @@ class CheckinPages:
         return response
 
     async def scan(self, request: Request) -> Response:
-        """A scan from the page (JSON in, JSON out, the API's shapes); 401/403 keep the page's queue."""
+        """A scan from the page (JSON in, JSON out, the API's shapes). Signed out, a fetch gets 401 (a redirect
+        would hand it the sign-in page) and anything else the sign-in page; 401 and 403 keep the page's queue."""
         found = await self.console._session_of(request)
         if found is None:
-            return _json(401, {"errors": [{"field": None, "message": "sign in again"}], "reason": "signed_out"})
+            if request.headers.get("content-type", "").startswith("application/json"):
+                return _json(401, {"errors": [{"field": None, "message": "sign in again"}], "reason": "signed_out"})
+            return _redirect(f"/console/login?next={quote(request.url.path)}")
         staff, credential = found
         submitted = request.headers.get(CSRF_HEADER, "")
         if not hmac.compare_digest(submitted, credential.csrf or ""):
@@ -109,10 +113,14 @@ class CheckinPages:
         if not staff.may("checkin"):
             return _json(403, {"errors": [{"field": None, "message": f"the role {staff.role} may not check in"}],
                                "reason": "forbidden"})
+        code = request.path_params["code"]
+        async with scoped(self.side.scoped_maker, staff.organizer_id) as session:
+            if await queries.training(session, code) is None:  # asked first: another's answers 404 whatever the body
+                return _json(404, {"errors": [{"field": None, "message": "no such training"}]})
         scan = checkin.read_scan(await request.body())
         if isinstance(scan, tuple):
             return _json(*scan)
-        status, body = await checkin.check_in(self.side, staff, request.path_params["code"], scan, "console",
+        status, body = await checkin.check_in(self.side, staff, code, scan, "console",
                                               request.client.host if request.client else None)
         return _json(status, body)
 
@@ -133,7 +141,7 @@ class CheckinPages:
                       people=people, days=checkins.training_days(training), came=came,
                       zone=checkins.zone_for(training).zone)
 
-    async def script(self, request: Request) -> Response:
+    async def script(self, request: Request, staff: Staff, credential: StaffCredential) -> Response:
         return Response(SCRIPT.read_bytes(), media_type="text/javascript; charset=utf-8",
                         headers={**HEADERS, "Cache-Control": "no-cache"})
 
@@ -142,7 +150,7 @@ def routes(console: Console) -> list[BaseRoute]:
     pages, page = CheckinPages(console), console.page
     base = "/console/trainings/{code}"
     return [
-        Route("/console/static/checkin.js", pages.script, methods=["GET"]),
+        Route("/console/static/checkin.js", page("checkin", pages.script), methods=["GET"]),
         Route("/console/checkin", page("checkin", pages.pick), methods=["GET"]),
         Route(f"{base}/checkin", page("checkin", pages.page), methods=["GET"]),
         Route(f"{base}/checkin", pages.scan, methods=["POST"]),

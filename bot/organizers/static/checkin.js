@@ -39,7 +39,7 @@
 
   function post(item) {
     return fetch(config.post, {
-      method: "POST", credentials: "same-origin", cache: "no-store",
+      method: "POST", credentials: "same-origin", cache: "no-store", redirect: "manual",
       headers: { "Content-Type": "application/json", "X-CSRF-Token": config.csrf },
       body: JSON.stringify(item)
     });
@@ -56,8 +56,9 @@
         var response;
         try { response = await post(item); } catch (e) { setNet(false); break; } // offline: kept for later
         setNet(true);
-        if (response.status === 401 || response.status === 403 || response.status >= 500) {
-          show("pending", item.ticket, response.status === 401 ? texts.signed_out
+        if (response.type === "opaqueredirect" || response.status === 401 || response.status === 403
+            || response.status >= 500) {
+          show("pending", item.ticket, response.status === 401 || response.status === 0 ? texts.signed_out
             : response.status === 403 ? texts.stale : texts.server_error, item.client_id);
           break; // kept: sent again after signing in, reloading, or when the server is back
         }
