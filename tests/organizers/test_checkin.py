@@ -46,6 +46,10 @@ async def count_checkins(app: App) -> int:
 
 @pytest.fixture
 async def bali(app: App, world: World) -> str:
+    return await two_day_training(app, world)
+
+
+async def two_day_training(app: App, world: World) -> str:
     """A two-day training of office two in Gianyar (WITA): 23 November 09.00 to 24 November 17.00, one seat taken."""
     async with app.sessionmaker() as session, session.begin():
         organizer = await session.scalar(select(Organizer).where(Organizer.id == world.two.organizer_id))

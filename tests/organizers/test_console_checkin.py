@@ -14,6 +14,7 @@ from bot.app import App
 from db.models import CheckIn, CheckInAttempt
 from tests.conftest import Clock
 from tests.organizers.conftest import World, sign_in
+from tests.organizers.test_checkin import DAY_ONE, two_day_training
 
 CONFIG_RE = re.compile(r'<script type="application/json" id="checkin-config">(.*?)</script>', re.S)
 
@@ -111,3 +112,21 @@ async def test_the_page_and_its_script_texts_follow_the_console_language(world: 
     assert english["check_in"] == "Check in" and indonesian["check_in"] == "Catat hadir"
     assert english["reason_not_today"] != indonesian["reason_not_today"]
     assert "Today is not a day of this training" in page.text  # the clock is a week before YK-1
+
+
+async def test_a_two_day_training_prints_a_column_per_day_in_its_own_zone(
+        app: App, world: World, client: httpx.AsyncClient, clock: Clock) -> None:
+    bali = await two_day_training(app, world)
+    clock.now = DAY_ONE  # 09.00 WITA on the first day
+    await sign_in(client, world.two.emails["checkin"])
+    page = await client.get(f"/console/trainings/{bali}/checkin")
+    assert "Hari ke-1 dari 2" in page.text
+    config = config_of(page.text)
+    headers = {"X-CSRF-Token": str(config["csrf"])}
+    assert (await client.post(str(config["post"]), json={"ticket": "KR-BLD1"}, headers=headers)).status_code == 201
+    clock.advance(days=1, minutes=30)
+    await sign_in(client, world.two.emails["checkin"])  # a session lasts 12 hours
+    assert "Hari ke-2 dari 2" in (await client.get(f"/console/trainings/{bali}/checkin")).text
+    sheet = (await client.get(f"/console/trainings/{bali}/attendance")).text
+    assert "23/11/2026" in sheet and "24/11/2026" in sheet and ">09:00<" in sheet
+    assert sheet.count('class="box"') == 1  # the second day: not yet come, a box to sign
