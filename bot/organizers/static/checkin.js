@@ -19,7 +19,10 @@
 
   // -- the queue ---------------------------------------------------------------------------------------------
   function load() {
-    try { return JSON.parse(localStorage.getItem(QUEUE)) || []; } catch (e) { return []; }
+    try {
+      var queue = JSON.parse(localStorage.getItem(QUEUE));
+      return Array.isArray(queue) ? queue : [];
+    } catch (e) { return []; }
   }
   function store(queue) { localStorage.setItem(QUEUE, JSON.stringify(queue)); }
   function newId() {
