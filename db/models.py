@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import (
     JSON,
     BigInteger,
     Boolean,
+    Date,
     DateTime,
     ForeignKey,
     Index,
@@ -356,11 +357,30 @@ class WebSecret(Base):
 
 
 class CheckIn(Base):
-    """A registrant's arrival at the training, recorded by staff from the person's ticket (once)."""
+    """A registrant's arrival on one day of the training (the training's own local day), recorded by staff from the
+    person's ticket: once per registration and day."""
 
     __tablename__ = "checkins"
+    __table_args__ = (UniqueConstraint("registration_id", "day", name="uq_checkins_registration_id_day"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    registration_id: Mapped[int] = mapped_column(ForeignKey("registrations.id", ondelete="CASCADE"), unique=True)
+    registration_id: Mapped[int] = mapped_column(ForeignKey("registrations.id", ondelete="CASCADE"))
+    day: Mapped[date] = mapped_column(Date)
     staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff_accounts.id", ondelete="SET NULL"))
     checked_in_at: Mapped[datetime] = mapped_column(default=utcnow)
+    client_id: Mapped[str | None] = mapped_column(String(64), unique=True)  # the scanning page's own id (retries)
+
+
+class CheckInAttempt(Base):
+    """A scan that checked nobody in, with the reason (unknown ticket, another training's, not a seat, not
+    today, already checked in): the ticket as typed, no name, no phone."""
+
+    __tablename__ = "checkin_attempts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    training_id: Mapped[int] = mapped_column(ForeignKey("trainings.id", ondelete="CASCADE"), index=True)
+    ticket: Mapped[str] = mapped_column(String(32))
+    reason: Mapped[str] = mapped_column(String(20))  # see bot.services.checkins.REASONS
+    staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff_accounts.id", ondelete="SET NULL"))
+    attempted_at: Mapped[datetime] = mapped_column(default=utcnow)
+    client_id: Mapped[str | None] = mapped_column(String(64), unique=True)

@@ -12,7 +12,6 @@ from collections.abc import Awaitable, Callable
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.requests import Request
@@ -21,7 +20,7 @@ from starlette.routing import BaseRoute, Route
 
 from bot.i18n import normalize_language
 from bot.nlu.codes import normalize_code
-from bot.organizers import accounts, audit, queries, trainings
+from bot.organizers import accounts, audit, checkin, queries, trainings
 from bot.organizers.accounts import Staff
 from bot.organizers.console_registrants import XLSX_TYPE, attendance_sheet, download
 from bot.organizers.openapi import openapi_document
@@ -29,7 +28,6 @@ from bot.organizers.scope import scoped
 from bot.organizers.trainings import import_columns, local_iso
 from bot.organizers.web import Side
 from bot.services.catalogue import COLUMNS, OPTIONAL
-from db.models import CheckIn, Registration
 
 logger = logging.getLogger(__name__)
 
@@ -198,42 +196,16 @@ class Api:
         return JSONResponse(training_json(changed, staff.organizer))
 
     async def check_in(self, request: Request, staff: Staff) -> Response:
-        """Record a registrant's arrival from their ticket: 201 once, 409 the second time, 404 for a ticket
-        of another training (or of nobody)."""
+        """Record a registrant's arrival today from their ticket (bot.organizers.checkin): 201 once a day, 409 with
+        the first time, 404 for a ticket of another training (or of nobody), 422 for no seat or not today."""
         if not await self._exists(staff, request.path_params["code"]):
             return problem(404, "no such training")
-        body = await request.body()
-        try:
-            data = json.loads(body) if len(body) <= MAX_BODY else None
-        except (json.JSONDecodeError, UnicodeDecodeError):
-            data = None
-        ticket = data.get("ticket") if isinstance(data, dict) else None
-        if not isinstance(ticket, str) or not ticket.strip() or len(ticket) > 32:
-            return problem(422, "ticket is required (the code on the person's entry pass)", "ticket")
-        now = self.app.clock()
-        async with scoped(self.side.scoped_maker, staff.organizer_id) as session:
-            try:
-                async with session.begin():
-                    found = await queries.training(session, request.path_params["code"])
-                    registration = (await session.execute(
-                        select(Registration).where(Registration.code == normalize_code(ticket)))).scalar_one_or_none()
-                    if found is None or registration is None or registration.training_id != found.training.id:
-                        raise Refused(problem(404, "no such ticket for this training"))
-                    if registration.status != "registered":
-                        raise Refused(problem(422, f"the ticket's registration is {registration.status}", "ticket"))
-                    if await session.scalar(select(CheckIn.id).where(CheckIn.registration_id == registration.id)):
-                        raise Refused(problem(409, "this ticket is already checked in", "ticket"))
-                    session.add(CheckIn(registration_id=registration.id, staff_id=staff.id, checked_in_at=now))
-                    await session.flush()
-                    await audit.record(session, "checkin", staff.email, now, organizer_id=staff.organizer_id,
-                                       staff_id=staff.id, target=registration.code, detail={"by": "api"})
-            except Refused as refused:
-                return refused.answer
-            except IntegrityError:  # checked in by someone else at the same moment
-                return problem(409, "this ticket is already checked in", "ticket")
-            people = await queries.registrants(session, found.training.id)
-        person = next(p for p in people if p.id == registration.id)
-        return JSONResponse(registration_json(person), status_code=201)
+        scan = checkin.read_scan(await request.body())
+        if isinstance(scan, tuple):
+            status, body = scan
+        else:
+            status, body = await checkin.check_in(self.side, staff, request.path_params["code"], scan, "api")
+        return JSONResponse(body, status_code=status)
 
     async def attendance(self, request: Request, staff: Staff) -> Response:
         """The attendance sheet (registrants, check-in times) as XLSX, in `?lang=` (Indonesian by default)."""

@@ -328,6 +328,7 @@ async def _to_dashboard(_request: Request) -> Response:
 def routes(side: Side) -> list[BaseRoute]:
     from bot.organizers import (  # they build on this
         console_broadcasts,
+        console_checkin,
         console_person,
         console_registrants,
         console_trainings,
@@ -350,5 +351,6 @@ def routes(side: Side) -> list[BaseRoute]:
         Route("/console/staff", console.page("staff", console.staff_list), methods=["GET"]),
         *console_broadcasts.routes(console),
         *console_registrants.routes(console),
+        *console_checkin.routes(console),
         *console_person.routes(console),  # last: its {registration} would take /registrants/new, /cancel, /done
     ]

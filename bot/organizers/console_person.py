@@ -24,7 +24,8 @@ from bot.organizers.console import Console, render
 from bot.organizers.console_broadcasts import texts as broadcast_texts
 from bot.organizers.scope import scoped
 from bot.services import broadcast_log
-from db.models import Artisan, ChannelIdentity, CheckIn, Registration, StaffCredential, Training
+from bot.services.checkins import first_checkin
+from db.models import Artisan, ChannelIdentity, Registration, StaffCredential, Training
 
 logger = logging.getLogger(__name__)
 
@@ -83,9 +84,8 @@ class PersonPage:
             sends: list[broadcast_log.Sent] = []
             if person is not None:
                 registrations = (await session.execute(
-                    select(Registration, Training, CheckIn.checked_in_at)
+                    select(Registration, Training, first_checkin())
                     .join(Training, Training.id == Registration.training_id)
-                    .join(CheckIn, CheckIn.registration_id == Registration.id, isouter=True)
                     .where(Registration.artisan_id == person.id)
                     .order_by(Training.starts_at.desc(), Registration.id)
                 )).tuples().all()

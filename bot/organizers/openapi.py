@@ -82,14 +82,26 @@ def _registrant_paths() -> dict[str, Any]:
                  "description": f"only registrants with this {name}"} for name in queries.FILTERS],
             "responses": {"200": _json("the registrations", _listing(registration)), **errors, **_not_found()}}},
         "/trainings/{code}/checkins": {"post": {
-            "summary": "Check a registrant in by their ticket", "parameters": CODE,
+            "summary": "Check a registrant in for today (the training's local day) by their ticket; a refused scan "
+                       "is recorded with its reason",
+            "parameters": CODE,
             "requestBody": {"required": True, "content": {"application/json": {"schema": {
-                "type": "object", "required": ["ticket"], "properties": {"ticket": TEXT}}}}},
+                "type": "object", "required": ["ticket"], "properties": {
+                    "ticket": TEXT,
+                    "client_id": {"type": "string", "maxLength": 64,
+                                  "description": "the sender's own id of this scan: sent again, it is answered "
+                                                 "as the first time and recorded once"},
+                    "scanned_at": {"type": "string", "format": "date-time",
+                                   "description": "when a queued scan was made (believed up to 12 hours back)"}}}}}},
             "responses": {
-                "201": _json("checked in: the registration", registration),
-                "409": {"description": "this ticket is already checked in", **_errors_ref()},
-                "422": {"description": "no ticket, or not a confirmed registration", **_errors_ref()},
-                **errors, "404": {"description": "no such ticket for this training", **_errors_ref()}}}},
+                "201": _json("checked in: the registration, with this check-in's checked_in_at and day",
+                             registration),
+                "409": {"description": "already checked in today: reason 'already', checked_in_at the first time",
+                        **_errors_ref()},
+                "422": {"description": "no ticket; or reason 'cancelled', 'waitlisted', 'not_today'",
+                        **_errors_ref()},
+                **errors, "404": {"description": "no such training, or reason 'unknown' / 'other_training'",
+                                  **_errors_ref()}}}},
         "/trainings/{code}/attendance.xlsx": {"get": {
             "summary": "The attendance sheet: live registrants with their check-in times (training's local time)",
             "parameters": [*CODE, {"name": "lang", "in": "query", "required": False,

@@ -12,7 +12,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.nlu.codes import normalize_code
 from bot.organizers.scope import scope_of
-from db.models import Artisan, ChannelIdentity, CheckIn, Registration, Training
+from bot.services.checkins import first_checkin
+from db.models import Artisan, ChannelIdentity, Registration, Training
 
 logger = logging.getLogger(__name__)
 
@@ -76,9 +77,8 @@ async def registrants(session: AsyncSession, training_id: int) -> list[Registran
     """The registrants of one training (in the scope), in the order they registered, with their channels."""
     scope_of(session)
     rows = (await session.execute(
-        select(Registration, Artisan, CheckIn.checked_in_at)
+        select(Registration, Artisan, first_checkin())
         .join(Artisan, Artisan.id == Registration.artisan_id, isouter=True)
-        .join(CheckIn, CheckIn.registration_id == Registration.id, isouter=True)
         .where(Registration.training_id == training_id)
         .order_by(Registration.created_at, Registration.id)
     )).all()

@@ -11,6 +11,7 @@ import re
 import tempfile
 import unicodedata
 from collections.abc import Collection, Iterable, Sequence
+from datetime import date
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -19,8 +20,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.crafts import craft_name
 from bot.i18n import _, use_language
-from bot.regions import region_name, zone_of
-from db.models import Artisan, CheckIn, Registration, Training
+from bot.regions import region_name
+from bot.services import checkins
+from db.models import Artisan, Registration, Training
 
 logger = logging.getLogger(__name__)
 
@@ -189,29 +191,34 @@ async def registrants(session: AsyncSession, training_code: str | None = None,
     return rows
 
 
-def attendance_header(language: str) -> tuple[str, ...]:
+def attendance_header(language: str, days: Sequence[date] = ()) -> tuple[str, ...]:
+    """The attendance sheet's header: the person's columns, then one column per day of the training."""
     with use_language(language):
         return (_("Kode pendaftaran"), _("Nama lengkap"), _("Nomor HP"), _("Kabupaten/kota"), _("Kerajinan"),
-                _("Status"), _("Waktu hadir"))
+                _("Status"), *(f"{_('Waktu hadir')} {day:%Y-%m-%d}" for day in days))
 
 
 async def attendance(session: AsyncSession, training: Training, language: str) -> list[tuple[str, ...]]:
     """The attendance sheet of one training: its live registrants (seated first, then the waitlist, each in the
-    order they registered) with their check-in time in the training's own zone (blank: not arrived)."""
-    zone = zone_of(training.regency or training.province)
+    order they registered) with their check-in time on each day of the training, in its own zone (blank: did not
+    come that day)."""
+    zone = checkins.zone_for(training)
+    days = checkins.training_days(training)
+    came = await checkins.days_of(session, training)
     query = (
-        select(Registration, Artisan, CheckIn.checked_in_at)
+        select(Registration, Artisan)
         .outerjoin(Artisan, Artisan.id == Registration.artisan_id)
-        .outerjoin(CheckIn, CheckIn.registration_id == Registration.id)
         .where(Registration.training_id == training.id, Registration.status != "cancelled")
         .order_by(Registration.status, Registration.created_at, Registration.id)
     )
-    rows: list[tuple[str, ...]] = [attendance_header(language)]
-    for registration, person, arrived in (await session.execute(query)).all():
+    rows: list[tuple[str, ...]] = [attendance_header(language, days)]
+    for registration, person in (await session.execute(query)).all():
+        times = came.get(registration.id, {})
         rows.append((
             registration.code, (person.full_name or person.display_name or "") if person else "",
             (person.phone or "") if person else "", _regency(person.regency, language) if person else "",
             _crafts(person.crafts, language) if person else "", _status(registration.status, language),
-            f"{arrived.astimezone(zone.zone):%Y-%m-%d %H:%M} {zone.name}" if arrived else "",
+            *(f"{times[day].astimezone(zone.zone):%Y-%m-%d %H:%M} {zone.name}" if day in times else ""
+              for day in days),
         ))
     return rows

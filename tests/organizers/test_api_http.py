@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 
 from bot.app import App
 from db.models import AuditEvent, ChannelIdentity, CheckIn, OutboxMessage, Registration, Training
+from tests.conftest import Clock
 from tests.organizers.conftest import World, api_token
 
 ROUTES_OF_A_TRAINING = (("GET", "/api/v1/trainings/{code}"), ("GET", "/api/v1/trainings/{code}/registrations"),
@@ -200,7 +201,8 @@ async def test_moving_and_cancelling_tell_the_registrants(app: App, world: World
     assert sum(key.startswith("cancelled:") for key in notices) == 3
 
 
-async def test_check_in_by_ticket_once(app: App, world: World, client: httpx.AsyncClient) -> None:
+async def test_check_in_by_ticket_once(app: App, world: World, client: httpx.AsyncClient, clock: Clock) -> None:
+    clock.advance(days=7)  # the training's day
     token = await api_token(app, world.one.emails["checkin"])
     first = await client.post("/api/v1/trainings/YK-1/checkins", json={"ticket": "kr-yk1"}, headers=bearer(token))
     assert first.status_code == 201
@@ -221,8 +223,9 @@ async def test_check_in_by_ticket_once(app: App, world: World, client: httpx.Asy
     ({}, 422),
     ({"ticket": 12}, 422),
 ])
-async def test_a_check_in_that_cannot_be(app: App, world: World, client: httpx.AsyncClient,
+async def test_a_check_in_that_cannot_be(app: App, world: World, client: httpx.AsyncClient, clock: Clock,
                                         body: dict[str, Any], status: int) -> None:
+    clock.advance(days=7)
     token = await api_token(app, world.one.emails["staff"])
     answer = await client.post("/api/v1/trainings/YK-1/checkins", json=body, headers=bearer(token))
     assert answer.status_code == status and answer.json()["errors"]

@@ -53,7 +53,7 @@ async def sends(app: App, world: World) -> Sends:
         assert registration is not None and registration.artisan_id is not None
         person, training_id = registration.artisan_id, registration.training_id
         session.add(ChannelIdentity(artisan_id=person, channel="telegram", external_id="7001"))
-        session.add(CheckIn(registration_id=registration.id, checked_in_at=NOW))
+        session.add(CheckIn(registration_id=registration.id, day=NOW.date(), checked_in_at=NOW))
         made = {}
         for name, organizer_id, text in (("delivered", world.one.organizer_id, found.delivered),
                                          ("failed", world.one.organizer_id, found.failed),

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import io
+from datetime import date
 from typing import Any
 
 import httpx
@@ -17,6 +18,7 @@ from bot.app import App
 from bot.organizers.openapi import openapi_document
 from bot.services.exports import attendance_header, header
 from db.models import Artisan, AuditEvent, ChannelIdentity, OutboxMessage, Registration, Training
+from tests.conftest import Clock
 from tests.organizers.conftest import World, api_token, csrf_of, sign_in
 
 NOMINEE = {"name": "Sri Wahyuni", "phone": "0813-2222-3333", "regency": "Kabupaten Bantul", "crafts": ["batik"],
@@ -309,7 +311,8 @@ async def test_the_xlsx_export_neutralises_a_formula_like_name(app: App, world: 
 
 
 async def test_the_attendance_sheet_has_check_in_times_on_the_console_and_the_api(
-        app: App, world: World, client: httpx.AsyncClient) -> None:
+        app: App, world: World, client: httpx.AsyncClient, clock: Clock) -> None:
+    clock.advance(days=7)  # the training's day
     token = await api_token(app, world.one.emails["checkin"])
     headers = {"Authorization": f"Bearer {token}"}
     assert (await client.post("/api/v1/trainings/YK-1/checkins", json={"ticket": "KR-YK2"},
@@ -320,7 +323,7 @@ async def test_the_attendance_sheet_has_check_in_times_on_the_console_and_the_ap
     assert sheet is not None
     rows = {row[0]: row for row in sheet.iter_rows(min_row=2, values_only=True)}
     assert set(rows) == {"KR-YK1", "KR-YK2", "KR-YK3"}
-    assert rows["KR-YK2"][6] == "2026-11-23 10:00 WIB" and rows["KR-YK1"][6] in (None, "")
+    assert rows["KR-YK2"][6] == "2026-11-30 10:00 WIB" and rows["KR-YK1"][6] in (None, "")
     assert rows["KR-YK2"][3] == "Kabupaten Bantul"
     await sign_in(client, world.one.emails["viewer"])
     page = await client.get("/console/trainings/YK-1")
@@ -328,7 +331,8 @@ async def test_the_attendance_sheet_has_check_in_times_on_the_console_and_the_ap
     from_console = await client.get("/console/trainings/YK-1/attendance.xlsx")
     assert from_console.status_code == 200
     again = load_workbook(io.BytesIO(from_console.content)).active
-    assert again is not None and [c.value for c in again[1]] == list(attendance_header("id"))
+    assert again is not None and [c.value for c in again[1]] == list(attendance_header("id", [date(2026, 11, 30)]))
+    assert again[1][6].value == "Waktu hadir 2026-11-30"
     assert [a for a, *_ in await audited(app)].count("attendance_exported") == 2
     other = await client.get("/api/v1/trainings/BL-1/attendance.xlsx", headers=headers)
     assert other.status_code == 404

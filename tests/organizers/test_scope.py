@@ -89,7 +89,7 @@ async def test_check_ins_are_scoped_through_their_registration(app: App, world: 
     async with app.sessionmaker() as plain, plain.begin():
         for code in ("KR-YK1", "KR-BL1"):
             registration_id = await plain.scalar(select(Registration.id).where(Registration.code == code))
-            plain.add(CheckIn(registration_id=registration_id, checked_in_at=NOW))
+            plain.add(CheckIn(registration_id=registration_id, day=NOW.date(), checked_in_at=NOW))
     maker = organizer_sessionmaker(app.engine)
     async with scoped(maker, world.two.organizer_id) as session:
         seen = (await session.execute(select(CheckIn.registration_id))).scalars().all()
