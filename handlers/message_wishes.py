@@ -36,21 +36,60 @@ def _negated(words: list[str], at: int) -> bool:
     return j >= 0 and words[j] in _NEGATIONS
 
 
+# "No need" said after what is not wanted ("yg tenun jg gausah", "tenun juga ga usah", "batik ga perlu lagi").
+_NO_NEED = frozenset({"gausah", "gaush", "gaperlu", "gakusah", "ngausah", "nggausah", "gusah"})
+_NEED = frozenset({"usah", "ush", "perlu"})
+_TRAILING = frozenset({"lagi", "lg", "deh", "aja", "saja", "ya", "yah", "kak", "ka", "min", "juga", "jg", "dong"})
+
+
+def _no_need_at_the_end(words: list[str]) -> bool:
+    """Whether the message ends by saying there is no need ("... jg gausah", "... ga usah lagi")."""
+    while words and words[-1] in _TRAILING:
+        words = words[:-1]
+    if words and words[-1] in _NO_NEED:
+        return True
+    return len(words) >= 2 and words[-1] in _NEED and words[-2] in _NEGATIONS
+
+
+# A yes/no question's tag ("langganan batik bisa gak?", "bisa langganan ga?"): asking, not refusing.
+_QUESTION_TAGS = frozenset({"gak", "ga", "gk", "nggak", "ngga", "enggak", "tidak", "tdk", "ndak", "nda", "no", "not",
+                            "ora", "mboten", "henteu", "teu", "nggk", "engga"})
+_STOPPING = frozenset({"berhenti", "stop", "hapus", "hapuskan", "hapusin", "batal", "batalkan", "batalin", "jangan",
+                       "jgn", "unsubscribe", "udahan", "hentikan", "keluar", "remove", "cancel"}) | _NO_NEED
+
+
+def asks_whether(text: str) -> bool:
+    """Whether the message is a yes/no question ending in a negation tag, with no word of stopping in it."""
+    words = words_of(text).split()
+    if not text.rstrip().endswith("?") or set(words) & _STOPPING:
+        return False
+    while words and words[-1] in _TRAILING:
+        words = words[:-1]
+    return bool(words) and words[-1] in _QUESTION_TAGS
+
+
 def wish(text: str) -> str | None:
-    """STOP or SEND when the message speaks of Kriya sending (the first such verb decides), else None."""
+    """STOP or SEND when the message speaks of Kriya sending (the first such verb decides), else None; STOP too
+    when it ends by saying there is no need of what it names ("yg tenun jg gausah")."""
     words = words_of(text).split()
     for at, word in enumerate(words):
         if _sending(word):
             return STOP if _negated(words, at) else SEND
-    return None
+    return STOP if "?" not in text and _no_need_at_the_end(words) else None
 
 
 def direction_read(msg: IncomingMessage, ctx: HandlerContext) -> Route | None:
     """A router context: a subscribe read where the person says "don't send" goes the other way, and back."""
     u = ctx.understanding
-    if msg.payload or u is None or u.intent not in ("subscribe", "unsubscribe") or not msg.text:
+    if msg.payload or u is None or not msg.text:
+        return None
+    if u.intent not in ("subscribe", "unsubscribe"):
+        if (u.craft or u.province or u.regency) and u.intent == "unknown" and wish(msg.text) == STOP:
+            return Route(subscriptions.unsubscribe)  # "cuma gk mau kabar batik": that news, not the list of batik
         return None
     wanted = wish(msg.text)
+    if u.intent == "unsubscribe" and wanted is None and asks_whether(msg.text):
+        return Route(subscriptions.subscribe if (u.craft or u.province or u.regency) else subscriptions.start_messages)
     if wanted == STOP and u.intent == "subscribe":
         return Route(subscriptions.unsubscribe)
     if wanted == SEND and u.intent == "unsubscribe":

@@ -51,7 +51,8 @@ _NARROWING = frozenset({"khusus", "aja", "saja", "hanya", "cuma", "only", "just"
 _CHANGING = frozenset({"ganti", "ubah", "jadi", "jadiin", "change", "ubahin", "gantiin", "switch"})
 _ALSO = frozenset({"juga", "jg", "tambah", "tambahkan", "tambahin", "tambahi", "add", "also", "too", "sama"})
 _DROPPING = frozenset({"hapus", "hapuskan", "hapusin", "buang", "remove", "delete", "hentikan", "stop", "berhenti",
-                       "batal", "batalkan", "tidak", "jangan", "usah", "no", "not", "dont", "unsubscribe", "keluar"})
+                       "batal", "batalkan", "tidak", "jangan", "usah", "no", "not", "dont", "unsubscribe", "keluar",
+                       "gausah", "gaush", "gaperlu", "nggausah"})
 _SUBSCRIBING = frozenset({"langganan", "berlangganan", "subscribe", "subscription", "ikuti", "follow"})
 _SEARCHING = frozenset({"pelatihan", "kursus", "kelas", "training", "course", "class", "workshop", "ada", "jadwal",
                         "kapan", "when", "any"})

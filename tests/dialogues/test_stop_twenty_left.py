@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from bot.nlu import understand
 from bot.regions import island_of
-from db.models import Registration
+from db.models import Registration, Subscription
 from tests.channels import ChannelChat, chatting
 from tests.conftest import Clock
 from tests.dialogues.test_answers import answer_until, memory_of, person_of, statuses, step
@@ -110,3 +110,35 @@ async def test_this_number_is_asked_to_be_typed_or_shared(database_url: str, clo
         assert (await memory_of(chat)).get("focus") != "list"  # not read as a search ("nomor" as a list number)
         await chat.say("0812 2233 4455")
         assert await step(chat) != "phone"
+
+
+async def subscribed(chat: ChannelChat) -> set[str]:
+    person = await person_of(chat)
+    if person is None:
+        return set()
+    async with chat.app.sessionmaker() as session:
+        rows = await session.execute(select(Subscription.craft).where(Subscription.artisan_id == person.id))
+        return {str(craft) for craft in rows.scalars().all()}
+
+
+async def test_one_crafts_news_stopped_then_another_in_few_words(anywhere: ChannelChat) -> None:
+    await anywhere.say("langganan batik")
+    await anywhere.say("langganan tenun")
+    assert await subscribed(anywhere) == {"batik", "tenun"}
+    await anywhere.say("cuma gk mau kabar batik lagi")
+    assert await subscribed(anywhere) == {"tenun"}
+    await anywhere.say("yg tenun jg gausah")
+    assert await subscribed(anywhere) == set()
+
+
+@pytest.mark.parametrize("typed", ["langganan batik bisa gak?", "bisa langganan batik ga?", "BISA LANGGANAN BATIK GK?"])
+async def test_asking_whether_one_can_subscribe_subscribes(anywhere: ChannelChat, typed: str) -> None:
+    await anywhere.say(typed)
+    assert await subscribed(anywhere) == {"batik"}
+
+
+async def test_stopping_news_one_does_not_get_changes_nothing(anywhere: ChannelChat) -> None:
+    await anywhere.say("langganan tenun")
+    await anywhere.say("cuma gk mau kabar batik")
+    assert await subscribed(anywhere) == {"tenun"}
+    assert (await memory_of(anywhere)).get("focus") != "list"  # not a list of batik trainings
