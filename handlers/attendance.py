@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from datetime import datetime
+from typing import Protocol
 
 from bot import nlu, payloads
 from bot.context import HandlerContext
@@ -14,7 +16,6 @@ from bot.proactive_texts import CONFIRM_ROUTE, OFFER_ROUTE
 from bot.regions import zone_of
 from bot.router import Handler, Route
 from bot.services import seat_offers
-from db.models import Training
 from handlers import attendance_words
 
 logger = logging.getLogger(__name__)
@@ -25,6 +26,16 @@ YES, NO, AGAIN = "y", "n", "a"  # the last argument of cf: and of: (AGAIN: show 
 CONFIRM_SPEC = payloads.args(payloads.registration_code, payloads.one_of(YES, NO))
 OFFER_SPEC = payloads.args(payloads.registration_code, payloads.one_of(YES, NO, AGAIN))
 CODE_SPEC = payloads.args(payloads.registration_code)
+
+
+class Training(Protocol):
+    """What the replies say of a training (a stored training)."""
+
+    code: str
+    title: str
+    starts_at: datetime
+    province: str
+    regency: str | None
 
 
 def _when(training: Training) -> str:
