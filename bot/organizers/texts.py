@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 
 from bot.i18n import _
+from bot.organizers.texts_attendance import attendance_texts
 from bot.organizers.texts_registrants import registrant_texts
 
 logger = logging.getLogger(__name__)
@@ -153,6 +154,7 @@ def page_texts() -> dict[str, str]:
         "any": _("Semua"),
         "shown": _("Ditampilkan"),
         **registrant_texts(),
+        **attendance_texts(),
     }
 
 

@@ -247,7 +247,7 @@ async def test_cancelling_tells_the_person_the_reason_and_the_seat_goes_to_the_w
     assert told[people["KR-YK1"]].dedupe_key.startswith("removed:")
     assert "Bukan perajin batik" in told[people["KR-YK1"]].body["text"]
     assert told[people["KR-YK3"]].dedupe_key == f"offer:{offer.id}"
-    assert [b["payload"] for b in told[people["KR-YK3"]].body["buttons"]][0] == "of:KR-YK3:y"
+    assert told[people["KR-YK3"]].body["buttons"][0]["payload"] == "of:KR-YK3:y"
     events = await audited(app)
     assert ("registration_cancelled", "KR-YK1", {"by": "console", "training": "YK-1", "told": True,
                                                  "promoted": ["KR-YK3"]}) in events
