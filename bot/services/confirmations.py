@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.proactive_texts import CONFIRM, Tell
+from bot.services.catalogue.limits import MAX_CONFIRM_DAYS
 from bot.services.proactive import best_identities, queue
 from bot.services.registrations import Registrations
 from bot.services.timing import Policy
@@ -19,7 +20,6 @@ from db.models import Artisan, Registration, Training
 logger = logging.getLogger(__name__)
 
 DEFAULT_CONFIRM_DAYS = 3
-MAX_CONFIRM_DAYS = 60  # an importer's or form's confirm_days above this is refused
 ASKED, CONFIRMED, DECLINED, NOT_ASKED = "asked", "confirmed", "declined", "not_asked"
 STATES = (CONFIRMED, ASKED, DECLINED, NOT_ASKED)  # as the console counts them (None: not asked yet)
 TRAININGS_PER_PASS = 200
