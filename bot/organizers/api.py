@@ -68,7 +68,7 @@ def registration_json(person: queries.Registrant) -> dict[str, Any]:
 def field_of(reason: str) -> str | None:
     """The column a reason of the importer is about (it names it first), or None."""
     first = reason.split(" ", 1)[0].strip("'\":,")
-    return first if first in COLUMNS else None
+    return first if first in COLUMNS or first in OPTIONAL else None
 
 
 class Refused(Exception):
