@@ -28,16 +28,25 @@ def _count(status: str) -> ScalarSelect[int]:
     )
 
 
+_OFFERED = (
+    select(func.count(SeatOffer.id))
+    .where(SeatOffer.training_id == Training.id, SeatOffer.status == "pending")
+    .correlate(Training)
+    .scalar_subquery()
+)
+
+
 @dataclass(frozen=True)
 class TrainingRow:
     training: Training
     registered: int
     waitlisted: int
+    offered: int = 0  # seats held by offers to the waitlist not answered yet
 
     @property
     def seats_left(self) -> int | None:
         quota = self.training.quota
-        return None if quota is None else max(quota - self.registered, 0)
+        return None if quota is None else max(quota - self.registered - self.offered, 0)
 
 
 @dataclass(frozen=True)
@@ -59,19 +68,20 @@ class Registrant:
 async def trainings(session: AsyncSession, upcoming_after: datetime | None = None) -> list[TrainingRow]:
     """The organizer's trainings (only those starting after `upcoming_after` when given), soonest first."""
     scope_of(session)
-    query = select(Training, _count("registered"), _count("waitlisted"))
+    query = select(Training, _count("registered"), _count("waitlisted"), _OFFERED)
     if upcoming_after is not None:
         query = query.where(Training.starts_at > upcoming_after)
     rows = (await session.execute(query.order_by(Training.starts_at, Training.code))).all()
-    return [TrainingRow(t, registered or 0, waitlisted or 0) for t, registered, waitlisted in rows]
+    return [TrainingRow(t, registered or 0, waitlisted or 0, offered or 0) for t, registered, waitlisted, offered in rows]
 
 
 async def training(session: AsyncSession, code: str) -> TrainingRow | None:
     """One of the organizer's trainings by code (any case); None when it is another's or none at all."""
     scope_of(session)
-    query = select(Training, _count("registered"), _count("waitlisted")).where(Training.code == normalize_code(code))
+    query = (select(Training, _count("registered"), _count("waitlisted"), _OFFERED)
+             .where(Training.code == normalize_code(code)))
     row = (await session.execute(query)).first()
-    return TrainingRow(row[0], row[1] or 0, row[2] or 0) if row else None
+    return TrainingRow(row[0], row[1] or 0, row[2] or 0, row[3] or 0) if row else None
 
 
 async def registrants(session: AsyncSession, training_id: int) -> list[Registrant]:

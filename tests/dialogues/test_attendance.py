@@ -9,7 +9,9 @@ from datetime import timedelta
 import pytest
 
 from bot.services.registrations import Registrations
+from bot.services.trainings import TrainingCatalogue
 from tests.attendance import (
+    TRAINING,
     asking_moment,
     fill_up,
     notices_to,
@@ -113,6 +115,9 @@ async def offered(chat: ChannelChat) -> tuple[int, list[int]]:
         await Registrations(session, chat.app.clock(), chat.app.settings.policy).cancel(holder_id, code)
     assert await offers_by_person(chat.app) == {artisan_id: ["pending"]}
     assert await seats_held(chat.app) == training.quota
+    async with chat.app.sessionmaker() as session:  # the catalogue shows no free seat: the offer holds it
+        [view] = await TrainingCatalogue(session, chat.app.clock()).by_codes([TRAINING])
+    assert view.seats_left == 0
     return artisan_id, behind
 
 
