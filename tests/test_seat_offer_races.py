@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable
-from typing import TypeVar
+from datetime import timedelta
+from typing import Any, TypeVar
 
 from sqlalchemy import select
 
@@ -71,19 +72,25 @@ async def test_both_answers_at_once_fill_exactly_the_quota(demo_app: App) -> Non
     assert await seats_held(demo_app) == (await training_of(demo_app)).quota
 
 
+async def accept_racing_expiry(app: App, clock: Clock, after: timedelta) -> tuple[Any, int, int, int]:
+    """A seat offered to the first of two waiting; `after` that, they accept while a scheduler pass expires
+    offers: (the accept's answer, offers expired, first, second)."""
+    [one] = await holders(app, 1)
+    first, second = await waiting(app, 2)
+    await cancel(app, one)
+    code = (await registration_of(app, first)).code
+    clock.advance(seconds=after.total_seconds())
+
+    async def expire(seats: Registrations) -> int:
+        return await seat_offers.expire_due(seats.session, app.clock(), app.settings.policy)
+
+    accepted, expired = await asyncio.gather(in_transaction(app, lambda r: r.accept(first, code)),
+                                             in_transaction(app, expire))
+    return accepted, expired, first, second
+
+
 async def test_an_accept_racing_the_expiry_ends_one_way_only(demo_app: App, clock: Clock) -> None:
-    [one] = await holders(demo_app, 1)
-    first, second = await waiting(demo_app, 2)
-    await cancel(demo_app, one)
-    code = (await registration_of(demo_app, first)).code
-    clock.advance(hours=24)  # exactly the expiry: too late
-
-    async def expire(_r: Registrations) -> int:
-        return await seat_offers.expire_due(_r.session, demo_app.clock(), demo_app.settings.policy)
-
-    accepted, expired = await asyncio.gather(
-        in_transaction(demo_app, lambda r: r.accept(first, code)),
-        in_transaction(demo_app, expire))
+    accepted, expired, first, second = await accept_racing_expiry(demo_app, clock, timedelta(hours=24))  # too late
     assert accepted.outcome == seat_offers.EXPIRED and expired in (0, 1)
     assert await offers_by_person(demo_app) == {first: ["expired"], second: ["pending"]}  # passed on once
     assert (await registration_of(demo_app, first)).status == "waitlisted"
@@ -91,18 +98,7 @@ async def test_an_accept_racing_the_expiry_ends_one_way_only(demo_app: App, cloc
 
 
 async def test_an_accept_just_before_the_expiry_keeps_the_seat(demo_app: App, clock: Clock) -> None:
-    [one] = await holders(demo_app, 1)
-    first, second = await waiting(demo_app, 2)
-    await cancel(demo_app, one)
-    code = (await registration_of(demo_app, first)).code
-    clock.advance(hours=23, minutes=59)
-
-    async def expire(_r: Registrations) -> int:
-        return await seat_offers.expire_due(_r.session, demo_app.clock(), demo_app.settings.policy)
-
-    accepted, expired = await asyncio.gather(
-        in_transaction(demo_app, lambda r: r.accept(first, code)),
-        in_transaction(demo_app, expire))
+    accepted, expired, first, second = await accept_racing_expiry(demo_app, clock, timedelta(hours=23, minutes=59))
     assert accepted.outcome == seat_offers.TAKEN and expired == 0
     assert await offers_by_person(demo_app) == {first: ["accepted"]}
     assert (await registration_of(demo_app, second)).status == "waitlisted"

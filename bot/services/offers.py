@@ -7,7 +7,7 @@ from __future__ import annotations
 import logging
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import exists, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.proactive_texts import OFFER, Tell
@@ -37,11 +37,14 @@ async def offer_seats(session: AsyncSession, now: datetime, policy: Policy, trai
     reached in the chat; returns those offered."""
     if free <= 0 or training.status != "published" or training.starts_at <= now:
         return []
-    had_offer = select(SeatOffer.registration_id).where(SeatOffer.training_id == training.id)
+    # One offer per place in the queue: someone who let an offer go by is not asked again (until they register
+    # anew, which puts them at the back).
+    had_offer = exists().where(SeatOffer.registration_id == Registration.id,
+                               SeatOffer.offered_at >= Registration.created_at)
     waiting = (await session.execute(
         select(Registration)
         .where(Registration.training_id == training.id, Registration.status == "waitlisted",
-               Registration.artisan_id.is_not(None), Registration.id.not_in(had_offer))
+               Registration.artisan_id.is_not(None), ~had_offer)
         .order_by(Registration.created_at, Registration.id)
     )).scalars()
     offered: list[Registration] = []
