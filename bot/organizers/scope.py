@@ -3,8 +3,8 @@
 A session made by `organizer_sessionmaker` is an `OrganizerSession`. Its `do_orm_execute` hook adds
 `with_loader_criteria` for the organizer-owned entities (trainings, registrations through their training,
 check-ins through their registration, seat offers through their training, broadcasts, staff accounts) to every
-statement, and raises
-`ScopeMissing` when the session carries no organizer, so a forgotten scope fails instead of leaking. Its
+statement, and raises `ScopeMissing` when the session carries no organizer, so a forgotten scope fails instead
+of leaking. Its
 `before_flush` hook refuses to write a row of another organizer. The chat side uses plain sessions: nothing
 here touches them.
 """
