@@ -90,6 +90,7 @@ class Settings:
     )
     scheduler_interval: float = 30.0
     quiet_hours: tuple[int, int] | None = (21, 7)
+    seat_offer_hours: float = 24.0  # how long a seat offered to the first on the waitlist waits for their answer
     port: int = 8000
     telegram_rate: float = 30.0  # messages per second overall (Telegram's broadcast limit)
     telegram_chat_rate: float = 1.0  # messages per second in one chat
@@ -108,7 +109,8 @@ class Settings:
         """When proactive messages go (reminder offsets, quiet hours): built once, given to every service."""
         from bot.services.reminders import Policy
 
-        return Policy(offsets=self.reminder_offsets, quiet_hours=self.quiet_hours)
+        return Policy(offsets=self.reminder_offsets, quiet_hours=self.quiet_hours,
+                      seat_offer=timedelta(hours=self.seat_offer_hours))
 
 
 def load_settings(env: dict[str, str] | None = None, dotenv_path: Path | None = None) -> Settings:
@@ -134,6 +136,7 @@ def load_settings(env: dict[str, str] | None = None, dotenv_path: Path | None = 
         reminder_offsets=parse_offsets(env.get("KRIYA_REMINDER_OFFSETS", "3d,1d,2h")),
         scheduler_interval=_positive_float("KRIYA_SCHEDULER_INTERVAL", env.get("KRIYA_SCHEDULER_INTERVAL", "30")),
         quiet_hours=parse_quiet_hours(env.get("KRIYA_QUIET_HOURS", "21-07")),
+        seat_offer_hours=_positive_float("KRIYA_SEAT_OFFER_HOURS", env.get("KRIYA_SEAT_OFFER_HOURS", "24")),
         port=int(_positive_float("PORT", env.get("PORT", "8000"))),
         telegram_rate=_positive_float("KRIYA_TELEGRAM_RATE", env.get("KRIYA_TELEGRAM_RATE", "30")),
         telegram_chat_rate=_positive_float("KRIYA_TELEGRAM_CHAT_RATE", env.get("KRIYA_TELEGRAM_CHAT_RATE", "1")),

@@ -26,6 +26,12 @@ BROADCAST = "broadcast"  # an organizer's own words, sent as written
 ADDED = "added"  # an organizer registered the person (a nominee sent by a district office)
 ADDED_WAITLISTED = "added_waitlisted"  # the same, on the waitlist: the training is full
 REMOVED = "removed"  # an organizer cancelled the person's registration, with a reason (the Tell's text)
+CONFIRM = "confirm"  # a registered person is asked whether they come (bot/services/confirmations.py)
+OFFER = "offer"  # a freed seat offered to the first on the waitlist until the Tell's `until` (bot/services/offers.py)
+
+# The buttons of a confirmation question and of a seat offer (payload routes, handlers/attendance.py).
+CONFIRM_ROUTE = "cf"  # cf:{registration}:y | n
+OFFER_ROUTE = "of"  # of:{registration}:y | n
 
 
 @dataclass(frozen=True)
@@ -36,6 +42,7 @@ class Tell:
     training: Training | None = None
     registration_code: str | None = None
     text: str = ""  # a broadcast's text
+    until: datetime | None = None  # until when an offer holds
 
 
 def render(tell: Tell, at: datetime) -> Reply:
@@ -44,6 +51,8 @@ def render(tell: Tell, at: datetime) -> Reply:
         return Reply(tell.text)
     if tell.kind == REMOVED and tell.training is not None:
         return _removed(tell.training, tell.text)
+    if tell.kind == OFFER and tell.training is not None and tell.until is not None:
+        return _offer(tell.training, tell.registration_code or "", tell.until)
     if tell.training is None or tell.kind not in _WORDING:
         raise ValueError(f"cannot word a proactive message of kind {tell.kind!r}")
     return _WORDING[tell.kind](tell.training, tell.registration_code, at)
@@ -139,7 +148,26 @@ def _removed(training: Training, reason: str) -> Reply:
     return Reply(text, (Button(_("Pelatihan lain"), "tl"),))
 
 
+def _confirm(training: Training, registration_code: str | None, at: datetime) -> Reply:
+    text = _("{title} ({code}) dimulai {relative} ({when}), di {venue}. Apakah Anda tetap datang? "
+             "Bila tidak bisa, kursi Anda kami berikan ke peserta di daftar tunggu.").format(
+        title=training.title, code=training.code, relative=format_relative(training.starts_at - at),
+        when=_when(training, training.starts_at), venue=training.venue)
+    return Reply(text, (Button(_("Ya, saya datang"), f"{CONFIRM_ROUTE}:{registration_code}:y", answer="yes"),
+                        Button(_("Tidak bisa datang"), f"{CONFIRM_ROUTE}:{registration_code}:n", answer="no")))
+
+
+def _offer(training: Training, registration_code: str, until: datetime) -> Reply:
+    text = _("Kabar baik! Ada kursi kosong di {title} ({code}), mulai {when}. Kursi ini kami simpan untuk Anda "
+             "sampai {until}. Mau ambil?").format(
+        title=training.title, code=training.code, when=_when(training, training.starts_at),
+        until=_when(training, until))
+    return Reply(text, (Button(_("Ambil kursi"), f"{OFFER_ROUTE}:{registration_code}:y", answer="yes"),
+                        Button(_("Tidak, terima kasih"), f"{OFFER_ROUTE}:{registration_code}:n", answer="no")))
+
+
 _WORDING: dict[str, Callable[[Training, str | None, datetime], Reply]] = {
     REMINDER: _reminder, DEADLINE: _deadline, ANNOUNCEMENT: _announcement,
     PROMOTED: _promoted, MOVED: _moved, CANCELLED: _cancelled, ADDED: _added, ADDED_WAITLISTED: _added_waitlisted,
+    CONFIRM: _confirm,
 }

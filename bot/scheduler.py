@@ -14,6 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.dispatch import Clock
+from bot.services import confirmations, seat_offers
 from bot.services.announcements import announce_new
 from bot.services.privacy import Privacy
 from bot.services.reminders import Policy, fire_due
@@ -63,7 +64,8 @@ class Scheduler:
                 lease.expires_at = self.clock() - timedelta(seconds=1)
 
     async def run_pass(self) -> dict[str, int] | None:
-        """One pass: fire due reminders, announce new trainings. None when another scheduler leads."""
+        """One pass: fire due reminders, announce new trainings, pass expired seat offers on, ask registrants to
+        confirm. None when another scheduler leads."""
         if not await self.lead():
             return None
         now: datetime = self.clock()
@@ -71,6 +73,11 @@ class Scheduler:
             counts = await fire_due(session, now, self.policy, skip_locked=self.postgres)
         async with self.sessionmaker() as session, session.begin():
             counts["announced"] = await announce_new(session, now, self.policy)
+        async with self.sessionmaker() as session, session.begin():
+            counts["offers_expired"] = await seat_offers.expire_due(session, now, self.policy)
+        async with self.sessionmaker() as session, session.begin():
+            asked = await confirmations.ask_due(session, now, self.policy)
+            counts["confirm_asked"], counts["confirm_not_asked"] = asked["asked"], asked["not_asked"]
         async with self.sessionmaker() as session, session.begin():
             privacy = Privacy(session, now, "scheduler", self.policy)
             counts["purged"] = await privacy.purge_inactive()

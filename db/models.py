@@ -142,6 +142,7 @@ class Training(Base):
     is_demo: Mapped[bool] = mapped_column(Boolean, default=False)
     published_at: Mapped[datetime] = mapped_column(default=utcnow)
     announced_at: Mapped[datetime | None]  # when subscribers were told (None: not yet)
+    confirm_days: Mapped[int | None] = mapped_column(Integer)  # confirmation asked N days before (None: 3; 0: never)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
     organizer: Mapped[Organizer] = relationship(lazy="joined")
@@ -161,6 +162,24 @@ class Registration(Base):
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
     note: Mapped[str | None] = mapped_column(String(200))  # an organizer's note (a nominee: who sent them)
     cancel_reason: Mapped[str | None] = mapped_column(String(200))  # an organizer's reason, told to the person
+    # Whether they come (bot/services/confirmations.py): None (not asked yet), asked, confirmed, declined, not_asked
+    confirmation: Mapped[str | None] = mapped_column(String(12))
+    confirmation_at: Mapped[datetime | None]  # when it was asked or answered
+
+
+class SeatOffer(Base):
+    """A freed seat offered to a waitlisted person until `expires_at` (bot/services/offers.py); one pending offer
+    holds one seat."""
+
+    __tablename__ = "seat_offers"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    registration_id: Mapped[int] = mapped_column(ForeignKey("registrations.id", ondelete="CASCADE"), index=True)
+    training_id: Mapped[int] = mapped_column(ForeignKey("trainings.id", ondelete="CASCADE"), index=True)
+    status: Mapped[str] = mapped_column(String(12), default="pending")  # pending, accepted, declined, expired, withdrawn
+    offered_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(index=True)
+    answered_at: Mapped[datetime | None]
 
 
 class Subscription(Base):

@@ -7,8 +7,10 @@ import logging
 from bot import payloads as p
 from bot.i18n import LANGUAGES
 from bot.nlu.codes import is_valid_code
+from bot.proactive_texts import CONFIRM_ROUTE, OFFER_ROUTE
 from bot.router import Router
 from handlers import (
+    attendance,
     guide_questions,
     guides,
     language,
@@ -130,6 +132,16 @@ def _add_subscriptions(router: Router) -> None:
     router.payload("stop", subscriptions.stop_messages, p.NO_ARGS)
 
 
+def _add_attendance(router: Router) -> None:
+    """Answers to the questions Kriya asks by itself: "do you come?" and a seat offered from the waitlist."""
+    router.payload(CONFIRM_ROUTE, attendance.answer_confirmation, attendance.CONFIRM_SPEC)
+    router.payload(attendance.DECLINE_ROUTE, attendance.decline_confirmed, attendance.CODE_SPEC)
+    router.payload(OFFER_ROUTE, attendance.answer_offer, attendance.OFFER_SPEC)
+    router.payload(attendance.RELEASE_ROUTE, attendance.release_offer, attendance.CODE_SPEC)
+    by_intent = lambda intent: router.by_intent(intent).handler  # noqa: E731
+    router.context(attendance.answered_in_words(by_intent))  # last of the contexts: "iya insyaallah dtg", "ambil kak"
+
+
 def build_router() -> Router:
     """The router with every handler of Kriya; each payload route says what its button arguments may be."""
     router = Router()
@@ -139,6 +151,7 @@ def build_router() -> Router:
     _add_registration(router)
     _add_profile(router)
     _add_subscriptions(router)
+    _add_attendance(router)
     router.intent("unknown", unknown.not_understood)  # last: a training's title the NLU did not read
     router.fallback = menu.show_fallback
     return router

@@ -38,7 +38,7 @@ async def _finish(ctx: HandlerContext) -> list[Reply]:
     if registration.status == "waitlisted":
         position = await ctx.services.registrations.waitlist_position(registration)
         text = _("Kuota {title} sudah penuh. Anda masuk daftar tunggu nomor {position} (kode {registration}). "
-                 "Bila ada kursi kosong, Anda otomatis terdaftar dan kami kabari.").format(
+                 "Bila ada kursi kosong, kursinya kami tawarkan lewat chat ini; Anda tinggal menjawab untuk mengambilnya.").format(
             title=training.title, position=position, registration=registration.code)
         return [Reply(text, buttons)]
     zone = training.zone

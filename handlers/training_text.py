@@ -200,8 +200,8 @@ def _reminder_line(t: TrainingView, ctx: HandlerContext) -> str:
 
 
 def waitlist_promise() -> str:
-    return _("Bila ada kursi kosong, orang pertama di daftar tunggu otomatis mendapat kursinya dan dikabari lewat "
-             "chat ini.")
+    return _("Bila ada kursi kosong, orang pertama di daftar tunggu ditawari kursinya lewat chat ini dan tinggal "
+             "menjawab untuk mengambilnya.")
 
 
 def _waitlist_line(t: TrainingView, ctx: HandlerContext) -> str:

@@ -21,6 +21,7 @@ from tests.conftest import Chat, Clock
 
 CONFIGURED = timedelta(hours=5)  # KRIYA_REMINDER_OFFSETS=5h, none of the default offsets (3d, 1d, 2h)
 SEAT_HOLDER = "6281200000011"
+WAITING = "6281200000012"
 TRAINING = "BTK-YK-01"
 LATER = timedelta(days=800)  # the training moved past the two-year purge
 
@@ -48,7 +49,7 @@ async def one_seat_taken_one_waiting(app: App, chat: Chat) -> int:
         waiting = Artisan(display_name="Wulan", language="id", created_at=app.clock(), updated_at=app.clock())
         session.add(waiting)
         await session.flush()
-        session.add(ChannelIdentity(artisan_id=waiting.id, channel="console", external_id="6281200000012",
+        session.add(ChannelIdentity(artisan_id=waiting.id, channel="console", external_id=WAITING,
                                     last_inbound_at=app.clock(), created_at=app.clock()))
         registrations = Registrations(session, app.clock(), app.settings.policy)
         assert holder is not None
@@ -72,6 +73,7 @@ async def test_deleting_a_seat_holder_in_the_chat_promotes_with_the_configured_o
     waiting = await one_seat_taken_one_waiting(configured, chat)
     await chat.say("hapus data saya")
     await chat.tap("Ya, hapus")
+    await Chat(configured, user=WAITING).say("ambil kak")  # the seat offered to them
     assert await promoted_offsets(configured, waiting) == {CONFIGURED}
 
 
@@ -84,6 +86,7 @@ async def test_the_two_year_purge_promotes_with_the_configured_offsets(configure
         identity.last_inbound_at = clock()  # the one waiting still writes; the seat holder fell silent
     counts = await build_scheduler(configured).run_pass()
     assert counts is not None and counts["purged"] == 1
+    await Chat(configured, user=WAITING).say("mau")  # the seat offered to them
     assert await promoted_offsets(configured, waiting) == {CONFIGURED}
 
 

@@ -85,7 +85,7 @@ async def test_refusals_say_why(chat: Chat) -> None:
     assert "Anda sudah terdaftar di" in chat.text
 
 
-async def test_a_full_training_puts_people_on_the_waitlist_and_promotes_them(demo_app: App) -> None:
+async def test_a_full_training_puts_people_on_the_waitlist_and_offers_them_a_freed_seat(demo_app: App) -> None:
     first = Chat(demo_app, user="w1", name="Ani")
     await fill_form(first, "PWT-PGK-01")  # full in the demo
     await first.tap("Ya, daftar")
@@ -94,7 +94,7 @@ async def test_a_full_training_puts_people_on_the_waitlist_and_promotes_them(dem
     await fill_form(second, "PWT-PGK-01")
     await second.tap("Ya, daftar")
     assert "daftar tunggu nomor 2" in second.text
-    # A registered person cancels: the first on the waitlist moves up and is told through the outbox.
+    # A registered person cancels: the seat is offered to the first on the waitlist through the outbox.
     async with demo_app.sessionmaker() as session, session.begin():
         training = (await session.execute(select(Training).where(Training.code == "PWT-PGK-01"))).scalar_one()
         seat = (await session.execute(select(Registration).where(
@@ -105,12 +105,13 @@ async def test_a_full_training_puts_people_on_the_waitlist_and_promotes_them(dem
     async with demo_app.sessionmaker() as session, session.begin():
         assert seat_owner is not None
         await Registrations(session, demo_app.clock(), demo_app.settings.policy).cancel(seat_owner, seat.code)
-    states = {r.artisan_id: r.status for r in await registrations_of(demo_app, "PWT-PGK-01")}
-    assert sorted(states.values()).count("waitlisted") == 1
     async with demo_app.sessionmaker() as session:
         notices = (await session.execute(select(OutboxMessage).where(OutboxMessage.kind == "notice"))).scalars().all()
     assert len(notices) == 1 and notices[0].external_id == "w1"
-    assert "Kabar baik" in notices[0].body["text"]
+    assert notices[0].dedupe_key.startswith("offer:")
+    await first.say("mau kak")  # takes the offered seat
+    states = {r.artisan_id: r.status for r in await registrations_of(demo_app, "PWT-PGK-01")}
+    assert sorted(states.values()).count("waitlisted") == 1
     await first.say("pelatihan saya")
     assert "Status: terdaftar" in first.text
     await second.say("pelatihan saya")

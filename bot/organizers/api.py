@@ -50,7 +50,8 @@ def training_json(row: queries.TrainingRow, organizer: str) -> dict[str, Any]:
         "regency": t.regency, "venue": t.venue, "mode": t.mode, "starts_at": local_iso(t.starts_at, region),
         "ends_at": local_iso(t.ends_at, region), "registration_deadline": local_iso(t.registration_deadline, region),
         "quota": t.quota, "fee": t.fee, "contact": t.contact, "description": t.description,
-        "requirements": t.requirements, "status": t.status, "seats_left": row.seats_left,
+        "requirements": t.requirements, "status": t.status, "confirm_days": t.confirm_days,
+        "seats_left": row.seats_left,
         "registered": row.registered,
     }
 
@@ -65,7 +66,7 @@ def registration_json(person: queries.Registrant) -> dict[str, Any]:
 def field_of(reason: str) -> str | None:
     """The column a reason of the importer is about (it names it first), or None."""
     first = reason.split(" ", 1)[0].strip("'\":,")
-    return first if first in COLUMNS else None
+    return first if first in COLUMNS or first in OPTIONAL else None
 
 
 class Refused(Exception):

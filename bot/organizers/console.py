@@ -30,6 +30,7 @@ from bot.organizers.texts import page_texts, role_name, status_name
 from bot.organizers.trainings import import_columns
 from bot.organizers.web import TEMPLATES_DIR, Side
 from bot.regions import region_name, zone_of
+from bot.services import confirmations
 from db.models import StaffAccount, StaffCredential
 
 logger = logging.getLogger(__name__)
@@ -281,7 +282,9 @@ class Console:
         wanted = {name: request.query_params.get(name, "").strip() for name in queries.FILTERS}
         return render(request, "training.html", staff=staff, csrf=credential.csrf, item=found,
                       people=queries.matching(people, wanted), counts=queries.counts(people), wanted=wanted,
-                      choices=queries.choices(people), now=self.app.clock())
+                      choices=queries.choices(people), now=self.app.clock(),
+                      attendance=queries.attendance(people), offered=queries.offered(people),
+                      confirm_days=confirmations.confirm_days(found.training))
 
     async def cancel_page(self, request: Request, staff: Staff, credential: StaffCredential) -> Response:
         """Ask before cancelling (a page with one form: no script needed)."""

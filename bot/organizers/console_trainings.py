@@ -41,7 +41,7 @@ logger = logging.getLogger(__name__)
 
 FORM_FIELDS = (
     "code", "title", "craft", "province", "regency", "venue", "mode", "starts_at", "ends_at",
-    "registration_deadline", "quota", "fee", "contact", "description", "requirements", "language",
+    "registration_deadline", "quota", "fee", "contact", "description", "requirements", "language", "confirm_days",
 )
 MOMENTS = ("starts_at", "ends_at", "registration_deadline")  # local date-time inputs, in the province's time
 LOCAL_INPUT = "%Y-%m-%dT%H:%M"  # the value of an <input type="datetime-local">
@@ -107,6 +107,7 @@ def prefilled(t: Training) -> dict[str, str]:
         **{name: local_input(getattr(t, name), t.province) for name in MOMENTS},
         "quota": "" if t.quota is None else str(t.quota), "fee": str(t.fee), "contact": t.contact,
         "description": t.description, "requirements": t.requirements or "", "language": t.language,
+        "confirm_days": "" if t.confirm_days is None else str(t.confirm_days),
     }
 
 

@@ -25,6 +25,8 @@ def _training_properties() -> dict[str, Any]:
         "venue": TEXT, "mode": {"type": "string", "enum": ["offline", "online", "hybrid"]},
         "starts_at": {"type": "string", "format": "date-time"}, "ends_at": {"type": "string", "format": "date-time"},
         "registration_deadline": WHEN, "quota": {"type": ["integer", "null"]}, "fee": {"type": "integer"},
+        "confirm_days": {"type": ["integer", "null"], "minimum": 0, "maximum": 60,
+                         "description": "registrants asked to confirm this many days before the start (null: 3)"},
         "contact": TEXT, "description": TEXT, "requirements": NULLABLE_TEXT,
         "status": {"type": "string", "enum": ["published", "cancelled"]},
         "seats_left": {"type": ["integer", "null"]}, "registered": {"type": "integer"},

@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.nlu.codes import normalize_code
 from bot.organizers.scope import scope_of
 from bot.services.checkins import first_checkin
-from db.models import Artisan, ChannelIdentity, Registration, Training
+from db.models import Artisan, ChannelIdentity, Registration, SeatOffer, Training
 
 logger = logging.getLogger(__name__)
 
@@ -29,16 +29,25 @@ def _count(status: str) -> ScalarSelect[int]:
     )
 
 
+_OFFERED = (
+    select(func.count(SeatOffer.id))
+    .where(SeatOffer.training_id == Training.id, SeatOffer.status == "pending")
+    .correlate(Training)
+    .scalar_subquery()
+)
+
+
 @dataclass(frozen=True)
 class TrainingRow:
     training: Training
     registered: int
     waitlisted: int
+    offered: int = 0  # seats held by offers to the waitlist not answered yet
 
     @property
     def seats_left(self) -> int | None:
         quota = self.training.quota
-        return None if quota is None else max(quota - self.registered, 0)
+        return None if quota is None else max(quota - self.registered - self.offered, 0)
 
 
 @dataclass(frozen=True)
@@ -53,36 +62,41 @@ class Registrant:
     channels: list[str]
     created_at: datetime
     checked_in_at: datetime | None = None
+    confirmation: str | None = None  # whether they come (bot/services/confirmations.py STATES), None: not asked yet
+    offer_until: datetime | None = None  # a seat offered to them (waitlisted) until then
 
 
 async def trainings(session: AsyncSession, upcoming_after: datetime | None = None) -> list[TrainingRow]:
     """The organizer's trainings (only those starting after `upcoming_after` when given), soonest first."""
     scope_of(session)
-    query = select(Training, _count("registered"), _count("waitlisted"))
+    query = select(Training, _count("registered"), _count("waitlisted"), _OFFERED)
     if upcoming_after is not None:
         query = query.where(Training.starts_at > upcoming_after)
     rows = (await session.execute(query.order_by(Training.starts_at, Training.code))).all()
-    return [TrainingRow(t, registered or 0, waitlisted or 0) for t, registered, waitlisted in rows]
+    return [TrainingRow(t, registered or 0, waitlisted or 0, offered or 0) for t, registered, waitlisted, offered in rows]
 
 
 async def training(session: AsyncSession, code: str) -> TrainingRow | None:
     """One of the organizer's trainings by code (any case); None when it is another's or none at all."""
     scope_of(session)
-    query = select(Training, _count("registered"), _count("waitlisted")).where(Training.code == normalize_code(code))
+    query = (select(Training, _count("registered"), _count("waitlisted"), _OFFERED)
+             .where(Training.code == normalize_code(code)))
     row = (await session.execute(query)).first()
-    return TrainingRow(row[0], row[1] or 0, row[2] or 0) if row else None
+    return TrainingRow(row[0], row[1] or 0, row[2] or 0, row[3] or 0) if row else None
 
 
 async def registrants(session: AsyncSession, training_id: int) -> list[Registrant]:
     """The registrants of one training (in the scope), in the order they registered, with their channels."""
     scope_of(session)
     rows = (await session.execute(
-        select(Registration, Artisan, first_checkin())
+        select(Registration, Artisan, first_checkin(), SeatOffer.expires_at)
         .join(Artisan, Artisan.id == Registration.artisan_id, isouter=True)
+        .join(SeatOffer, (SeatOffer.registration_id == Registration.id) & (SeatOffer.status == "pending"),
+              isouter=True)
         .where(Registration.training_id == training_id)
         .order_by(Registration.created_at, Registration.id)
     )).all()
-    people = [artisan.id for _registration, artisan, _at in rows if artisan is not None]
+    people = [artisan.id for _registration, artisan, _at, _until in rows if artisan is not None]
     channels: dict[int, list[str]] = {}
     if people:
         for artisan_id, channel in (await session.execute(
@@ -97,15 +111,35 @@ async def registrants(session: AsyncSession, training_id: int) -> list[Registran
             phone=artisan.phone if artisan else None, regency=artisan.regency if artisan else None,
             crafts=list(artisan.crafts or []) if artisan else [], status=registration.status,
             channels=channels.get(artisan.id, []) if artisan else [], created_at=registration.created_at,
-            checked_in_at=checked_in_at,
+            checked_in_at=checked_in_at, confirmation=registration.confirmation, offer_until=offer_until,
         )
-        for registration, artisan, checked_in_at in rows
+        for registration, artisan, checked_in_at, offer_until in rows
     ]
 
 
 def counts(people: list[Registrant]) -> dict[str, int]:
     found = Counter(p.status for p in people)
     return {status: found.get(status, 0) for status in STATUSES}
+
+
+ATTENDANCE = ("confirmed", "asked", "declined", "unasked")  # what the training's page counts of who comes
+
+
+def attendance(people: list[Registrant]) -> dict[str, int]:
+    """Who comes: confirmed, asked and not answered, declined (cancelled at the question), not asked (yet)."""
+    found: Counter[str] = Counter()
+    for person in people:
+        if person.confirmation == "declined":
+            found["declined"] += 1
+        elif person.status == "registered":
+            found[person.confirmation if person.confirmation in ("confirmed", "asked") else "unasked"] += 1
+    return {state: found.get(state, 0) for state in ATTENDANCE}
+
+
+def offered(people: list[Registrant]) -> list[Registrant]:
+    """The waitlisted people a seat is offered to now, the soonest expiry first."""
+    return sorted((p for p in people if p.offer_until is not None and p.status == "waitlisted"),
+                  key=lambda p: (p.offer_until, p.id))
 
 
 FILTERS = ("status", "regency", "craft", "channel")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 
 from bot.i18n import _
+from bot.organizers.texts_attendance import attendance_texts
 from bot.organizers.texts_checkin import checkin_texts
 from bot.organizers.texts_registrants import registrant_texts
 
@@ -155,6 +156,7 @@ def page_texts() -> dict[str, str]:
         "shown": _("Ditampilkan"),
         **registrant_texts(),
         **checkin_texts(),
+        **attendance_texts(),
     }
 
 

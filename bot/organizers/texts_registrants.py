@@ -38,8 +38,8 @@ def registrant_texts() -> dict[str, str]:
         "admit": _("Pindahkan ke terdaftar"),
         "cancel_registration": _("Batalkan pendaftaran"),
         "cancel_registration_question": _("Batalkan pendaftaran ini? Orang itu diberi tahu lewat chat, dalam "
-                                          "bahasanya, beserta alasannya. Kursinya diberikan ke urutan pertama "
-                                          "daftar tunggu."),
+                                          "bahasanya, beserta alasannya. Kursinya ditawarkan ke urutan pertama "
+                                          "daftar tunggu, dengan batas waktu."),
         "reason": _("Alasan (wajib, dikirim ke peserta)"),
         "reason_required": _("Tulis alasannya (paling banyak {max} karakter)."),
         "cancel_registration_yes": _("Ya, batalkan pendaftaran"),
@@ -52,7 +52,7 @@ def registrant_texts() -> dict[str, str]:
         "done_waitlisted": _("Kuota sudah penuh: pendaftar ditambahkan ke daftar tunggu."),
         "done_admitted": _("Pendaftar dipindahkan dari daftar tunggu ke terdaftar."),
         "done_cancelled": _("Pendaftaran dibatalkan."),
-        "done_promoted": _("Kursi yang kosong diberikan ke urutan pertama daftar tunggu: {count} orang."),
+        "done_promoted": _("Kursi yang kosong ditawarkan ke urutan pertama daftar tunggu: {count} orang."),
         "told": _("Ia sudah diberi tahu lewat chat, dalam bahasanya."),
         "not_told": _("Ia belum pernah chat dengan Kriya, jadi belum diberi tahu: kabari dia langsung."),
         "add_another": _("Tambah pendaftar lain"),

@@ -33,7 +33,7 @@ def import_columns(t: Training) -> dict[str, Any]:
             "registration_deadline": local_iso(t.registration_deadline, region) or "",
             "quota": "" if t.quota is None else t.quota, "fee": t.fee, "contact": t.contact,
             "description": t.description, "requirements": t.requirements or "", "language": t.language,
-            "status": t.status}
+            "status": t.status, "confirm_days": "" if t.confirm_days is None else t.confirm_days}
 
 
 async def save(session: AsyncSession, staff: Staff, row: dict[str, Any], action: str, now: datetime,

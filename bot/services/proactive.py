@@ -19,8 +19,10 @@ from bot.proactive_texts import (
     ANNOUNCEMENT,
     BROADCAST,
     CANCELLED,
+    CONFIRM,
     DEADLINE,
     MOVED,
+    OFFER,
     PROMOTED,
     REMINDER,
     REMOVED,
@@ -35,7 +37,7 @@ logger = logging.getLogger(__name__)
 OUTBOX_KINDS = {
     REMINDER: "reminder", DEADLINE: "reminder", ANNOUNCEMENT: "announcement", BROADCAST: "broadcast",
     PROMOTED: "notice", MOVED: "notice", CANCELLED: "notice",
-    ADDED: "notice", ADDED_WAITLISTED: "notice", REMOVED: "notice",
+    ADDED: "notice", ADDED_WAITLISTED: "notice", REMOVED: "notice", CONFIRM: "notice", OFFER: "notice",
 }
 
 IDS_PER_QUERY = 500  # people whose channels one query looks up (a bound on the IN list)

@@ -10,6 +10,7 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.services import offers
 from bot.services.notices import notify
 from bot.services.reminders import Policy, ReminderPlanner
 from db.models import Registration, Training
@@ -61,12 +62,11 @@ class Registrations:
         return (await self.session.execute(query)).scalar_one()
 
     async def _taken(self, training_id: int) -> int:
-        return int(
-            await self.session.scalar(
-                select(func.count()).where(Registration.training_id == training_id, Registration.status == "registered")
-            )
-            or 0
+        """Seats registered, and seats held by offers to the waitlist not answered yet."""
+        registered = await self.session.scalar(
+            select(func.count()).where(Registration.training_id == training_id, Registration.status == "registered")
         )
+        return int(registered or 0) + await offers.pending_count(self.session, training_id)
 
     async def existing(self, artisan_id: int, training_id: int) -> Registration | None:
         return (
@@ -95,6 +95,7 @@ class Registrations:
             self.session.add(found)
         else:  # registering again after cancelling: same row, back of the queue
             found.status, found.created_at, found.cancel_reason = status, self.now, None
+            found.confirmation = found.confirmation_at = None
         await self.session.flush()
         await self.reminders.plan(found, training)
         logger.info("registration %s for training %s: %s", found.code, training.code, status)
@@ -128,7 +129,14 @@ class Registrations:
         """Cancel a live registration (an organizer gives `reason`); a freed seat goes to the first on the
         waitlist, who is told. Returns the people promoted."""
         training = await self._lock_training(registration.training_id)
+        await self.session.refresh(registration)  # as it is now that the seats are counted one at a time
+        if registration.status == "cancelled":  # cancelled meanwhile (an organizer and the person at once)
+            return []
         freed = registration.status == "registered"
+        offer = await offers.pending_for(self.session, registration.id)
+        if offer is not None:  # cancelled while a seat was offered: the seat goes on to the next
+            await offers.close(offer, offers.WITHDRAWN, self.now)
+            freed = True
         registration.status, registration.cancel_reason = "cancelled", reason
         await self.session.flush()
         await self.reminders.drop_registration(registration.id)
@@ -144,14 +152,21 @@ class Registrations:
         await self.session.refresh(registration)  # as it is now that the seats are counted one at a time
         if registration.status != "waitlisted":
             raise RegistrationRefused("not_waitlisted", registration)
+        offer = await offers.pending_for(self.session, registration.id)
+        if offer is not None:  # the organizer moves someone a seat is offered to: that seat is theirs
+            await offers.close(offer, offers.ACCEPTED, self.now)
         if training.quota is not None and await self._taken(training.id) >= training.quota:
             raise RegistrationRefused("full", registration)
         return await self._seat(registration, training)
 
     async def promote(self, training: Training) -> list[Registration]:
-        """Move people from the waitlist into free seats, oldest first, and tell them."""
+        """Offer the free seats to the first people on the waitlist (bot/services/offers.py); returns those
+        offered. Without a quota (a waitlist left from a quota since removed) everyone waiting is seated."""
+        if training.quota is not None:
+            free = training.quota - await self._taken(training.id)
+            return await offers.offer_seats(self.session, self.now, self.reminders.policy, training, free)
         promoted = []
-        while training.quota is None or await self._taken(training.id) < training.quota:
+        while True:
             first = (
                 await self.session.execute(
                     select(Registration)

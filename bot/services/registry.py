@@ -8,9 +8,11 @@ from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.services.confirmations import Confirmations
 from bot.services.privacy import Privacy
 from bot.services.registrations import Registrations
 from bot.services.reminders import Policy
+from bot.services.seat_offers import SeatOffers
 from bot.services.subscriptions import Subscriptions
 from bot.services.trainings import TrainingCatalogue
 
@@ -25,6 +27,8 @@ class Services:
     privacy: Privacy
     subscriptions: Subscriptions
     policy: Policy  # when reminders go (to tell people who ask)
+    confirmations: Confirmations
+    seat_offers: SeatOffers
 
     @classmethod
     def bind(cls, session: AsyncSession, now: datetime, channel: str, policy: Policy) -> Services:
@@ -36,4 +40,6 @@ class Services:
             privacy=privacy,
             subscriptions=Subscriptions(session, now, privacy),
             policy=policy,
+            confirmations=Confirmations(session, now, policy),
+            seat_offers=SeatOffers(session, now, policy),
         )

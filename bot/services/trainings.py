@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.nlu.codes import normalize_code
 from bot.regions import CAPITALS, ISLANDS, TimeZone, distance_km, zone_of
-from db.models import Organizer, Registration, Training
+from db.models import Organizer, Registration, SeatOffer, Training
 
 logger = logging.getLogger(__name__)
 
@@ -103,14 +103,18 @@ class Page:
     size: int
 
 
-# Seats taken, counted per training row (the registrations index on training_id serves it).
+# Seats taken, counted per training row (the registrations index on training_id serves it): registered, and held
+# by an offer to the waitlist not answered yet (bot/services/offers.py).
 _TAKEN = (
     select(func.count())
     .where(Registration.training_id == Training.id, Registration.status == "registered")
     .correlate(Training)
     .scalar_subquery()
-    .label("taken")
-)
+    + select(func.count())
+    .where(SeatOffer.training_id == Training.id, SeatOffer.status == "pending")
+    .correlate(Training)
+    .scalar_subquery()
+).label("taken")
 
 
 # What a TrainingView shows, in its fields' order, read as plain rows: building ORM objects (and the

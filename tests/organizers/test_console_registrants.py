@@ -17,7 +17,7 @@ from sqlalchemy import func, select, update
 from bot.app import App
 from bot.organizers.openapi import openapi_document
 from bot.services.exports import attendance_header, header
-from db.models import Artisan, AuditEvent, ChannelIdentity, OutboxMessage, Registration, Training
+from db.models import Artisan, AuditEvent, ChannelIdentity, OutboxMessage, Registration, SeatOffer, Training
 from tests.conftest import Clock
 from tests.organizers.conftest import World, api_token, csrf_of, sign_in
 
@@ -240,11 +240,16 @@ async def test_cancelling_tells_the_person_the_reason_and_the_seat_goes_to_the_w
     assert answer.status_code == 303 and "what=cancelled&told=1&promoted=1" in answer.headers["location"]
     cancelled = await registration(app, "KR-YK1")
     assert cancelled.status == "cancelled" and cancelled.cancel_reason == "Bukan perajin batik"
-    assert (await registration(app, "KR-YK3")).status == "registered"  # the freed seat, as in the chat
+    # The freed seat is offered to the first on the waitlist, as in the chat: it is held for them.
+    assert (await registration(app, "KR-YK3")).status == "waitlisted"
+    async with app.sessionmaker() as session:
+        [offer] = (await session.execute(select(SeatOffer))).scalars().all()
+    assert offer.registration_id == (await registration(app, "KR-YK3")).id and offer.status == "pending"
     told = {n.artisan_id: n for n in await notices(app)}
     assert told[people["KR-YK1"]].dedupe_key.startswith("removed:")
     assert "Bukan perajin batik" in told[people["KR-YK1"]].body["text"]
-    assert told[people["KR-YK3"]].dedupe_key.startswith("promoted:")
+    assert told[people["KR-YK3"]].dedupe_key == f"offer:{offer.id}"
+    assert told[people["KR-YK3"]].body["buttons"][0]["payload"] == "of:KR-YK3:y"
     events = await audited(app)
     assert ("registration_cancelled", "KR-YK1", {"by": "console", "training": "YK-1", "told": True,
                                                  "promoted": ["KR-YK3"]}) in events

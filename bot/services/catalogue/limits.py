@@ -12,7 +12,8 @@ COLUMNS = (
     "code", "title", "craft", "organizer", "province", "regency", "venue", "mode", "starts_at", "ends_at",
     "registration_deadline", "quota", "fee", "contact", "description", "requirements",
 )
-OPTIONAL = {"regency", "registration_deadline", "quota", "requirements", "language", "status"}
+OPTIONAL = {"regency", "registration_deadline", "quota", "requirements", "language", "status", "confirm_days"}
+MAX_CONFIRM_DAYS = 60  # confirm_days: registrants asked to confirm at most this many days before the start
 MODES = ("offline", "online", "hybrid")
 
 MAX_FILE_BYTES = 10 * 1024 * 1024  # a catalogue of 20,000 trainings is about 8 MB

@@ -16,7 +16,7 @@ from bot.services.catalogue.cells import (
     required_cell,
     text_cell,
 )
-from bot.services.catalogue.limits import CONTROL_RE, MAX_SHOWN_CHARS, MODES
+from bot.services.catalogue.limits import CONTROL_RE, MAX_CONFIRM_DAYS, MAX_SHOWN_CHARS, MODES
 from bot.services.catalogue.places import province_cell, regency_cell
 from bot.services.catalogue.report import RowError
 from bot.services.catalogue.times import moment
@@ -56,6 +56,13 @@ def _quota(row: dict[str, Any]) -> int | None:
     return quota
 
 
+def _confirm_days(row: dict[str, Any]) -> int | None:
+    days = integer_cell(row, "confirm_days")
+    if days is not None and days > MAX_CONFIRM_DAYS:
+        raise ValueError(f"confirm_days must be 0 to {MAX_CONFIRM_DAYS} (0: not asked; empty: 3)")
+    return days
+
+
 def _fee(row: dict[str, Any]) -> int:
     fee = integer_cell(row, "fee")
     if fee is None:
@@ -80,6 +87,7 @@ def parse_row(row: dict[str, Any]) -> dict[str, Any]:
         "organizer": checks.run(required_cell, row, "organizer", 200), "province": province, "regency": regency,
         "venue": checks.run(required_cell, row, "venue", 300), "mode": mode,
         "quota": checks.run(_quota, row), "fee": checks.run(_fee, row),
+        "confirm_days": checks.run(_confirm_days, row),
         "contact": checks.run(required_cell, row, "contact", 300),
         "description": checks.run(required_cell, row, "description", 5000),
         "requirements": checks.run(text_cell, row, "requirements", 2000),
