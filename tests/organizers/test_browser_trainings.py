@@ -70,8 +70,8 @@ async def test_a_staff_member_creates_a_training_on_a_phone(demo_app: App, serve
             await page.get_by_label("Provinsi").fill("Jawa Tengah")
             await page.get_by_label("Kabupaten/kota").fill("Kota Pekalongan")
             await page.get_by_label("Tempat").fill("Museum Batik Pekalongan")
-            await page.get_by_label("Mulai").fill("2026-12-10T09:00")
-            await page.get_by_label("Selesai").fill("2026-12-10T08:00")  # before the start: refused
+            await page.get_by_label("Mulai", exact=True).fill("2026-12-10T09:00")
+            await page.get_by_label("Selesai", exact=True).fill("2026-12-10T08:00")  # before the start: refused
             await page.get_by_label("Kuota peserta").fill("20")
             await page.get_by_label("Biaya (rupiah)").fill("0")
             await page.get_by_label("Kontak").fill("0285 431 000")
@@ -90,7 +90,7 @@ async def test_a_staff_member_creates_a_training_on_a_phone(demo_app: App, serve
             assert width <= PHONE["width"], width  # nothing wider than the phone: no sideways scrolling
             async with demo_app.sessionmaker() as session:
                 assert await session.scalar(select(Training.id).where(Training.code == "BTK-PKL-09")) is None
-            await page.get_by_label("Selesai").fill("2026-12-10T15:00")
+            await page.get_by_label("Selesai", exact=True).fill("2026-12-10T15:00")
             await page.get_by_role("button", name="Simpan").click()
             await page.wait_for_url(f"{served}/console/trainings/BTK-PKL-09")
             assert await page.get_by_role("heading", name="Pewarnaan alami batik pesisir").count() == 1
