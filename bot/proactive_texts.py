@@ -7,6 +7,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
+from bot.aftercare_texts import ABSENCE, CERTIFICATE, FEEDBACK
+from bot.aftercare_texts import wording as aftercare_wording
 from bot.core import Button, Reply
 from bot.crafts import craft_name
 from bot.i18n import _, format_money, format_relative, format_when
@@ -26,6 +28,8 @@ BROADCAST = "broadcast"  # an organizer's own words, sent as written
 ADDED = "added"  # an organizer registered the person (a nominee sent by a district office)
 ADDED_WAITLISTED = "added_waitlisted"  # the same, on the waitlist: the training is full
 REMOVED = "removed"  # an organizer cancelled the person's registration, with a reason (the Tell's text)
+# After a training (worded in bot/aftercare_texts.py): FEEDBACK (they attended: how was it, 1-5), ABSENCE (they
+# did not: why not), CERTIFICATE (their certificate of attendance; the Tell's text is its verification link).
 
 
 @dataclass(frozen=True)
@@ -44,6 +48,8 @@ def render(tell: Tell, at: datetime) -> Reply:
         return Reply(tell.text)
     if tell.kind == REMOVED and tell.training is not None:
         return _removed(tell.training, tell.text)
+    if tell.kind in _AFTERCARE and tell.training is not None:
+        return aftercare_wording(tell.kind, tell.training, tell.registration_code or "", tell.text)
     if tell.training is None or tell.kind not in _WORDING:
         raise ValueError(f"cannot word a proactive message of kind {tell.kind!r}")
     return _WORDING[tell.kind](tell.training, tell.registration_code, at)
@@ -138,6 +144,8 @@ def _removed(training: Training, reason: str) -> Reply:
         title=training.title, code=training.code, reason=reason)
     return Reply(text, (Button(_("Pelatihan lain"), "tl"),))
 
+
+_AFTERCARE = (FEEDBACK, ABSENCE, CERTIFICATE)
 
 _WORDING: dict[str, Callable[[Training, str | None, datetime], Reply]] = {
     REMINDER: _reminder, DEADLINE: _deadline, ANNOUNCEMENT: _announcement,

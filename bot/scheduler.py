@@ -14,6 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.dispatch import Clock
+from bot.services.aftercare import run_aftercare
 from bot.services.announcements import announce_new
 from bot.services.privacy import Privacy
 from bot.services.reminders import Policy, fire_due
@@ -63,7 +64,7 @@ class Scheduler:
                 lease.expires_at = self.clock() - timedelta(seconds=1)
 
     async def run_pass(self) -> dict[str, int] | None:
-        """One pass: fire due reminders, announce new trainings. None when another scheduler leads."""
+        """One pass: fire due reminders, announce new trainings, ask after ended ones. None when another scheduler leads."""
         if not await self.lead():
             return None
         now: datetime = self.clock()
@@ -71,6 +72,8 @@ class Scheduler:
             counts = await fire_due(session, now, self.policy, skip_locked=self.postgres)
         async with self.sessionmaker() as session, session.begin():
             counts["announced"] = await announce_new(session, now, self.policy)
+        async with self.sessionmaker() as session, session.begin():
+            counts.update(await run_aftercare(session, now, self.policy, lock=self.postgres))
         async with self.sessionmaker() as session, session.begin():
             privacy = Privacy(session, now, "scheduler", self.policy)
             counts["purged"] = await privacy.purge_inactive()

@@ -272,16 +272,20 @@ class Console:
         return render(request, "dashboard.html", staff=staff, csrf=credential.csrf, trainings=upcoming, **cards)
 
     async def training(self, request: Request, staff: Staff, credential: StaffCredential) -> Response:
+        from bot.organizers.console_aftercare import section
+
         async with scoped(self.side.scoped_maker, staff.organizer_id) as session:
             found = await queries.training(session, request.path_params["code"])
             if found is None:
                 return render(request, "message.html", 404, staff=staff, csrf=credential.csrf,
                               message_key="not_found")
             people = await queries.registrants(session, found.training.id)
+            with use_language(language_of(request)):
+                after = await section(session, found.training, self.app.settings.public_url)
         wanted = {name: request.query_params.get(name, "").strip() for name in queries.FILTERS}
         return render(request, "training.html", staff=staff, csrf=credential.csrf, item=found,
                       people=queries.matching(people, wanted), counts=queries.counts(people), wanted=wanted,
-                      choices=queries.choices(people), now=self.app.clock())
+                      choices=queries.choices(people), now=self.app.clock(), **after)
 
     async def cancel_page(self, request: Request, staff: Staff, credential: StaffCredential) -> Response:
         """Ask before cancelling (a page with one form: no script needed)."""
@@ -327,6 +331,7 @@ async def _to_dashboard(_request: Request) -> Response:
 
 def routes(side: Side) -> list[BaseRoute]:
     from bot.organizers import (  # they build on this
+        console_aftercare,
         console_broadcasts,
         console_person,
         console_registrants,
@@ -350,5 +355,6 @@ def routes(side: Side) -> list[BaseRoute]:
         Route("/console/staff", console.page("staff", console.staff_list), methods=["GET"]),
         *console_broadcasts.routes(console),
         *console_registrants.routes(console),
+        *console_aftercare.routes(console),
         *console_person.routes(console),  # last: its {registration} would take /registrants/new, /cancel, /done
     ]

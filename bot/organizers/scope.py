@@ -17,14 +17,15 @@ from sqlalchemy import event, select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from sqlalchemy.orm import ORMExecuteState, Session, UOWTransaction, with_loader_criteria
 
-from db.models import Broadcast, CheckIn, Registration, StaffAccount, Training
+from db.models import AftercareAnswer, Broadcast, Certificate, CheckIn, Registration, StaffAccount, Training
 
 logger = logging.getLogger(__name__)
 
 SCOPE_KEY = "kriya_organizer_id"  # in Session.info: the organizer whose rows this session may see
 
 
-OWNED_TABLES = frozenset(model.__table__ for model in (Training, Registration, CheckIn, Broadcast, StaffAccount))
+OWNED_TABLES = frozenset(model.__table__ for model in (Training, Registration, CheckIn, Broadcast, StaffAccount,
+                                                       AftercareAnswer, Certificate))
 
 
 class ScopeMissing(RuntimeError):
@@ -73,6 +74,8 @@ def _add_scope(state: ORMExecuteState) -> None:
             with_loader_criteria(Broadcast, Broadcast.organizer_id == organizer_id, include_aliases=True),
             with_loader_criteria(CheckIn, CheckIn.registration_id.in_(own_registrations), include_aliases=True),
             with_loader_criteria(StaffAccount, StaffAccount.organizer_id == organizer_id, include_aliases=True),
+            with_loader_criteria(AftercareAnswer, AftercareAnswer.training_id.in_(own_trainings), include_aliases=True),
+            with_loader_criteria(Certificate, Certificate.training_id.in_(own_trainings), include_aliases=True),
         )
 
 

@@ -15,11 +15,14 @@ from bot.i18n import use_language
 from bot.outbox import enqueue
 from bot.proactive_texts import (
     ADDED,
+    ABSENCE,
     ADDED_WAITLISTED,
     ANNOUNCEMENT,
     BROADCAST,
     CANCELLED,
+    CERTIFICATE,
     DEADLINE,
+    FEEDBACK,
     MOVED,
     PROMOTED,
     REMINDER,
@@ -36,6 +39,7 @@ OUTBOX_KINDS = {
     REMINDER: "reminder", DEADLINE: "reminder", ANNOUNCEMENT: "announcement", BROADCAST: "broadcast",
     PROMOTED: "notice", MOVED: "notice", CANCELLED: "notice",
     ADDED: "notice", ADDED_WAITLISTED: "notice", REMOVED: "notice",
+    FEEDBACK: "notice", ABSENCE: "notice", CERTIFICATE: "notice",
 }
 
 IDS_PER_QUERY = 500  # people whose channels one query looks up (a bound on the IN list)

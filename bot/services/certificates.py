@@ -1,0 +1,202 @@
+"""Certificates of attendance: who is eligible (the organizer's rule), random codes, the PDF (fpdf2 with Debian's
+Noto fonts, shaped with HarfBuzz: names in Latin with diacritics, Arabic, Chinese, Thai, Tamil...), and what the
+public verification page may show (name, training, dates, organizer: nothing else)."""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, timedelta
+from functools import cache
+from pathlib import Path
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.i18n import _, format_day, format_days, use_language
+from bot.regions import zone_of
+from bot.services.timing import Policy
+from db.models import CheckIn, Certificate, Registration, Training
+
+logger = logging.getLogger(__name__)
+
+CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud or typed from paper
+CODE_LENGTH = 12  # 32**12 = 2**60 codes: guessing one that exists is hopeless, nothing is sequential
+VERIFY_PATH = "/verify/"
+CERTIFICATE_SOURCE = "certificate"  # attachments: "certificate:<code>" (bot/services/attachments.py renders it)
+FILENAME = "sertifikat-{code}.pdf"
+DEFAULT_PUBLIC_URL = Policy.public_url
+
+NOTO = Path("/usr/share/fonts/truetype/noto")
+NOTO_CJK = Path("/usr/share/fonts/opentype/noto")
+# family: (regular, bold, index in a font collection); the first is the main font, the rest are fallbacks for
+# the characters it lacks (fonts-noto-core, fonts-noto-cjk).
+FONTS: dict[str, tuple[Path, Path, int]] = {
+    "NotoSans": (NOTO / "NotoSans-Regular.ttf", NOTO / "NotoSans-Bold.ttf", 0),
+    "NotoSansArabic": (NOTO / "NotoSansArabic-Regular.ttf", NOTO / "NotoSansArabic-Bold.ttf", 0),
+    "NotoSansThai": (NOTO / "NotoSansThai-Regular.ttf", NOTO / "NotoSansThai-Bold.ttf", 0),
+    "NotoSansTamil": (NOTO / "NotoSansTamil-Regular.ttf", NOTO / "NotoSansTamil-Bold.ttf", 0),
+    "NotoSansDevanagari": (NOTO / "NotoSansDevanagari-Regular.ttf", NOTO / "NotoSansDevanagari-Bold.ttf", 0),
+    "NotoSansCJK": (NOTO_CJK / "NotoSansCJK-Regular.ttc", NOTO_CJK / "NotoSansCJK-Bold.ttc", 2),  # 2: SC
+}
+MAIN_FONT = "NotoSans"
+INK, ACCENT, FAINT = (40, 40, 40), (122, 62, 20), (110, 110, 110)  # RGB: text, batik brown, small print
+
+
+class FontsMissing(RuntimeError):
+    """Debian's Noto fonts are not installed (apt: fonts-noto-core fonts-noto-cjk)."""
+
+
+def new_code() -> str:
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+
+
+def looks_like_code(text: str) -> bool:
+    return len(text) == CODE_LENGTH and all(c in CODE_ALPHABET for c in text)
+
+
+def verify_link(public_url: str, code: str) -> str:
+    return f"{public_url.rstrip('/')}{VERIFY_PATH}{code}"
+
+
+# --- who is eligible --------------------------------------------------------------------------------------
+
+def training_days(training: Training) -> list[date]:
+    """The days of a training, in its own zone (a training from Monday 09.00 to Wednesday 16.00: three days)."""
+    zone = zone_of(training.regency or training.province).zone
+    first, last = training.starts_at.astimezone(zone).date(), training.ends_at.astimezone(zone).date()
+    return [first + timedelta(days=n) for n in range((last - first).days + 1)]
+
+
+def days_needed(training: Training) -> int:
+    """The organizer's rule: at least `certificate_days` days (never more than the training has), else every day."""
+    every_day = len(training_days(training))
+    return every_day if training.certificate_days is None else max(1, min(training.certificate_days, every_day))
+
+
+async def attended_days(session: AsyncSession, training: Training) -> dict[int, int]:
+    """Per registration of the training: on how many of its days the person was checked in (local dates)."""
+    zone = zone_of(training.regency or training.province).zone
+    days = set(training_days(training))
+    rows = await session.execute(
+        select(CheckIn.registration_id, CheckIn.checked_in_at)
+        .join(Registration, Registration.id == CheckIn.registration_id)
+        .where(Registration.training_id == training.id))
+    seen: dict[int, set[date]] = defaultdict(set)
+    for registration_id, at in rows:
+        day = at.astimezone(zone).date()
+        if day in days:  # (a check-in recorded on another day counts for none of the training's days)
+            seen[registration_id].add(day)
+    return {registration_id: len(found) for registration_id, found in seen.items()}
+
+
+# --- what the verification page shows ---------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Verified:
+    """All that the public page says of a certificate."""
+
+    code: str
+    name: str
+    title: str
+    first_day: date
+    last_day: date
+    organizer: str
+
+
+async def verified(session: AsyncSession, code: str) -> Verified | None:
+    """The certificate `code` as the public may see it; None when there is none (or the code is malformed)."""
+    code = code.strip().upper()
+    if not looks_like_code(code):
+        return None
+    found = (await session.execute(
+        select(Certificate, Training).join(Training, Training.id == Certificate.training_id)
+        .where(Certificate.code == code))).first()
+    if found is None:
+        return None
+    certificate, training = found
+    days = training_days(training)
+    return Verified(certificate.code, certificate.name, training.title, days[0], days[-1], training.organizer.name)
+
+
+# --- the PDF ----------------------------------------------------------------------------------------------
+
+@cache
+def available_fonts() -> tuple[str, ...]:
+    """The families whose files are installed, the main one first; FontsMissing without the main one."""
+    found = tuple(family for family, (regular, bold, _index) in FONTS.items() if regular.is_file() and bold.is_file())
+    if MAIN_FONT not in found:
+        raise FontsMissing(f"{FONTS[MAIN_FONT][0]} is missing: install fonts-noto-core and fonts-noto-cjk")
+    missing = [family for family in FONTS if family not in found]
+    if missing:
+        logger.warning("certificate fonts not installed (their scripts will not show): %s", ", ".join(missing))
+    return found
+
+
+def _lines(pdf: object, text: str, size: float, height: float, bold: bool = False,
+           color: tuple[int, int, int] = INK) -> None:
+    from fpdf import FPDF
+
+    assert isinstance(pdf, FPDF)
+    pdf.set_font(MAIN_FONT, "B" if bold else "", size)
+    pdf.set_text_color(*color)
+    pdf.multi_cell(0, height, text, align="C", new_x="LMARGIN", new_y="NEXT")
+
+
+def render_pdf(verified_: Verified, language: str, link: str, issued: date) -> bytes:
+    """The certificate as a PDF (A4 landscape), made here without any network access, in `language`."""
+    from fpdf import FPDF
+
+    pdf = FPDF(orientation="L", unit="mm", format="A4")
+    pdf.set_title(f"Sertifikat {verified_.code}")
+    pdf.set_creator("Kriya")
+    families = available_fonts()
+    for family in families:
+        regular, bold, index = FONTS[family]
+        pdf.add_font(family, "", str(regular), collection_font_number=index)
+        pdf.add_font(family, "B", str(bold), collection_font_number=index)
+    pdf.set_fallback_fonts([f for f in families if f != MAIN_FONT], exact_match=False)
+    pdf.set_text_shaping(True)  # HarfBuzz: joined Arabic letters read right to left, Thai and Tamil marks in place
+    pdf.set_auto_page_break(False)
+    pdf.add_page()
+    pdf.set_draw_color(*ACCENT)
+    pdf.set_line_width(1.2)
+    pdf.rect(10, 10, 277, 190)
+    pdf.set_line_width(0.3)
+    pdf.rect(14, 14, 269, 182)
+    pdf.set_margins(24, 24, 24)
+    with use_language(language):
+        pdf.set_y(32)
+        _lines(pdf, _("SERTIFIKAT KEHADIRAN"), 30, 14, bold=True, color=ACCENT)
+        pdf.ln(8)
+        _lines(pdf, _("diberikan kepada"), 14, 8, color=FAINT)
+        pdf.ln(2)
+        _lines(pdf, verified_.name, 30, 15, bold=True)
+        pdf.ln(4)
+        _lines(pdf, _("atas kehadirannya dalam pelatihan"), 14, 8, color=FAINT)
+        pdf.ln(2)
+        _lines(pdf, verified_.title, 20, 10, bold=True)
+        pdf.ln(2)
+        _lines(pdf, format_days(verified_.first_day, verified_.last_day), 14, 8)
+        pdf.ln(6)
+        _lines(pdf, _("Penyelenggara: {organizer}").format(organizer=verified_.organizer), 14, 8)
+        pdf.set_y(168)
+        _lines(pdf, _("Diterbitkan {day} · Kode {code}").format(day=format_day(issued), code=verified_.code), 10, 6,
+               color=FAINT)
+        _lines(pdf, _("Cek keaslian: {link}").format(link=link), 10, 6, color=FAINT)
+    return bytes(pdf.output())
+
+
+async def certificate_pdf(session: AsyncSession, code: str, public_url: str = DEFAULT_PUBLIC_URL) -> bytes:
+    """The PDF of certificate `code`, in the language of its holder; LookupError when there is none.
+    (`public_url`: the address its verification link points to, Settings.public_url.)"""
+    found = await verified(session, code)
+    if found is None:
+        raise LookupError("no such certificate")
+    certificate = (await session.execute(select(Certificate).where(Certificate.code == found.code))).scalar_one()
+    training = await session.get_one(Training, certificate.training_id)
+    zone = zone_of(training.regency or training.province).zone
+    return render_pdf(found, certificate.language, verify_link(public_url, found.code),
+                      certificate.issued_at.astimezone(zone).date())
