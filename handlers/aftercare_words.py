@@ -12,6 +12,7 @@ logger = logging.getLogger(__name__)
 
 STARS = re.compile("[⭐★🌟]")
 ONE_DIGIT = re.compile(r"(?<![\d.,/])([1-5])(?:\s*(?:/|dari|of|out of)\s*5)?(?![\d.,])")
+SO_SO = re.compile(r"(?i)\bso[\s-]so\b")
 SCALE_OF_TEN = re.compile(r"(?<![\d.,/])(10|[1-9])\s*/\s*10(?![\d.,])")
 
 # Words of a rating, by the rating they mean (normalized: "bgt" is "banget", "pisan" is "sekali").
@@ -20,7 +21,7 @@ POSITIVE = frozenset({"bagus", "baik", "puas", "good", "nice", "apik", "sae", "s
 GREAT = frozenset({"mantap", "mantab", "mantul", "keren", "sempurna", "excellent", "amazing", "great", "perfect",
                    "awesome", "luar", "top", "terbaik", "best", "istimewa", "josss", "joss", "jos", "fantastic",
                    "wonderful", "outstanding", "recommended"})
-MIDDLING = frozenset({"lumayan", "cukup", "biasa", "sedang", "standar", "okay", "so-so", "average", "fair",
+MIDDLING = frozenset({"lumayan", "cukup", "biasa", "sedang", "standar", "okay", "average", "fair",
                       "lumayanlah"})
 WEAK = frozenset({"kurang", "kecewa", "meh", "mediocre", "disappointing", "disappointed", "poor"})
 AWFUL = frozenset({"jelek", "buruk", "parah", "mengecewakan", "bad", "terrible", "awful", "hancur", "zonk",
@@ -64,6 +65,8 @@ def rating_in(text: str) -> int | None:
         return digits.pop()
     if digits:
         return None
+    if SO_SO.search(text):
+        return 3
     by_words = _rating_by_words(_words(text))
     if by_words is not None:
         return by_words

@@ -213,8 +213,9 @@ async def summary(session: AsyncSession, training_id: int) -> Summary:
     certificates = (await session.execute(
         select(Certificate.code, Certificate.name, Certificate.issued_at).where(Certificate.training_id == training_id)
         .order_by(Certificate.name, Certificate.id))).tuples().all()
-    rated = sum(ratings.values())
-    average = sum(r * n for r, n in ratings.items()) / rated if rated else None
-    return Summary(int(asked), rated, average, {int(r): int(n) for r, n in ratings.items()},
+    by_rating = {int(r): int(n) for r, n in ratings.items() if r is not None}
+    rated = sum(by_rating.values())
+    average = sum(r * n for r, n in by_rating.items()) / rated if rated else None
+    return Summary(int(asked), rated, average, by_rating,
                    {str(r): int(n) for r, n in reasons.items()},
                    [(r, why, str(c)) for r, why, c in comments], list(certificates))

@@ -18,7 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.i18n import _, format_day, format_days, use_language
 from bot.regions import zone_of
 from bot.services.timing import Policy
-from db.models import CheckIn, Certificate, Registration, Training
+from db.models import Certificate, CheckIn, Registration, Training
 
 logger = logging.getLogger(__name__)
 

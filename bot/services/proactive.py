@@ -14,8 +14,8 @@ from bot.delivery import reply_to_body
 from bot.i18n import use_language
 from bot.outbox import enqueue
 from bot.proactive_texts import (
-    ADDED,
     ABSENCE,
+    ADDED,
     ADDED_WAITLISTED,
     ANNOUNCEMENT,
     BROADCAST,

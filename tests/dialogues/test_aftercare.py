@@ -9,8 +9,8 @@ from datetime import timedelta
 from bot.services.certificates import VERIFY_PATH
 from tests.aftercare_helpers import (
     PUBLIC_URL,
-    aftercare_rows,
     after_the_end,
+    aftercare_rows,
     answer_of,
     certificate_of,
     check_in,
