@@ -55,19 +55,24 @@ def absence_question(training: Training, registration_code: str) -> Reply:
     return Reply(text, reason_buttons(registration_code))
 
 
-def certificate_message(training: Training, link: str) -> Reply:
-    """The certificate's caption (or its text when the document cannot go): with the verification link."""
+def certificate_message(training: Training, code: str, link: str) -> Reply:
+    """The certificate's caption (or its text where a document cannot go), with the verification link.
+
+    Seam for the attachments of issue 15 (bot.core.Attachment, built by the tickets work): the Reply carries
+    `attachment=Attachment("document", f"certificate:{code}", f"sertifikat-{code}.pdf")`, rendered at send time
+    by bot.services.certificates.certificate_document."""
     text = _("Selamat! Ini sertifikat kehadiran Anda di {title}. Keasliannya bisa dicek siapa saja di {link}").format(
         title=training.title, link=link)
     return Reply(text)
 
 
 def wording(kind: str, training: Training, registration_code: str, text: str) -> Reply:
-    """The proactive message of `kind` (`text`: the verification link of a certificate)."""
+    """The proactive message of `kind` (for a certificate: `registration_code` is the certificate's code and
+    `text` its verification link)."""
     if kind == FEEDBACK:
         return feedback_question(training, registration_code)
     if kind == ABSENCE:
         return absence_question(training, registration_code)
     if kind == CERTIFICATE:
-        return certificate_message(training, text)
+        return certificate_message(training, registration_code, text)
     raise ValueError(f"no aftercare wording for {kind!r}")

@@ -400,4 +400,5 @@ class Certificate(Base):
     name: Mapped[str] = mapped_column(String(120))  # as the registrant typed it, in any script
     language: Mapped[str] = mapped_column(String(5), default="id")
     days_attended: Mapped[int] = mapped_column(Integer, default=1)
+    link: Mapped[str] = mapped_column(String(300))  # its /verify address, as printed on it
     issued_at: Mapped[datetime] = mapped_column(default=utcnow)

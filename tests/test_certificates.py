@@ -132,7 +132,7 @@ async def certified(app: App, clock: Clock, name: str, language: str = "id", pho
 async def test_the_pdf_carries_the_name_in_its_script(demo_app: App, clock: Clock, script: str) -> None:
     code = await certified(demo_app, clock, NAMES[script])
     async with demo_app.sessionmaker() as session:
-        data = await certificate_pdf(session, code, PUBLIC_URL)
+        data = await certificate_pdf(session, code)
     assert data.startswith(b"%PDF")
     text = pdf_text(data)
     if script == "arabic":  # extracted in visual order: each word is there, joined
@@ -150,7 +150,7 @@ async def test_the_pdf_carries_the_name_in_its_script(demo_app: App, clock: Cloc
 async def test_the_pdf_is_in_the_holders_language(demo_app: App, clock: Clock) -> None:
     code = await certified(demo_app, clock, "Maria Santos", language="en")
     async with demo_app.sessionmaker() as session:
-        text = pdf_text(await certificate_pdf(session, code, PUBLIC_URL))
+        text = pdf_text(await certificate_pdf(session, code))
     assert "CERTIFICATE OF ATTENDANCE" in text and "SERTIFIKAT" not in text
 
 
@@ -158,7 +158,7 @@ async def test_the_pdf_renders_to_an_image(demo_app: App, clock: Clock, tmp_path
     """poppler's pdftoppm reads it (the PNG is kept under tmp_path for a look)."""
     code = await certified(demo_app, clock, NAMES["arabic"] + " / " + NAMES["chinese"])
     async with demo_app.sessionmaker() as session:
-        (tmp_path / "certificate.pdf").write_bytes(await certificate_pdf(session, code, PUBLIC_URL))
+        (tmp_path / "certificate.pdf").write_bytes(await certificate_pdf(session, code))
     render = await asyncio.create_subprocess_exec(
         "pdftoppm", "-png", "-r", "40", "-singlefile", str(tmp_path / "certificate.pdf"), str(tmp_path / "certificate"))
     assert await asyncio.wait_for(render.wait(), timeout=60) == 0

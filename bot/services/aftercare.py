@@ -91,9 +91,11 @@ async def _ask_all(session: AsyncSession, now: datetime, policy: Policy, trainin
         session.add(answer)
         certificate = None
         if days >= needed:
-            certificate = Certificate(code=new_code(), registration_id=registration.id, training_id=training.id,
+            code = new_code()
+            certificate = Certificate(code=code, registration_id=registration.id, training_id=training.id,
                                       artisan_id=person.id, name=(person.full_name or person.display_name or "")[:120],
-                                      language=person.language, days_attended=days, issued_at=now)
+                                      language=person.language, days_attended=days,
+                                      link=verify_link(policy.public_url, code), issued_at=now)
             session.add(certificate)
             counts["certificates"] += 1
         identity = identities.get(person.id)
@@ -102,8 +104,8 @@ async def _ask_all(session: AsyncSession, now: datetime, policy: Policy, trainin
             continue
         latest = now + ANSWER_WINDOW
         if certificate is not None:
-            link = verify_link(policy.public_url, certificate.code)
-            await queue(session, person, identity, Tell(CERTIFICATE, training, registration.code, text=link),
+            await queue(session, person, identity, Tell(CERTIFICATE, training, certificate.code,
+                                                        text=certificate.link),
                         key=f"certificate:{registration.id}", now=now, quiet_hours=policy.quiet_hours, latest=latest)
         queued = await queue(session, person, identity, Tell(kind, training, registration.code),
                              key=f"aftercare:{registration.id}", now=now, quiet_hours=policy.quiet_hours,

@@ -17,7 +17,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.i18n import _, format_day, format_days, use_language
 from bot.regions import zone_of
-from bot.services.timing import Policy
 from db.models import Certificate, CheckIn, Registration, Training
 
 logger = logging.getLogger(__name__)
@@ -27,7 +26,7 @@ CODE_LENGTH = 12  # 32**12 = 2**60 codes: guessing one that exists is hopeless, 
 VERIFY_PATH = "/verify/"
 CERTIFICATE_SOURCE = "certificate"  # attachments: "certificate:<code>" (bot/services/attachments.py renders it)
 FILENAME = "sertifikat-{code}.pdf"
-DEFAULT_PUBLIC_URL = Policy.public_url
+PDF = "application/pdf"
 
 NOTO = Path("/usr/share/fonts/truetype/noto")
 NOTO_CJK = Path("/usr/share/fonts/opentype/noto")
@@ -189,14 +188,19 @@ def render_pdf(verified_: Verified, language: str, link: str, issued: date) -> b
     return bytes(pdf.output())
 
 
-async def certificate_pdf(session: AsyncSession, code: str, public_url: str = DEFAULT_PUBLIC_URL) -> bytes:
-    """The PDF of certificate `code`, in the language of its holder; LookupError when there is none.
-    (`public_url`: the address its verification link points to, Settings.public_url.)"""
+async def certificate_pdf(session: AsyncSession, code: str) -> bytes:
+    """The PDF of certificate `code`, in the language of its holder, with its verification link; LookupError
+    when there is none (or it went with its holder's data)."""
     found = await verified(session, code)
     if found is None:
         raise LookupError("no such certificate")
     certificate = (await session.execute(select(Certificate).where(Certificate.code == found.code))).scalar_one()
     training = await session.get_one(Training, certificate.training_id)
     zone = zone_of(training.regency or training.province).zone
-    return render_pdf(found, certificate.language, verify_link(public_url, found.code),
-                      certificate.issued_at.astimezone(zone).date())
+    return render_pdf(found, certificate.language, certificate.link, certificate.issued_at.astimezone(zone).date())
+
+
+async def certificate_document(session: AsyncSession, code: str) -> tuple[bytes, str]:
+    """What an attachment "certificate:<code>" is made of at send time: the PDF and its media type (for
+    bot/services/attachments.py's RENDERERS)."""
+    return await certificate_pdf(session, code), PDF

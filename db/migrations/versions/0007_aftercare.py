@@ -53,6 +53,7 @@ def upgrade() -> None:
         sa.Column('name', sa.String(length=120), nullable=False),
         sa.Column('language', sa.String(length=5), nullable=False),
         sa.Column('days_attended', sa.Integer(), nullable=False),
+        sa.Column('link', sa.String(length=300), nullable=False),
         sa.Column('issued_at', sa.DateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(['artisan_id'], ['artisans.id'], name=op.f('fk_certificates_artisan_id_artisans'),
                                 ondelete='CASCADE'),
