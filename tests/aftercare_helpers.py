@@ -53,8 +53,15 @@ async def after_the_end(app: App, clock: Clock, code: str, hours: float = 2.5) -
     clock.now = found.ends_at + timedelta(hours=hours)
 
 
+_SCHEDULERS: dict[int, Scheduler] = {}
+
+
 async def scheduler_pass(app: App, clock: Clock) -> dict[str, int]:
-    counts = await Scheduler(app.sessionmaker, clock, POLICY, interval=30).run_pass()
+    """One pass of the app's one scheduler (the same holder of the lease, whichever way the clock moved)."""
+    scheduler = _SCHEDULERS.get(id(app.sessionmaker))
+    if scheduler is None or scheduler.sessionmaker is not app.sessionmaker:
+        scheduler = _SCHEDULERS[id(app.sessionmaker)] = Scheduler(app.sessionmaker, clock, POLICY, interval=30)
+    counts = await scheduler.run_pass()
     assert counts is not None
     return counts
 

@@ -18,7 +18,7 @@ from tests.aftercare_helpers import (
     scheduler_pass,
     training,
 )
-from tests.channels import ChannelChat, form_step
+from tests.channels import ChannelChat, WhatsAppChat, form_step
 from tests.conftest import Clock
 from tests.test_privacy_everywhere import NAME, register
 
@@ -113,3 +113,21 @@ async def test_stop_means_no_question_and_no_certificate_message(anywhere: Chann
     assert await certificate_of(anywhere.app, registration_id) is not None  # earned all the same (verifiable)
     await anywhere.say("5")  # not a rating of a question never asked
     assert (await answer_of(anywhere.app, registration_id)).rating is None  # type: ignore[union-attr]
+
+
+async def test_the_rating_by_its_button_or_its_number(anywhere: ChannelChat, clock: Clock) -> None:
+    """On Telegram and WhatsApp the question's own button is tapped; on the console its number is typed."""
+    registration_id = await attend(anywhere, clock)
+    await scheduler_pass(anywhere.app, clock)
+    await deliver(anywhere)
+    if isinstance(anywhere, WhatsAppChat):  # the question came in proactively: its list is the last message
+        anywhere.last = anywhere.harness.fake.to(anywhere.user)[-1:]
+    if anywhere.channel == "console":
+        await anywhere.say("4")
+    else:
+        await anywhere.tap("4 - Bagus")
+    answer = await answer_of(anywhere.app, registration_id)
+    assert answer is not None and answer.rating == 4
+    await anywhere.tap("Lewati")
+    assert await form_step(anywhere) is None
+    assert (await answer_of(anywhere.app, registration_id)).comment is None  # type: ignore[union-attr]
