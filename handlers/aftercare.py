@@ -95,10 +95,24 @@ def _any_text(msg: IncomingMessage, ctx: HandlerContext) -> bool:
 FORM = Form(handle=take_comment, looks_like_answer=_any_text, prompt=prompt)
 
 
+SOFT_INTENTS = frozenset({"unknown", "thanks", "greeting"})  # what an answer in words is often read as
+ANOTHER_QUESTION_WORDS = 6  # a message this long that the NLU reads surely as another request is not an answer
+SURE = 0.95
+
+
+def another_question(msg: IncomingMessage, ctx: HandlerContext) -> bool:
+    """"bagus, ada pelatihan batik lagi di jogja?" under the question asks for something else."""
+    understood = ctx.understanding
+    if understood is None or understood.intent in SOFT_INTENTS:
+        return False
+    text = (msg.text or "").strip()
+    return text.endswith("?") or (len(text.split()) >= ANOTHER_QUESTION_WORDS and understood.confidence >= SURE)
+
+
 def answered_in_words(msg: IncomingMessage, ctx: HandlerContext) -> Route | None:
     """Right after the question (within its window): a rating or a reason in words is its answer."""
     asked = asked_of(ctx.state.memory, ctx.now)
-    if asked is None or not msg.text:
+    if asked is None or not msg.text or another_question(msg, ctx):
         return None
     if asked.kind == FEEDBACK:
         rating = rating_in(msg.text)

@@ -148,9 +148,6 @@ class Aftercare:
             .where(Registration.code == registration_code, AftercareAnswer.artisan_id == artisan_id,
                    AftercareAnswer.asked_at.is_not(None)))).scalar_one_or_none()
 
-    async def title_of(self, answer: AftercareAnswer) -> str:
-        return (await self.session.get_one(Training, answer.training_id)).title
-
     async def rate(self, artisan_id: int, registration_code: str, rating: int) -> AftercareAnswer | None:
         """Record a rating (1-5) of a training the person was asked about; None when they were not."""
         answer = await self._own(artisan_id, registration_code)

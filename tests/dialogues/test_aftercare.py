@@ -53,6 +53,8 @@ async def test_an_attendee_gets_the_certificate_and_rates_in_words(anywhere: Cha
     assert f"{PUBLIC_URL}{VERIFY_PATH}{certificate.code}" in rows[0].body["text"]
     if anywhere.channel != "console":  # the platform took both
         assert [row.status for row in rows] == ["sent", "sent"]
+    await anywhere.say("bagus, ada pelatihan batik lagi di jogja?")  # another question: no rating yet
+    assert (await answer_of(anywhere.app, registration_id)).rating is None  # type: ignore[union-attr]
     await anywhere.say("bagus bgt kak")
     answer = await answer_of(anywhere.app, registration_id)
     assert answer is not None and answer.kind == "feedback" and answer.rating == 5
