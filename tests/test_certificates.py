@@ -205,3 +205,23 @@ async def test_deleting_ones_data_takes_the_certificate_along(demo_app: App, clo
         await Privacy(session, clock(), "console", POLICY).delete_person(person)
     page = await verify_page(demo_app, f"/verify/{code}")
     assert page.status_code == 404 and NAMES["chinese"] not in page.text
+
+
+def embedded_fonts(data: bytes) -> set[str]:
+    fonts = PdfReader(io.BytesIO(data)).pages[0]["/Resources"]["/Font"]
+    return {str(font.get_object()["/BaseFont"]).split("+")[-1] for font in fonts.values()}
+
+
+@pytest.mark.parametrize(("name", "wanted", "not_wanted"), [
+    ("Sari Wulandari", {"NotoSans", "NotoSansBold"}, {"NotoSansCJKSCBold", "NotoSansArabicBold"}),
+    (NAMES["arabic"], {"NotoSansArabicBold"}, {"NotoSansCJKSCBold", "NotoSansArabic"}),
+    (NAMES["thai"], {"NotoSansThaiBold"}, {"NotoSansArabicBold"}),
+])
+def test_only_the_fonts_a_certificate_needs_are_embedded(name: str, wanted: set[str], not_wanted: set[str]) -> None:
+    from datetime import date
+
+    from bot.services.certificates import Verified, render_pdf
+
+    found = Verified("ABCDEFGHJKLM", name, "Pelatihan Batik", date(2026, 12, 5), date(2026, 12, 9), "Dinas")
+    fonts = embedded_fonts(render_pdf(found, "id", "https://kriya.example.id/verify/ABCDEFGHJKLM", date(2026, 12, 9)))
+    assert wanted <= fonts and not fonts & not_wanted, fonts

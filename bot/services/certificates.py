@@ -134,6 +134,27 @@ def available_fonts() -> tuple[str, ...]:
     return found
 
 
+@cache
+def coverage(family: str) -> frozenset[int]:
+    """The characters a font family has (read once: Noto Sans CJK alone holds 65,000 glyphs)."""
+    from fontTools.ttLib import TTFont
+
+    regular, _bold, index = FONTS[family]
+    return frozenset(TTFont(str(regular), fontNumber=index, lazy=True).getBestCmap())
+
+
+def families_for(texts: list[str]) -> list[str]:
+    """The main font and only the fallbacks these texts need (each font embedded costs time, so a Latin-only
+    certificate embeds one family)."""
+    missing = {ord(c) for text in texts for c in text if not c.isspace()} - coverage(MAIN_FONT)
+    chosen = [MAIN_FONT]
+    for family in available_fonts():
+        if family != MAIN_FONT and missing & coverage(family):
+            chosen.append(family)
+            missing -= coverage(family)
+    return chosen
+
+
 def _lines(pdf: object, text: str, size: float, height: float, bold: bool = False,
            color: tuple[int, int, int] = INK) -> None:
     from fpdf import FPDF
@@ -151,12 +172,14 @@ def render_pdf(verified_: Verified, language: str, link: str, issued: date) -> b
     pdf = FPDF(orientation="L", unit="mm", format="A4")
     pdf.set_title(f"Sertifikat {verified_.code}")
     pdf.set_creator("Kriya")
-    families = available_fonts()
-    for family in families:
-        regular, bold, index = FONTS[family]
-        pdf.add_font(family, "", str(regular), collection_font_number=index)
-        pdf.add_font(family, "B", str(bold), collection_font_number=index)
-    pdf.set_fallback_fonts([f for f in families if f != MAIN_FONT], exact_match=False)
+    # Each style of each family only where its text needs it (embedding Noto Sans CJK takes seconds).
+    bold, regular = families_for([verified_.name, verified_.title]), families_for([verified_.organizer])
+    for family in dict.fromkeys(bold + regular):
+        regular_file, bold_file, index = FONTS[family]
+        for style, path, wanted in (("", regular_file, regular), ("B", bold_file, bold)):
+            if family in wanted or family == MAIN_FONT:
+                pdf.add_font(family, style, str(path), collection_font_number=index)
+    pdf.set_fallback_fonts([f for f in dict.fromkeys(bold + regular) if f != MAIN_FONT], exact_match=False)
     pdf.set_text_shaping(True)  # HarfBuzz: joined Arabic letters read right to left, Thai and Tamil marks in place
     pdf.set_auto_page_break(False)
     pdf.add_page()
