@@ -81,6 +81,11 @@ async def test_a_no_show_is_asked_why_and_the_reason_is_stored(anywhere: Channel
     assert counts["absence"] == 1 and counts["feedback"] == 0 and counts["certificates"] == 0
     assert await certificate_of(anywhere.app, registration.id) is None
     await deliver(anywhere)
+    rows = await aftercare_rows(anywhere.app, registration.id)
+    assert [row.dedupe_key.split(":")[0] for row in rows] == ["aftercare"]  # the question only, no certificate
+    assert [b["payload"].split(":")[0] for b in rows[0].body["buttons"]] == ["ab"] * 5
+    if anywhere.channel != "console":
+        assert rows[0].status == "sent"
     await anywhere.say("lg sakit kak, demam dr kemarin")
     answer = await answer_of(anywhere.app, registration.id)
     assert answer is not None and answer.kind == "absence" and answer.reason == "sakit" and answer.rating is None
