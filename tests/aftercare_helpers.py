@@ -83,7 +83,7 @@ async def aftercare_rows(app: App, registration_id: int) -> list[OutboxMessage]:
     async with app.sessionmaker() as session:
         return list((await session.execute(
             select(OutboxMessage).where(OutboxMessage.dedupe_key.in_(
-                [f"aftercare:{registration_id}", f"certificate:{registration_id}"]))
+                [f"{kind}:{registration_id}:after" for kind in ("certificate", "feedback", "absence")]))
             .order_by(OutboxMessage.id))).scalars())
 
 

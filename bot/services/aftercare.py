@@ -1,6 +1,6 @@
 """After a training: one question to each registrant (feedback to those who came, "why not?" to those who did not),
 certificates of attendance by the organizer's rule, and the answers recorded. The pass is idempotent: one
-`aftercare_answers` row per registration (asked once), outbox rows keyed per registration."""
+`aftercare_answers` row per registration (asked once), outbox rows keyed per registration (KEY)."""
 
 from __future__ import annotations
 
@@ -21,6 +21,7 @@ from db.models import AftercareAnswer, Artisan, Certificate, Conversation, Regis
 
 logger = logging.getLogger(__name__)
 
+KEY = "{kind}:{registration}:after"  # the outbox key of a question or certificate (bot.services.notices reads it)
 AFTER_END = timedelta(hours=2)  # check-ins recorded late (an offline queue) still count
 ASK_WITHIN = timedelta(days=7)  # a training that ended longer ago is not asked about (a first start, an outage)
 ANSWER_WINDOW = timedelta(days=7)  # the question may still go, and is read in words, this long after it is due
@@ -106,9 +107,9 @@ async def _ask_all(session: AsyncSession, now: datetime, policy: Policy, trainin
         if certificate is not None:
             await queue(session, person, identity, Tell(CERTIFICATE, training, certificate.code,
                                                         text=certificate.link),
-                        key=f"certificate:{registration.id}", now=now, quiet_hours=policy.quiet_hours, latest=latest)
+                        key=KEY.format(kind=CERTIFICATE, registration=registration.id), now=now, quiet_hours=policy.quiet_hours, latest=latest)
         queued = await queue(session, person, identity, Tell(kind, training, registration.code),
-                             key=f"aftercare:{registration.id}", now=now, quiet_hours=policy.quiet_hours,
+                             key=KEY.format(kind=kind, registration=registration.id), now=now, quiet_hours=policy.quiet_hours,
                              latest=latest)
         if queued.row is None or queued.at is None:
             counts["not_asked"] += 1

@@ -49,7 +49,7 @@ async def test_an_attendee_gets_the_certificate_and_rates_in_words(anywhere: Cha
     assert certificate is not None and certificate.name == NAME
     await deliver(anywhere)
     rows = await aftercare_rows(anywhere.app, registration_id)
-    assert [row.dedupe_key.split(":")[0] for row in rows] == ["certificate", "aftercare"]
+    assert [row.dedupe_key.split(":")[0] for row in rows] == ["certificate", "feedback"]
     assert f"{PUBLIC_URL}{VERIFY_PATH}{certificate.code}" in rows[0].body["text"]
     if anywhere.channel != "console":  # the platform took both
         assert [row.status for row in rows] == ["sent", "sent"]
@@ -82,7 +82,7 @@ async def test_a_no_show_is_asked_why_and_the_reason_is_stored(anywhere: Channel
     assert await certificate_of(anywhere.app, registration.id) is None
     await deliver(anywhere)
     rows = await aftercare_rows(anywhere.app, registration.id)
-    assert [row.dedupe_key.split(":")[0] for row in rows] == ["aftercare"]  # the question only, no certificate
+    assert [row.dedupe_key.split(":")[0] for row in rows] == ["absence"]  # the question only, no certificate
     assert [b["payload"].split(":")[0] for b in rows[0].body["buttons"]] == ["ab"] * 5
     if anywhere.channel != "console":
         assert rows[0].status == "sent"

@@ -59,6 +59,8 @@ async def test_the_training_page_shows_feedback_reasons_and_certificates(app: Ap
     assert "Bentrok jadwal: <strong>1</strong>" in html
     assert certificate.code in html and "Perajin YK 1" in html
     assert 'action="/console/trainings/YK-1/certificate-rule"' not in html  # a viewer sees, does not change
+    person = await client.get(f"/console/trainings/{CODE}/registrants/KR-YK1")  # the delivery log has both
+    assert "Selamat! Ini sertifikat kehadiran" in person.text and "Terima kasih sudah ikut" in person.text
     english = await client.get("/console/lang?to=en&next=/console/trainings/YK-1", follow_redirects=True)
     assert "Participants' ratings" in unescape(english.text) and ">4.0<" in english.text
 
