@@ -99,6 +99,7 @@ class Settings:
     # Approved WhatsApp templates for proactive messages outside the 24-hour window, by message kind:
     # {"reminder": {"name": "kriya_reminder", "language": {"id": "id", "en": "en_US"}}, ...}
     whatsapp_templates: dict[str, Any] = field(default_factory=dict)
+    public_url: str = "http://localhost:8000"  # the web side's address as people reach it (links in messages)
 
     @property
     def is_sqlite(self) -> bool:
@@ -110,7 +111,7 @@ class Settings:
         from bot.services.reminders import Policy
 
         return Policy(offsets=self.reminder_offsets, quiet_hours=self.quiet_hours,
-                      seat_offer=timedelta(hours=self.seat_offer_hours))
+                      seat_offer=timedelta(hours=self.seat_offer_hours), public_url=self.public_url)
 
 
 def load_settings(env: dict[str, str] | None = None, dotenv_path: Path | None = None) -> Settings:
@@ -143,4 +144,5 @@ def load_settings(env: dict[str, str] | None = None, dotenv_path: Path | None = 
         whatsapp_rate=_positive_float("KRIYA_WHATSAPP_RATE", env.get("KRIYA_WHATSAPP_RATE", "60")),
         outbox_lease=_positive_float("KRIYA_OUTBOX_LEASE", env.get("KRIYA_OUTBOX_LEASE", "120")),
         whatsapp_templates=_json_object("WHATSAPP_TEMPLATES", env.get("WHATSAPP_TEMPLATES", "")),
+        public_url=(get("KRIYA_PUBLIC_URL") or Settings.public_url).rstrip("/"),
     )

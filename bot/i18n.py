@@ -104,6 +104,17 @@ def format_short_day(day: date) -> str:
     return _date_text(day, "d MMM", _current.get())
 
 
+def format_days(first: date, last: date) -> str:
+    """'23 November 2026', '23–25 November 2026', '30 November – 2 Desember 2026' (a training's dates)."""
+    language = _current.get()
+    if first == last:
+        return _date_text(first, "d MMMM y", language)
+    if (first.year, first.month) == (last.year, last.month):
+        return f"{_date_text(first, 'd', language)}–{_date_text(last, 'd MMMM y', language)}"
+    pattern = "d MMMM" if first.year == last.year else "d MMMM y"
+    return f"{_date_text(first, pattern, language)} – {_date_text(last, 'd MMMM y', language)}"
+
+
 def format_month(day: date) -> str:
     """'Desember 2026'."""
     return _date_text(day, "MMMM y", _current.get())
@@ -127,6 +138,11 @@ def format_as_of(value: object) -> str:
 def format_money(amount: int) -> str:
     """'Rp150.000' (id) or 'Rp150,000' (en)."""
     return f"Rp{format_decimal(amount, format='#,##0', locale=_current.get())}"
+
+
+def format_decimal_number(value: float) -> str:
+    """'4,5' / '4.5': one decimal, in the current language."""
+    return format_decimal(value, format="#,##0.0", locale=_current.get())
 
 
 def format_duration(delta: timedelta) -> str:

@@ -7,6 +7,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
+from bot.aftercare_texts import ABSENCE, CERTIFICATE, FEEDBACK
+from bot.aftercare_texts import wording as aftercare_wording
 from bot.core import Button, Reply
 from bot.crafts import craft_name
 from bot.i18n import _, format_money, format_relative, format_when
@@ -32,6 +34,8 @@ OFFER = "offer"  # a freed seat offered to the first on the waitlist until the T
 # The buttons of a confirmation question and of a seat offer (payload routes, handlers/attendance.py).
 CONFIRM_ROUTE = "cf"  # cf:{registration}:y | n
 OFFER_ROUTE = "of"  # of:{registration}:y | n
+# After a training (worded in bot/aftercare_texts.py): FEEDBACK (they attended: how was it, 1-5), ABSENCE (they
+# did not: why not), CERTIFICATE (their certificate of attendance; the Tell's text is its verification link).
 
 
 @dataclass(frozen=True)
@@ -53,6 +57,8 @@ def render(tell: Tell, at: datetime) -> Reply:
         return _removed(tell.training, tell.text)
     if tell.kind == OFFER and tell.training is not None and tell.until is not None:
         return _offer(tell.training, tell.registration_code or "", tell.until)
+    if tell.kind in _AFTERCARE and tell.training is not None:
+        return aftercare_wording(tell.kind, tell.training, tell.registration_code or "", tell.text)
     if tell.training is None or tell.kind not in _WORDING:
         raise ValueError(f"cannot word a proactive message of kind {tell.kind!r}")
     return _WORDING[tell.kind](tell.training, tell.registration_code, at)
@@ -165,6 +171,7 @@ def _offer(training: Training, registration_code: str, until: datetime) -> Reply
     return Reply(text, (Button(_("Ambil kursi"), f"{OFFER_ROUTE}:{registration_code}:y", answer="yes"),
                         Button(_("Tidak, terima kasih"), f"{OFFER_ROUTE}:{registration_code}:n", answer="no")))
 
+_AFTERCARE = (FEEDBACK, ABSENCE, CERTIFICATE)
 
 _WORDING: dict[str, Callable[[Training, str | None, datetime], Reply]] = {
     REMINDER: _reminder, DEADLINE: _deadline, ANNOUNCEMENT: _announcement,

@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.dispatch import Clock
 from bot.services import confirmations, seat_offers
+from bot.services.aftercare import run_aftercare
 from bot.services.announcements import announce_new
 from bot.services.privacy import Privacy
 from bot.services.reminders import Policy, fire_due
@@ -65,7 +66,7 @@ class Scheduler:
 
     async def run_pass(self) -> dict[str, int] | None:
         """One pass: fire due reminders, announce new trainings, pass expired seat offers on, ask registrants to
-        confirm. None when another scheduler leads."""
+        confirm, ask after ended trainings. None when another scheduler leads."""
         if not await self.lead():
             return None
         now: datetime = self.clock()
@@ -78,6 +79,8 @@ class Scheduler:
         async with self.sessionmaker() as session, session.begin():
             asked = await confirmations.ask_due(session, now, self.policy)
             counts["confirm_asked"], counts["confirm_not_asked"] = asked["asked"], asked["not_asked"]
+        async with self.sessionmaker() as session, session.begin():
+            counts.update(await run_aftercare(session, now, self.policy, lock=self.postgres))
         async with self.sessionmaker() as session, session.begin():
             privacy = Privacy(session, now, "scheduler", self.policy)
             counts["purged"] = await privacy.purge_inactive()

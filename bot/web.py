@@ -16,6 +16,7 @@ from starlette.routing import BaseRoute, Route
 from bot.app import App
 from bot.logs import guard_access_log
 from bot.organizers.site import organizer_routes
+from bot.verify import routes as verify_routes
 from bot.worker import background
 
 logger = logging.getLogger(__name__)
@@ -56,7 +57,7 @@ def create_web_app(app: App, run_background: bool = True) -> Starlette:
         else:
             yield
 
-    routes: list[BaseRoute] = [Route("/healthz", healthz, methods=["GET"]), *organizer_routes(app)]
+    routes: list[BaseRoute] = [Route("/healthz", healthz, methods=["GET"]), *organizer_routes(app), *verify_routes(app)]
     for channel in app.channels:
         routes += channel.routes()
     return Starlette(routes=routes, lifespan=lifespan)

@@ -139,6 +139,8 @@ class Training(Base):
     requirements: Mapped[str | None] = mapped_column(Text)
     language: Mapped[str] = mapped_column(String(5), default="id")
     status: Mapped[str] = mapped_column(String(12), default="published")  # published, cancelled
+    # the organizer's rule for a certificate of attendance: at least this many days (None: every day)
+    certificate_days: Mapped[int | None] = mapped_column(Integer)
     is_demo: Mapped[bool] = mapped_column(Boolean, default=False)
     published_at: Mapped[datetime] = mapped_column(default=utcnow)
     announced_at: Mapped[datetime | None]  # when subscribers were told (None: not yet)
@@ -403,3 +405,39 @@ class CheckInAttempt(Base):
     staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff_accounts.id", ondelete="SET NULL"))
     attempted_at: Mapped[datetime] = mapped_column(default=utcnow)
     client_id: Mapped[str | None] = mapped_column(String(64), unique=True)
+
+
+class AftercareAnswer(Base):
+    """After a training: the question asked of one registrant (feedback if they came, why not if they did not)
+    and their answer. One per registration: asked once."""
+
+    __tablename__ = "aftercare_answers"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    registration_id: Mapped[int] = mapped_column(ForeignKey("registrations.id", ondelete="CASCADE"), unique=True)
+    training_id: Mapped[int] = mapped_column(ForeignKey("trainings.id", ondelete="CASCADE"), index=True)
+    # NULL once the person deleted their data: the rating stays as an anonymous count, the comment goes
+    artisan_id: Mapped[int | None] = mapped_column(ForeignKey("artisans.id", ondelete="SET NULL"), index=True)
+    kind: Mapped[str] = mapped_column(String(10))  # feedback (attended), absence (did not come)
+    asked_at: Mapped[datetime | None]  # when the question goes (None: not sent, the person said STOP)
+    rating: Mapped[int | None] = mapped_column(Integer)  # 1-5 (feedback)
+    reason: Mapped[str | None] = mapped_column(String(12))  # sakit, bentrok, jauh, lupa, lainnya (absence)
+    comment: Mapped[str | None] = mapped_column(Text)  # the free answer (may be skipped)
+    answered_at: Mapped[datetime | None]
+
+
+class Certificate(Base):
+    """A certificate of attendance: issued once per registration, verified in public by its random code."""
+
+    __tablename__ = "certificates"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(16), unique=True)
+    registration_id: Mapped[int] = mapped_column(ForeignKey("registrations.id", ondelete="CASCADE"), unique=True)
+    training_id: Mapped[int] = mapped_column(ForeignKey("trainings.id", ondelete="CASCADE"), index=True)
+    artisan_id: Mapped[int] = mapped_column(ForeignKey("artisans.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(120))  # as the registrant typed it, in any script
+    language: Mapped[str] = mapped_column(String(5), default="id")
+    days_attended: Mapped[int] = mapped_column(Integer, default=1)
+    link: Mapped[str] = mapped_column(String(300))  # its /verify address, as printed on it
+    issued_at: Mapped[datetime] = mapped_column(default=utcnow)

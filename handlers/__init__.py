@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import logging
 
+from bot import aftercare_texts as texts
 from bot import payloads as p
 from bot.i18n import LANGUAGES
 from bot.nlu.codes import is_valid_code
 from bot.proactive_texts import CONFIRM_ROUTE, OFFER_ROUTE
 from bot.router import Router
 from handlers import (
+    aftercare,
     attendance,
     guide_questions,
     guides,
@@ -48,6 +50,15 @@ def _add_menu(router: Router) -> None:
     router.intent("human", menu.show_human)
     router.payload("human", menu.show_human, p.NO_ARGS)
     router.intent("media", menu.show_media)
+
+
+def _add_aftercare(router: Router) -> None:
+    """Answers to the questions after a training (asked by the scheduler): ratings and reasons, in words too."""
+    router.payload(texts.RATE, aftercare.rate, p.args(p.registration_code, p.one_of(*map(str, texts.RATINGS))))
+    router.payload(texts.WHY, aftercare.explain, p.args(p.registration_code, p.one_of(*texts.REASONS)))
+    router.payload(texts.SKIP, aftercare.skip_comment, p.args(p.registration_code))
+    router.form(aftercare.STATE.split(":")[0], aftercare.FORM)
+    router.context(aftercare.answered_in_words)  # "bagus bgt", "lg sakit" right after the question (first)
 
 
 def _add_trainings(router: Router) -> None:
@@ -146,6 +157,7 @@ def build_router() -> Router:
     """The router with every handler of Kriya; each payload route says what its button arguments may be."""
     router = Router()
     _add_menu(router)
+    _add_aftercare(router)
     _add_trainings(router)
     _add_guides(router)
     _add_registration(router)

@@ -5,10 +5,17 @@ cd "$(dirname "$0")/.."
 [ -x .venv/bin/python ] || python3 -m venv .venv
 .venv/bin/python -m pip install -q --disable-pip-version-check -e '.[dev]'
 # The browser tests drive Debian's Chromium through Playwright (never `playwright install`: no browser download).
-if [ ! -x /usr/bin/chromium ] && command -v apt-get >/dev/null; then
+# Certificates are drawn with Debian's Noto fonts (every script a name may be in); poppler's pdftoppm renders them.
+missing=""
+[ -x /usr/bin/chromium ] || missing="chromium"
+[ -f /usr/share/fonts/truetype/noto/NotoSans-Regular.ttf ] || missing="$missing fonts-noto-core"
+[ -f /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc ] || missing="$missing fonts-noto-cjk"
+command -v pdftoppm >/dev/null || missing="$missing poppler-utils"
+if [ -n "$missing" ] && command -v apt-get >/dev/null; then
   sudo=""; [ "$(id -u)" -eq 0 ] || sudo="sudo"
-  { $sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq chromium >/dev/null; } \
-    || echo "chromium could not be installed: the browser tests will be skipped" >&2
+  # shellcheck disable=SC2086
+  { $sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq $missing >/dev/null; } \
+    || echo "$missing could not be installed: the browser and certificate tests will fail or be skipped" >&2
 fi
 .venv/bin/ruff check .
 .venv/bin/mypy

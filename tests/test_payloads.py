@@ -24,6 +24,8 @@ FORGED = [
     "cert:NIB", "cert:nib:x", "cert:nib:2:3", "tip:=1+1", "lang:fr", "pe:admin", "pe:", "rc:=1", "rcy:kr-abc234",
     "unsub:1e3", "unsub:-1", "unsub:99999999999", "sub:=1+1:", "sub::", "sub:batik:99", "sub:batik:34:x",
     "menu:x", "my:1", "dely:now", "td:" + "A" * 70,
+    "fb:KR-ABC234:6", "fb:KR-ABC234:0", "fb:KR-ABC234", "fb:=1+1:5", "ab:KR-ABC234:capek", "ab:KR-ABC234",
+    "fbx:=1+1", "fbx",
 ]
 GENUINE = [
     "rf:cancel", "rf:contact", "rf:consent:yes", "rf:consent:no", "rf:craft:batik", "rf:craft:done",
@@ -32,7 +34,8 @@ GENUINE = [
     "tf:c:", "tf:p:c=batik", "tf:m:c=batik;p=34", "td:BTK-YK-01", "rg:BTK-YK-01", "cert", "cert:nib", "cert:nib:2",
     "tip", "tip:pricing:1", "lang", "lang:en", "pe:region", "rc:KR-ABC234", "rcy:KR-ABC234", "unsub:12",
     "sub", "sub:batik:34", "sub:batik:34.04", "sub::34.04", "sub:tenun:", "menu", "help", "my", "prof", "del",
-    "dely", "subs",
+    "dely", "subs", "fb:KR-ABC234:1", "fb:KR-ABC234:5", "ab:KR-ABC234:sakit", "ab:KR-ABC234:lainnya",
+    "fbx:KR-ABC234",
 ]
 
 

@@ -273,18 +273,22 @@ class Console:
         return render(request, "dashboard.html", staff=staff, csrf=credential.csrf, trainings=upcoming, **cards)
 
     async def training(self, request: Request, staff: Staff, credential: StaffCredential) -> Response:
+        from bot.organizers.console_aftercare import section
+
         async with scoped(self.side.scoped_maker, staff.organizer_id) as session:
             found = await queries.training(session, request.path_params["code"])
             if found is None:
                 return render(request, "message.html", 404, staff=staff, csrf=credential.csrf,
                               message_key="not_found")
             people = await queries.registrants(session, found.training.id)
+            with use_language(language_of(request)):
+                after = await section(session, found.training, self.app.settings.public_url)
         wanted = {name: request.query_params.get(name, "").strip() for name in queries.FILTERS}
         return render(request, "training.html", staff=staff, csrf=credential.csrf, item=found,
                       people=queries.matching(people, wanted), counts=queries.counts(people), wanted=wanted,
                       choices=queries.choices(people), now=self.app.clock(),
                       attendance=queries.attendance(people), offered=queries.offered(people),
-                      confirm_days=confirmations.confirm_days(found.training))
+                      confirm_days=confirmations.confirm_days(found.training), **after)
 
     async def cancel_page(self, request: Request, staff: Staff, credential: StaffCredential) -> Response:
         """Ask before cancelling (a page with one form: no script needed)."""
@@ -330,6 +334,7 @@ async def _to_dashboard(_request: Request) -> Response:
 
 def routes(side: Side) -> list[BaseRoute]:
     from bot.organizers import (  # they build on this
+        console_aftercare,
         console_broadcasts,
         console_checkin,
         console_person,
@@ -355,5 +360,6 @@ def routes(side: Side) -> list[BaseRoute]:
         *console_broadcasts.routes(console),
         *console_registrants.routes(console),
         *console_checkin.routes(console),
+        *console_aftercare.routes(console),
         *console_person.routes(console),  # last: its {registration} would take /registrants/new, /cancel, /done
     ]

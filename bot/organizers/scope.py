@@ -18,7 +18,17 @@ from sqlalchemy import event, select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from sqlalchemy.orm import ORMExecuteState, Session, UOWTransaction, with_loader_criteria
 
-from db.models import Broadcast, CheckIn, CheckInAttempt, Registration, SeatOffer, StaffAccount, Training
+from db.models import (
+    AftercareAnswer,
+    Broadcast,
+    Certificate,
+    CheckIn,
+    CheckInAttempt,
+    Registration,
+    SeatOffer,
+    StaffAccount,
+    Training,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -26,7 +36,7 @@ SCOPE_KEY = "kriya_organizer_id"  # in Session.info: the organizer whose rows th
 
 
 OWNED_TABLES = frozenset(model.__table__ for model in (Training, Registration, CheckIn, CheckInAttempt, SeatOffer,
-                                                       Broadcast, StaffAccount))
+                                                       Broadcast, StaffAccount, AftercareAnswer, Certificate))
 
 
 class ScopeMissing(RuntimeError):
@@ -77,6 +87,8 @@ def _add_scope(state: ORMExecuteState) -> None:
             with_loader_criteria(CheckInAttempt, CheckInAttempt.training_id.in_(own_trainings), include_aliases=True),
             with_loader_criteria(SeatOffer, SeatOffer.training_id.in_(own_trainings), include_aliases=True),
             with_loader_criteria(StaffAccount, StaffAccount.organizer_id == organizer_id, include_aliases=True),
+            with_loader_criteria(AftercareAnswer, AftercareAnswer.training_id.in_(own_trainings), include_aliases=True),
+            with_loader_criteria(Certificate, Certificate.training_id.in_(own_trainings), include_aliases=True),
         )
 
 

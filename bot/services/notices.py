@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.aftercare_texts import ABSENCE, CERTIFICATE, FEEDBACK
 from bot.proactive_texts import ADDED, ADDED_WAITLISTED, CANCELLED, MOVED, PROMOTED, REMOVED, Tell
 from bot.services.proactive import best_identity, queue
 from bot.services.timing import Policy
@@ -21,9 +22,12 @@ PER_REGISTRATION = (PROMOTED, ADDED, ADDED_WAITLISTED, REMOVED)  # keyed "{kind}
 PER_TRAINING = (MOVED, CANCELLED)  # keyed "{kind}:{training}:{registration}:..." (saving a changed training)
 
 
+AFTERCARE = (FEEDBACK, ABSENCE, CERTIFICATE)  # after a training: keyed "{kind}:{registration}:after" (aftercare.KEY)
+
+
 def key_prefixes(registration_id: int, training_id: int) -> list[str]:
     """How the keys of the notices about one registration begin (the callers of `notify` build them so)."""
-    return ([f"{kind}:{registration_id}:" for kind in PER_REGISTRATION]
+    return ([f"{kind}:{registration_id}:" for kind in PER_REGISTRATION + AFTERCARE]
             + [f"{kind}:{training_id}:{registration_id}:" for kind in PER_TRAINING])
 
 

@@ -12,7 +12,9 @@ from bot.outbox import FORGOTTEN
 from bot.services.registrations import Registrations
 from bot.services.reminders import Policy
 from db.models import (
+    AftercareAnswer,
     Artisan,
+    Certificate,
     ChannelIdentity,
     ConsentEvent,
     Conversation,
@@ -114,6 +116,9 @@ class Privacy:
         )
         await self.session.execute(update(ConsentEvent).where(ConsentEvent.artisan_id == person.id)
                                    .values(artisan_id=None))
+        await self.session.execute(update(AftercareAnswer).where(AftercareAnswer.artisan_id == person.id)
+                                   .values(artisan_id=None, comment=None))  # a rating stays, anonymous
+        await self.session.execute(delete(Certificate).where(Certificate.artisan_id == person.id))
         identities = (await self.session.execute(
             select(ChannelIdentity.channel, ChannelIdentity.external_id).where(ChannelIdentity.artisan_id == person.id)
         )).all()

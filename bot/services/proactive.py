@@ -14,13 +14,16 @@ from bot.delivery import reply_to_body
 from bot.i18n import use_language
 from bot.outbox import enqueue
 from bot.proactive_texts import (
+    ABSENCE,
     ADDED,
     ADDED_WAITLISTED,
     ANNOUNCEMENT,
     BROADCAST,
     CANCELLED,
+    CERTIFICATE,
     CONFIRM,
     DEADLINE,
+    FEEDBACK,
     MOVED,
     OFFER,
     PROMOTED,
@@ -38,6 +41,7 @@ OUTBOX_KINDS = {
     REMINDER: "reminder", DEADLINE: "reminder", ANNOUNCEMENT: "announcement", BROADCAST: "broadcast",
     PROMOTED: "notice", MOVED: "notice", CANCELLED: "notice",
     ADDED: "notice", ADDED_WAITLISTED: "notice", REMOVED: "notice", CONFIRM: "notice", OFFER: "notice",
+    FEEDBACK: "notice", ABSENCE: "notice", CERTIFICATE: "notice",
 }
 
 IDS_PER_QUERY = 500  # people whose channels one query looks up (a bound on the IN list)

@@ -8,6 +8,7 @@ from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.services.aftercare import Aftercare
 from bot.services.confirmations import Confirmations
 from bot.services.privacy import Privacy
 from bot.services.registrations import Registrations
@@ -29,6 +30,7 @@ class Services:
     policy: Policy  # when reminders go (to tell people who ask)
     confirmations: Confirmations
     seat_offers: SeatOffers
+    aftercare: Aftercare  # answers to the questions after a training
 
     @classmethod
     def bind(cls, session: AsyncSession, now: datetime, channel: str, policy: Policy) -> Services:
@@ -42,4 +44,5 @@ class Services:
             policy=policy,
             confirmations=Confirmations(session, now, policy),
             seat_offers=SeatOffers(session, now, policy),
+            aftercare=Aftercare(session, now),
         )

@@ -23,6 +23,7 @@ class Policy:
     quiet_hours: tuple[int, int] | None = (21, 7)
     deadline_notice: timedelta = timedelta(days=1)  # before a registration deadline, for subscribers
     seat_offer: timedelta = timedelta(hours=24)  # how long a freed seat offered to the waitlist stays offered
+    public_url: str = "http://localhost:8000"  # where links in proactive messages point (a certificate's /verify)
 
 
 def person_zone(person: Artisan | None, fallback_region: str | None) -> ZoneInfo:

@@ -15,7 +15,7 @@ from db.models import Base
 from db.session import alembic_config, create_engine, upgrade
 
 TABLES = {"staff_accounts", "staff_credentials", "audit_events", "web_secrets", "checkins", "checkin_attempts",
-          "broadcasts", "outbox", "registrations"}
+          "broadcasts", "outbox", "registrations", "aftercare_answers", "certificates", "trainings"}
 
 
 def _differences(connection: Connection) -> list[object]:
