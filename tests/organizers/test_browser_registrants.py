@@ -84,7 +84,7 @@ async def test_a_staff_member_adds_a_nominee_and_cancels_them_with_a_reason(demo
             await page.get_by_role("button", name="Ya, batalkan pendaftaran").click()
             await page.wait_for_url(f"{served}/console/trainings/{TRAINING}/registrants/done**")
             assert await page.get_by_text("diberi tahu lewat chat").count() == 1
-            assert await page.get_by_text("urutan pertama daftar tunggu: 1").count() == 1
+            assert await page.get_by_text("ditawarkan ke urutan pertama daftar tunggu: 1").count() == 1
 
             await page.goto(f"{served}/console/trainings/{TRAINING}")
             async with page.expect_download() as waiting:

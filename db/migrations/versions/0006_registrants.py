@@ -24,6 +24,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    with op.batch_alter_table('registrations', schema=None) as batch_op:
-        batch_op.drop_column('cancel_reason')
-        batch_op.drop_column('note')
+    # Plain ALTER TABLE ... DROP COLUMN: a batch copy of registrations would let SQLite's ON DELETE CASCADE take
+    # every check-in with it.
+    op.drop_column('registrations', 'cancel_reason')
+    op.drop_column('registrations', 'note')

@@ -49,8 +49,8 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_seat_offers_training_id'))
         batch_op.drop_index(batch_op.f('ix_seat_offers_registration_id'))
     op.drop_table('seat_offers')
-    with op.batch_alter_table('registrations', schema=None) as batch_op:
-        batch_op.drop_column('confirmation_at')
-        batch_op.drop_column('confirmation')
-    with op.batch_alter_table('trainings', schema=None) as batch_op:
-        batch_op.drop_column('confirm_days')
+    # Plain ALTER TABLE ... DROP COLUMN (SQLite 3.35+ has it): a batch copy would drop and re-create the table,
+    # and SQLite's ON DELETE CASCADE would take every registration and check-in with it.
+    op.drop_column('registrations', 'confirmation_at')
+    op.drop_column('registrations', 'confirmation')
+    op.drop_column('trainings', 'confirm_days')

@@ -76,5 +76,4 @@ def downgrade() -> None:
     op.drop_index(op.f('ix_aftercare_answers_artisan_id'), table_name='aftercare_answers')
     op.drop_index(op.f('ix_aftercare_answers_training_id'), table_name='aftercare_answers')
     op.drop_table('aftercare_answers')
-    with op.batch_alter_table('trainings', schema=None) as batch_op:
-        batch_op.drop_column('certificate_days')
+    op.drop_column('trainings', 'certificate_days')  # not a batch copy: see 0008_confirm's downgrade
