@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Protocol
 
 logger = logging.getLogger(__name__)
 
@@ -36,12 +38,26 @@ class Bucket:
 MAX_CHATS = 10000  # chat buckets kept before the idle ones are forgotten
 
 
+class SharedBudget(Protocol):
+    """Budgets shared with the other processes sending for the same account (bot/outbox/budget.py)."""
+
+    async def reserve(self, key: str, rate: float, burst: float = 1.0, urgent: bool = True) -> float | None: ...
+
+
+def chat_key(account: str, chat: str) -> str:
+    """A chat's shared budget on an account; the chat id itself is not stored (a hash of it)."""
+    return f"{account}:{hashlib.sha256(chat.encode()).hexdigest()[:24]}"
+
+
 @dataclass
 class RateLimiter:
     """Waits until both the account's and the chat's budgets allow one more message. A chat waiting for its own
     budget waits alone (under its own lock, keeping its messages in order); only the account's budget is shared,
     so one busy chat never delays another. An `urgent` send (a reply to someone's message) takes the account's
-    next slot before any waiting non-urgent one (reminders, broadcasts)."""
+    next slot before any waiting non-urgent one (reminders, broadcasts).
+
+    With a `shared` budget (PostgreSQL), the account's and the chats' slots are also reserved there, so all the
+    processes sending for `account` (e.g. `telegram:<bot id>`) together keep the platform's rate."""
 
     per_second: float
     per_chat_per_second: float | None = None
@@ -53,6 +69,8 @@ class RateLimiter:
     _lock: asyncio.Lock = field(default_factory=asyncio.Lock)
     _turn: asyncio.Condition | None = None
     _urgent_waiting: int = 0
+    account: str = ""
+    shared: SharedBudget | None = None
 
     def __post_init__(self) -> None:
         self._account = Bucket(self.per_second, 1.0)  # evenly spaced: never more than the limit in any second
@@ -67,6 +85,9 @@ class RateLimiter:
         async with self._chat_locks.setdefault(chat, asyncio.Lock()):
             bucket = self._chats.setdefault(chat, Bucket(self.per_chat_per_second, self.chat_burst))
             await self._until_free(bucket)  # only this chat waits: the shared lock is not held
+            if self.shared is not None:
+                await asyncio.sleep(await self._reserve(chat_key(self.account, chat), self.per_chat_per_second,
+                                                        self.chat_burst, urgent=True) or 0.0)
             await self._take_account(urgent)
             bucket.wait_time(self.monotonic())  # counted at the moment of sending: still at least one token
             bucket.take()
@@ -76,16 +97,34 @@ class RateLimiter:
         if urgent:
             self._urgent_waiting += 1
         try:
-            async with self._turn:
-                if not urgent:
-                    await self._turn.wait_for(lambda: self._urgent_waiting == 0)  # replies first
-                await self._until_free(self._account)
-                self._account.take()
+            while True:
+                async with self._turn:
+                    if not urgent:
+                        await self._turn.wait_for(lambda: self._urgent_waiting == 0)  # replies first
+                    await self._until_free(self._account)
+                    wait = await self._reserve(self.account, self.per_second, 1.0, urgent)
+                    if wait is not None:
+                        self._account.take()
+                        break
+                await asyncio.sleep(1 / self.per_second)  # other processes' replies go first: ask again
+            if wait:
+                await asyncio.sleep(wait)  # the slot reserved in the shared budget
         finally:
             if urgent:
                 self._urgent_waiting -= 1
                 async with self._turn:
                     self._turn.notify_all()
+
+    async def _reserve(self, key: str, rate: float, burst: float, urgent: bool) -> float | None:
+        """Seconds until the slot reserved in the shared budget (0 without one), None when refused for now."""
+        if self.shared is None:
+            return 0.0
+        try:
+            return await self.shared.reserve(key, rate, burst, urgent)
+        except Exception as error:  # the database is away for a moment: this process's own pacing still holds
+            logger.warning("shared send budget %s unavailable (%s): paced in this process only",
+                           key.split(":")[0], type(error).__name__)
+            return 0.0
 
     async def _until_free(self, bucket: Bucket) -> None:
         while True:

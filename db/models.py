@@ -292,6 +292,17 @@ class SchedulerLease(Base):
     expires_at: Mapped[datetime]
 
 
+class SendBudget(Base):
+    """One sending budget shared by every process (PostgreSQL): a platform account's, or one chat's on it.
+
+    `tat` is the theoretical arrival time of the next message (GCRA): each send moves it one period on."""
+
+    __tablename__ = "send_budgets"
+
+    key: Mapped[str] = mapped_column(String(80), primary_key=True)
+    tat: Mapped[datetime]
+
+
 # --- the organizers' side: staff accounts, their credentials, the audit log ------------------------------
 
 STAFF_ROLES = ROLES  # one list of roles, in db/roles.py

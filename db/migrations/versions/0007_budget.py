@@ -1,0 +1,29 @@
+"""send_budgets: one sending budget per platform account (and chat) shared by every process
+
+Revision ID: 0007_budget
+Revises: 0006_registrants
+Create Date: 2026-12-02 19:40:00
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = '0007_budget'
+down_revision = '0006_registrants'
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    op.create_table(
+        'send_budgets',
+        sa.Column('key', sa.String(length=80), nullable=False),
+        sa.Column('tat', sa.DateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint('key', name=op.f('pk_send_budgets')),
+    )
+
+
+def downgrade() -> None:
+    op.drop_table('send_budgets')
