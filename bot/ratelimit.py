@@ -76,21 +76,29 @@ class RateLimiter:
         self._account = Bucket(self.per_second, 1.0)  # evenly spaced: never more than the limit in any second
         self._turn = asyncio.Condition(self._lock)
 
-    async def acquire(self, chat: str, urgent: bool = True) -> None:
+    async def acquire(self, chat: str, urgent: bool = True, defer: float | None = None) -> bool:
+        """Wait until one more message to `chat` is allowed, and take it. With `defer`, a chat whose own budget
+        is not free within that many seconds is not waited for: False, nothing taken (the caller sends later)."""
         if not self.per_chat_per_second:
             await self._take_account(urgent)
-            return
+            return True
         if len(self._chats) > MAX_CHATS:
             self._forget_idle()
         async with self._chat_locks.setdefault(chat, asyncio.Lock()):
             bucket = self._chats.setdefault(chat, Bucket(self.per_chat_per_second, self.chat_burst))
+            if defer is not None and bucket.wait_time(self.monotonic()) > defer:
+                return False
             await self._until_free(bucket)  # only this chat waits: the shared lock is not held
             if self.shared is not None:
-                await asyncio.sleep(await self._reserve(chat_key(self.account, chat), self.per_chat_per_second,
-                                                        self.chat_burst, urgent=True) or 0.0)
+                wait = await self._reserve(chat_key(self.account, chat), self.per_chat_per_second, self.chat_burst,
+                                           urgent=defer is None)
+                if wait is None:  # other processes' messages to this chat fill its budget: later
+                    return False
+                await asyncio.sleep(wait)
             await self._take_account(urgent)
             bucket.wait_time(self.monotonic())  # counted at the moment of sending: still at least one token
             bucket.take()
+            return True
 
     async def _take_account(self, urgent: bool) -> None:
         assert self._account is not None and self._turn is not None
