@@ -99,7 +99,7 @@ class ChannelIdentity(Base):
     artisan_id: Mapped[int] = mapped_column(ForeignKey("artisans.id", ondelete="CASCADE"), index=True)
     channel: Mapped[str] = mapped_column(String(16))
     external_id: Mapped[str] = mapped_column(String(64))
-    last_inbound_at: Mapped[datetime | None]
+    last_inbound_at: Mapped[datetime | None] = mapped_column(index=True)  # the purge reads the oldest
     unreachable_since: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 

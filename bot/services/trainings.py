@@ -95,6 +95,14 @@ def provinces_near(region: str) -> list[str]:
 
 
 @dataclass(frozen=True)
+class Titled:
+    """A training's code and title only."""
+
+    code: str
+    title: str
+
+
+@dataclass(frozen=True)
 class Page:
     items: list[TrainingView]
     total: int
@@ -138,8 +146,8 @@ class TrainingCatalogue:
         self.session = session
         self.now = now
 
-    def _upcoming(self, wanted: TrainingFilter) -> Select[Any]:
-        query = _VIEWS.where(Training.status == "published", Training.starts_at > self.now)
+    def _upcoming(self, wanted: TrainingFilter, columns: Select[Any] = _VIEWS) -> Select[Any]:
+        query = columns.where(Training.status == "published", Training.starts_at > self.now)
         if wanted.craft:
             query = query.where(Training.craft == wanted.craft)
         if wanted.regency:
@@ -182,13 +190,22 @@ class TrainingCatalogue:
             found = await self.search(wanted)
             offset = max(0, min(offset, max(len(found) - 1, 0)))
             return Page(items=found[offset : offset + size], total=len(found), offset=offset, size=size)
-        query = self._upcoming(wanted).add_columns(func.count().over().label("total"))
-        rows = (await self.session.execute(query.offset(max(offset, 0)).limit(size))).all()
+        # The page's ids (and the total) first; a training's seats are counted only for the rows shown.
+        chosen = (self._upcoming(wanted, select(Training.id, func.count().over().label("total")))
+                  .offset(max(offset, 0)).limit(size).subquery())
+        query = self._upcoming(wanted, _VIEWS.add_columns(chosen.c.total).join(chosen, chosen.c.id == Training.id))
+        rows = (await self.session.execute(query)).all()
         if not rows and offset > 0:  # past the end (the list shrank): the first page
             return await self.page(wanted, 0, size)
         total = rows[0].total if rows else 0
         return Page(items=[_view(row) for row in rows], total=total, offset=max(offset, 0),
                     size=size)
+
+    async def titles(self) -> list[Titled]:
+        """The code and title of every upcoming training, soonest first (what naming one by its title reads:
+        no seats counted, no views built for the whole catalogue)."""
+        rows = await self.session.execute(self._upcoming(TrainingFilter(), select(Training.code, Training.title)))
+        return [Titled(code, title) for code, title in rows.tuples()]
 
     async def by_code(self, code: str) -> TrainingView | None:
         """Any training (past, cancelled or upcoming) by its code, case-insensitive."""

@@ -1,4 +1,4 @@
-"""send_budgets: one sending budget per platform account (and chat) shared by every process
+"""send_budgets: one sending budget per platform account (and chat) shared by every process; an index for the purge
 
 Revision ID: 0007_budget
 Revises: 0006_registrants
@@ -23,7 +23,12 @@ def upgrade() -> None:
         sa.Column('tat', sa.DateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint('key', name=op.f('pk_send_budgets')),
     )
+    # the scheduler's privacy purge reads the identities silent for two years from here (not every identity)
+    with op.batch_alter_table('channel_identities', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_channel_identities_last_inbound_at'), ['last_inbound_at'], unique=False)
 
 
 def downgrade() -> None:
+    with op.batch_alter_table('channel_identities', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_channel_identities_last_inbound_at'))
     op.drop_table('send_budgets')
