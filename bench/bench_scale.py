@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import collections
 import os
 import statistics
 import sys
@@ -109,13 +110,14 @@ async def measure(url: str, messages: int, passes: int, record: list[tuple[str, 
     async with open_app(Settings(database_url=url, quiet_hours=None), migrate=False) as app:
         for user in range(USERS):  # warm up: people exist, model loaded
             await app.dispatcher.handle(IncomingMessage("console", f"scale-{user}", uuid.uuid4().hex, text="halo"))
-        latencies = []
+        latencies, by_text = [], collections.defaultdict(list)
         for number in range(messages):
             msg = IncomingMessage("console", f"scale-{number % USERS}", uuid.uuid4().hex,
                                   text=SCRIPT[number % len(SCRIPT)])
             began = time.perf_counter()
             await app.dispatcher.handle(msg)
             latencies.append(time.perf_counter() - began)
+            by_text[msg.text].append(latencies[-1])
         scheduler = Scheduler(app.sessionmaker, app.clock, app.settings.policy, 30, postgres=True)
         durations = []
         for _ in range(passes):
@@ -126,6 +128,9 @@ async def measure(url: str, messages: int, passes: int, record: list[tuple[str, 
             await recorded(app, scheduler, record)
         await scheduler.release()
     latencies.sort()
+    slowest = sorted(by_text.items(), key=lambda pair: -statistics.median(pair[1]))[:3]
+    print("  slowest messages (median, max ms): " + ", ".join(
+        f"{text!r} {statistics.median(times) * 1000:.0f}/{max(times) * 1000:.0f}" for text, times in slowest))
     return {"p50": statistics.median(latencies) * 1000, "p99": latencies[int(len(latencies) * 0.99) - 1] * 1000,
             "pass": statistics.median(durations) * 1000, "pass max": max(durations) * 1000}
 

@@ -102,6 +102,10 @@ class Titled:
     title: str
 
 
+TITLES_KEPT = 8  # databases whose upcoming titles are kept (one in production; tests open many)
+_TITLES: dict[str, tuple[tuple[Any, ...], list[Titled]]] = {}
+
+
 @dataclass(frozen=True)
 class Page:
     items: list[TrainingView]
@@ -202,10 +206,22 @@ class TrainingCatalogue:
                     size=size)
 
     async def titles(self) -> list[Titled]:
-        """The code and title of every upcoming training, soonest first (what naming one by its title reads:
-        no seats counted, no views built for the whole catalogue)."""
+        """The code and title of every upcoming training, soonest first (what naming one by its title reads).
+        Kept in this process while the upcoming catalogue's stamp (count, newest change, newest id) is the same:
+        one aggregate instead of the whole catalogue's rows on every message."""
+        stamp_query = self._upcoming(TrainingFilter(), select(func.count(), func.max(Training.updated_at),
+                                                              func.max(Training.id))).order_by(None)
+        stamp = tuple((await self.session.execute(stamp_query)).one())
+        where = str(getattr(self.session.bind, "url", ""))
+        kept = _TITLES.get(where)
+        if kept is not None and kept[0] == stamp:
+            return kept[1]
         rows = await self.session.execute(self._upcoming(TrainingFilter(), select(Training.code, Training.title)))
-        return [Titled(code, title) for code, title in rows.tuples()]
+        found = [Titled(code, title) for code, title in rows.tuples()]
+        if len(_TITLES) >= TITLES_KEPT:
+            _TITLES.clear()
+        _TITLES[where] = (stamp, found)
+        return found
 
     async def by_code(self, code: str) -> TrainingView | None:
         """Any training (past, cancelled or upcoming) by its code, case-insensitive."""
