@@ -36,6 +36,9 @@ class Bucket:
 
 
 MAX_CHATS = 10000  # chat buckets kept before the idle ones are forgotten
+# A send woken more than LATE_SLOTS slots (at least MIN_LATE seconds) after its reserved slot of a shared budget
+# reserves a fresh one, at most LATE_RETRIES times.
+LATE_SLOTS, MIN_LATE, LATE_RETRIES = 1.0, 0.02, 3
 
 
 class SharedBudget(Protocol):
@@ -105,18 +108,25 @@ class RateLimiter:
         if urgent:
             self._urgent_waiting += 1
         try:
-            while True:
-                async with self._turn:
-                    if not urgent:
-                        await self._turn.wait_for(lambda: self._urgent_waiting == 0)  # replies first
-                    await self._until_free(self._account)
-                    wait = await self._reserve(self.account, self.per_second, 1.0, urgent)
-                    if wait is not None:
-                        self._account.take()
-                        break
-                await asyncio.sleep(1 / self.per_second)  # other processes' replies go first: ask again
-            if wait:
-                await asyncio.sleep(wait)  # the slot reserved in the shared budget
+            for _ in range(LATE_RETRIES + 1):
+                while True:
+                    async with self._turn:
+                        if not urgent:
+                            await self._turn.wait_for(lambda: self._urgent_waiting == 0)  # replies first
+                        await self._until_free(self._account)
+                        asked = self.monotonic()
+                        wait = await self._reserve(self.account, self.per_second, 1.0, urgent)
+                        if wait is not None:
+                            self._account.take()
+                            break
+                    await asyncio.sleep(1 / self.per_second)  # other processes' replies go first: ask again
+                if wait:
+                    await asyncio.sleep(wait)  # the slot reserved in the shared budget
+                late = self.monotonic() - (asked + wait)
+                if self.shared is None or late <= max(LATE_SLOTS / self.per_second, MIN_LATE):
+                    break
+                # Woken well after the slot (a loaded machine): sending now could crowd the later slots of
+                # other processes, so this slot is given up and a fresh one reserved.
         finally:
             if urgent:
                 self._urgent_waiting -= 1
