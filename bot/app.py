@@ -60,6 +60,12 @@ async def open_app(
             await outbox.deliver(items)
 
         channels = build_channels(settings, dispatcher, deliver) if with_channels else []
+        if not settings.is_sqlite:  # several processes may send for one account: one budget for them all
+            from bot.outbox.budget import PostgresBudget
+
+            budget = PostgresBudget(engine)
+            for channel in channels:
+                channel.limiter.shared = budget
         outbox = Outbox(sessionmaker, {c.name: c.sender for c in channels}, {c.name: c.limiter for c in channels},
                         clock, skip_locked=not settings.is_sqlite, lease=timedelta(seconds=settings.outbox_lease))
         app = App(settings, engine, sessionmaker, dispatcher, clock, outbox, channels)

@@ -100,7 +100,7 @@ class ChannelIdentity(Base):
     artisan_id: Mapped[int] = mapped_column(ForeignKey("artisans.id", ondelete="CASCADE"), index=True)
     channel: Mapped[str] = mapped_column(String(16))
     external_id: Mapped[str] = mapped_column(String(64))
-    last_inbound_at: Mapped[datetime | None]
+    last_inbound_at: Mapped[datetime | None] = mapped_column(index=True)  # the purge reads the oldest
     unreachable_since: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
@@ -312,6 +312,17 @@ class SchedulerLease(Base):
     name: Mapped[str] = mapped_column(String(40), primary_key=True)
     holder: Mapped[str] = mapped_column(String(80))
     expires_at: Mapped[datetime]
+
+
+class SendBudget(Base):
+    """One sending budget shared by every process (PostgreSQL): a platform account's, or one chat's on it.
+
+    `tat` is the theoretical arrival time of the next message (GCRA): each send moves it one period on."""
+
+    __tablename__ = "send_budgets"
+
+    key: Mapped[str] = mapped_column(String(80), primary_key=True)
+    tat: Mapped[datetime]
 
 
 # --- the organizers' side: staff accounts, their credentials, the audit log ------------------------------

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from functools import lru_cache
+from typing import Protocol, TypeVar
 
 from bot.nlu import normalize
-from bot.services.trainings import TrainingView
 
 # Words of titles that name no training in particular.
 GENERIC = frozenset("""pelatihan kelas workshop kursus training course class bimtek bimbingan teknis lokakarya
@@ -16,7 +16,15 @@ peserta daring online luring offline tingkat dasar lanjutan basic advanced tekni
 MIN_MATCHED = 2  # distinctive title words the person must have typed (when registering)
 MIN_MATCHED_SEARCH = 3  # when only asking about trainings
 MIN_SHARE = 0.5  # and at least this share of the title's distinctive words
-TITLE_WORDS_KEPT = 4096  # texts whose distinctive words are remembered (titles, and the messages checked)
+TITLE_WORDS_KEPT = 32768  # texts whose distinctive words are remembered (titles, and the messages checked)
+
+
+class HasTitle(Protocol):
+    @property
+    def title(self) -> str: ...
+
+
+T = TypeVar("T", bound=HasTitle)
 
 
 def distinctive(text: str) -> frozenset[str]:
@@ -34,7 +42,7 @@ def may_name_a_title(text: str, at_least: int = MIN_MATCHED) -> bool:
     return len(_distinctive(text)) >= at_least
 
 
-def named_by_title(text: str, trainings: Sequence[TrainingView], at_least: int = MIN_MATCHED) -> TrainingView | None:
+def named_by_title(text: str, trainings: Sequence[T], at_least: int = MIN_MATCHED) -> T | None:
     """The one training whose title the message (nearly) says, clearly ahead of every other, or None; a search
     asks for `at_least` 3 title words so that "batik di jogja" stays a list."""
     typed = _distinctive(text)

@@ -8,7 +8,6 @@ from bot.context import HandlerContext
 from bot.core import Button, IncomingMessage, Reply
 from bot.i18n import _
 from bot.nlu.codes import code_candidates
-from bot.services.trainings import TrainingFilter
 from handlers.registration_start import start_registration
 from handlers.titles import MIN_MATCHED_SEARCH, may_name_a_title, named_by_title
 from handlers.training_detail import _not_found, _show, _show_view, show_training
@@ -35,12 +34,13 @@ async def by_its_title(msg: IncomingMessage, ctx: HandlerContext) -> list[Reply]
     text = msg.text or ""
     if not may_name_a_title(text, MIN_MATCHED_SEARCH):
         return None  # most searches: the whole catalogue is not read for this
-    titled = named_by_title(text, await ctx.services.trainings.search(TrainingFilter()), MIN_MATCHED_SEARCH)
+    titled = named_by_title(text, await ctx.services.trainings.titles(), MIN_MATCHED_SEARCH)
     if titled is None:
         return None
     if _has(words_of(text), _REGISTER):
         return await _register(msg, ctx, [titled.code])
-    return _show_view(ctx, titled)
+    view = await ctx.services.trainings.by_code(titled.code)
+    return _show_view(ctx, view) if view is not None else None
 
 
 async def search_trainings(msg: IncomingMessage, ctx: HandlerContext) -> list[Reply]:

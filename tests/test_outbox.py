@@ -170,3 +170,19 @@ async def test_several_senders_share_the_queue_without_sending_twice(app: App, s
     assert len(ids_first | ids_second) == 60
     await asyncio.gather(app.outbox.deliver(first_claim), second.deliver(second_claim))
     assert len(sender.sent) + len(other.sent) == 60
+
+
+async def test_a_busy_chat_does_not_hold_up_the_rows_claimed_after_it(app: App, sender: Recorder, clock: Clock) -> None:
+    """Four broadcasts to one person, then one to another: the busy chat's fourth goes back to pending for a
+    moment (its budget allows a burst of 3), the other person's row goes out in the same pass."""
+    await Chat(app, user="p2").say("/start")
+    app.outbox.limiters["console"] = RateLimiter(per_second=100, per_chat_per_second=0.2, chat_burst=3)
+    busy = [await queue(app, "p1", n=n) for n in range(4)]
+    other = await queue(app, "p2")
+    began = asyncio.get_running_loop().time()
+    assert await app.outbox.run_once() == 5
+    assert asyncio.get_running_loop().time() - began < 2.0  # nobody waited the chat's 5 s
+    assert [item.outbox_id for item in sender.sent if item.external_id == "p2"] == [other]
+    assert [item.outbox_id for item in sender.sent if item.external_id == "p1"] == busy[:3]
+    deferred = await row(app, busy[3])
+    assert deferred.status == "pending" and deferred.attempts == 0 and deferred.not_before > clock()

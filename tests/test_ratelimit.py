@@ -55,3 +55,21 @@ async def test_a_reply_goes_before_waiting_broadcast_sends() -> None:
     await asyncio.gather(*broadcasts)
     assert done.index("reply") <= 3  # not behind the eight waiting broadcast sends
     assert len(done) == 11  # and the broadcast still goes out in full
+
+
+async def test_a_send_woken_long_after_its_shared_slot_takes_a_fresh_one() -> None:
+    """A loaded machine woke the sender a second after its slot in the shared budget: sending then could crowd
+    the slots other processes hold, so the slot is given up and the next one reserved (then it is in time)."""
+    now = [0.0]
+    asked: list[tuple[str, bool]] = []
+
+    class Shared:
+        async def reserve(self, key: str, rate: float, burst: float = 1.0, urgent: bool = True) -> float | None:
+            asked.append((key, urgent))
+            if len(asked) == 1:
+                now[0] += 1.0  # the process was starved right after the first answer
+            return 0.0
+
+    limiter = RateLimiter(per_second=30, account="telegram:1", shared=Shared(), monotonic=lambda: now[0])
+    assert await limiter.acquire("chat")
+    assert asked == [("telegram:1", True), ("telegram:1", True)]

@@ -246,3 +246,25 @@ async def test_data_of_people_silent_for_two_years_is_deleted(demo_app: App, clo
     async with demo_app.sessionmaker() as session:
         names = set((await session.execute(select(Artisan.display_name).where(Artisan.is_demo.is_(False)))).scalars())
     assert names == {"Aktif"}
+
+
+async def test_the_purge_keeps_a_person_who_wrote_recently_on_another_channel(demo_app: App, clock: Clock) -> None:
+    """Silent for two years on one channel but not on the other: kept; never having written (no time): kept."""
+    from db.models import ChannelIdentity
+
+    both, silent = Chat(demo_app, user="dua-kanal", name="Dua"), Chat(demo_app, user="diam-saja", name="Diam")
+    await both.say("halo")
+    await silent.say("halo")
+    clock.advance(days=731)
+    async with demo_app.sessionmaker() as session, session.begin():
+        person = (await session.execute(select(ChannelIdentity.artisan_id)
+                                         .where(ChannelIdentity.external_id == "dua-kanal"))).scalar_one()
+        session.add(ChannelIdentity(artisan_id=person, channel="telegram", external_id="77001",
+                                    last_inbound_at=clock() - timedelta(days=3), created_at=clock()))
+        session.add(Artisan(display_name="Belum", crafts=[], created_at=clock() - timedelta(days=900),
+                            updated_at=clock() - timedelta(days=900)))
+    counts = await run_scheduler(demo_app)
+    assert counts is not None and counts["purged"] == 1
+    async with demo_app.sessionmaker() as session:
+        names = set((await session.execute(select(Artisan.display_name).where(Artisan.is_demo.is_(False)))).scalars())
+    assert names == {"Dua", "Belum"}

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
+from sqlalchemy import select
 
 from bot.app import App
 from bot.core import IncomingMessage
 from handlers.training_lists import PAGE_SIZE
-from tests.conftest import Chat
+from tests.conftest import Chat, Clock
 
 
 async def test_the_list_shows_upcoming_trainings_soonest_first(chat: Chat) -> None:
@@ -150,3 +151,24 @@ async def test_when_unsure_kriya_asks_back_with_options(chat: Chat, monkeypatch:
         date_from=None, date_to=None, confidence=0.2))
     await chat.say("zzzz qqqq")
     assert "belum paham" in chat.text and "Pelatihan" in chat.titles
+
+
+async def test_the_titles_read_for_naming_a_training_follow_the_catalogue(demo_app: App, clock: Clock) -> None:
+    """The titles kept in the process are read again when a training is renamed, added or starts."""
+    from bot.services.trainings import TrainingCatalogue
+    from db.models import Training
+
+    async def titles() -> dict[str, str]:
+        async with demo_app.sessionmaker() as session:
+            return {t.code: t.title for t in await TrainingCatalogue(session, clock()).titles()}
+
+    first = await titles()
+    code = next(iter(first))
+    async with demo_app.sessionmaker() as session, session.begin():
+        training = (await session.execute(select(Training).where(Training.code == code))).scalar_one()
+        training.title = "Kelas Tenun Songket Motif Pucuk Rebung"  # (updated_at: the moment of the change)
+    assert (await titles())[code] == "Kelas Tenun Songket Motif Pucuk Rebung"
+    async with demo_app.sessionmaker() as session:
+        soonest = min((await session.execute(select(Training.starts_at).where(Training.code.in_(first)))).scalars())
+    clock.now = soonest + timedelta(minutes=1)  # the soonest one started: no longer upcoming
+    assert len(await titles()) < len(first)

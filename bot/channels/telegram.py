@@ -103,7 +103,8 @@ class TelegramChannel:
             builder = builder.base_url(settings.telegram_api_base_url)
         self.application = builder.build()
         self.bot: Bot = self.application.bot
-        self.limiter = RateLimiter(settings.telegram_rate, settings.telegram_chat_rate)
+        self.limiter = RateLimiter(settings.telegram_rate, settings.telegram_chat_rate,
+                                   account=f"telegram:{settings.telegram_bot_token.split(':')[0]}")
         self.sender: ChannelSender = TelegramSender(self.bot, self.limiter)
         self.inbox = Inbox("telegram", dispatcher, deliver, RECENT_UPDATES)
         self.recent = self.inbox.seen  # update ids, to drop a re-delivered update before touching the database

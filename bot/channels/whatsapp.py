@@ -144,7 +144,7 @@ class WhatsAppChannel:
             dispatcher.sessionmaker, dispatcher.clock, CHANNEL, window_closed_code=REENGAGEMENT,
             has_template=self.whatsapp_sender.has_template, known=self.whatsapp_sender.sent_ids.get,
         )
-        self.limiter = RateLimiter(settings.whatsapp_rate)
+        self.limiter = RateLimiter(settings.whatsapp_rate, account=f"whatsapp:{settings.whatsapp_phone_number_id}")
         self.status_retries = STATUS_RETRIES
         self.inbox = Inbox(CHANNEL, dispatcher, deliver, SEEN_MAX)
         self.background = self.inbox.background

@@ -50,6 +50,11 @@ from db.models import Artisan, ChannelIdentity, OutboxMessage
 
 logger = logging.getLogger(__name__)
 
+# A proactive message whose chat's budget is not free within CHAT_DEFER seconds goes back to pending for
+# CHAT_RETRY seconds rather than holding up the rows claimed after it (replies wait in their chain instead).
+CHAT_DEFER, CHAT_RETRY = 0.1, 1.0
+SEND_CONCURRENCY = 8  # chats of one claimed batch delivered side by side (the rate limiter paces them together)
+
 
 class Outbox:
     """Claims due rows, sends them through the channel's sender under its rate limit, records the outcome."""
@@ -244,9 +249,24 @@ class Outbox:
         """Send rows already claimed by this process (replies right after their message), in order."""
         items = await self._adopt(items)
         self._hold(items, delivering=True)
+        chains: dict[tuple[str, str], list[Outgoing]] = {}
+        for item in items:  # one chain per chat, in order; chats side by side (their database work overlaps)
+            chains.setdefault((item.channel, item.external_id), []).append(item)
+        gate = asyncio.Semaphore(SEND_CONCURRENCY)
+
+        async def chain(queued: list[Outgoing]) -> None:
+            async with gate:
+                for item in queued:
+                    await self._deliver_one(item)
+
         try:
-            for item in items:
-                await self._deliver_one(item)
+            if len(chains) == 1:
+                await chain(items)
+                return
+            failures = [r for r in await asyncio.gather(*(chain(c) for c in chains.values()), return_exceptions=True)
+                        if isinstance(r, BaseException)]
+            if failures:
+                raise failures[0]
         finally:  # rows not reached (cancelled at shutdown) stay claimed: taken over after the lease
             for item in items:
                 self._release(item)
@@ -262,8 +282,10 @@ class Outbox:
         if await self._skip(item):
             return
         limiter = self.limiters.get(item.channel)
-        if limiter:
-            await limiter.acquire(item.external_id, urgent=not item.proactive)  # replies before broadcasts
+        if limiter and not await limiter.acquire(item.external_id, urgent=not item.proactive,
+                                                 defer=CHAT_DEFER if item.proactive else None):
+            await self._defer(item)  # its chat is busy: the rows after it are not held up behind it
+            return
         if item.claim_token in self.claims.lost:
             logger.info("outbox %s: claim lost while waiting for the rate limit: not sent here", item.outbox_id)
             return
@@ -288,6 +310,13 @@ class Outbox:
         except Exception as error:
             logger.warning("unrecorded %s %s to %s not sent: %s", item.channel, item.kind, ref(item.external_id),
                            type(error).__name__)
+
+    async def _defer(self, item: Outgoing) -> None:
+        """A proactive row whose chat has no budget now: back to pending for a moment (not an attempt)."""
+        async with self.sessionmaker() as session, session.begin():
+            row = await self._held_row(session, item)
+            if row is not None:
+                row.status, row.not_before = "pending", self.clock() + timedelta(seconds=CHAT_RETRY)
 
     async def _sent(self, item: Outgoing, result: SendResult) -> None:
         async with self.sessionmaker() as session, session.begin():

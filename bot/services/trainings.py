@@ -96,6 +96,18 @@ def provinces_near(region: str) -> list[str]:
 
 
 @dataclass(frozen=True)
+class Titled:
+    """A training's code and title only."""
+
+    code: str
+    title: str
+
+
+TITLES_KEPT = 8  # databases whose upcoming titles are kept (one in production; tests open many)
+_TITLES: dict[str, tuple[tuple[Any, ...], list[Titled]]] = {}
+
+
+@dataclass(frozen=True)
 class Page:
     items: list[TrainingView]
     total: int
@@ -143,8 +155,8 @@ class TrainingCatalogue:
         self.session = session
         self.now = now
 
-    def _upcoming(self, wanted: TrainingFilter) -> Select[Any]:
-        query = _VIEWS.where(Training.status == "published", Training.starts_at > self.now)
+    def _upcoming(self, wanted: TrainingFilter, columns: Select[Any] = _VIEWS) -> Select[Any]:
+        query = columns.where(Training.status == "published", Training.starts_at > self.now)
         if wanted.craft:
             query = query.where(Training.craft == wanted.craft)
         if wanted.regency:
@@ -189,13 +201,34 @@ class TrainingCatalogue:
             found = await self.search(wanted)
             offset = max(0, min(offset, max(len(found) - 1, 0)))
             return Page(items=found[offset : offset + size], total=len(found), offset=offset, size=size)
-        query = self._upcoming(wanted).add_columns(func.count().over().label("total"))
-        rows = (await self.session.execute(query.offset(max(offset, 0)).limit(size))).all()
+        # The page's ids (and the total) first; a training's seats are counted only for the rows shown.
+        chosen = (self._upcoming(wanted, select(Training.id, func.count().over().label("total")))
+                  .offset(max(offset, 0)).limit(size).subquery())
+        query = self._upcoming(wanted, _VIEWS.add_columns(chosen.c.total).join(chosen, chosen.c.id == Training.id))
+        rows = (await self.session.execute(query)).all()
         if not rows and offset > 0:  # past the end (the list shrank): the first page
             return await self.page(wanted, 0, size)
         total = rows[0].total if rows else 0
         return Page(items=[_view(row) for row in rows], total=total, offset=max(offset, 0),
                     size=size)
+
+    async def titles(self) -> list[Titled]:
+        """The code and title of every upcoming training, soonest first (what naming one by its title reads).
+        Kept in this process while the upcoming catalogue's stamp (count, newest change, newest id) is the same:
+        one aggregate instead of the whole catalogue's rows on every message."""
+        stamp_query = self._upcoming(TrainingFilter(), select(func.count(), func.max(Training.updated_at),
+                                                              func.max(Training.id))).order_by(None)
+        stamp = tuple((await self.session.execute(stamp_query)).one())
+        where = str(getattr(self.session.bind, "url", ""))
+        kept = _TITLES.get(where)
+        if kept is not None and kept[0] == stamp:
+            return kept[1]
+        rows = await self.session.execute(self._upcoming(TrainingFilter(), select(Training.code, Training.title)))
+        found = [Titled(code, title) for code, title in rows.tuples()]
+        if len(_TITLES) >= TITLES_KEPT:
+            _TITLES.clear()
+        _TITLES[where] = (stamp, found)
+        return found
 
     async def by_code(self, code: str) -> TrainingView | None:
         """Any training (past, cancelled or upcoming) by its code, case-insensitive."""
