@@ -5,8 +5,6 @@ from __future__ import annotations
 import io
 import logging
 
-import segno
-from PIL import Image, ImageDraw, ImageFont
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -36,6 +34,9 @@ def ticket_attachment(code: str) -> Attachment:
 
 def ticket_png(code: str) -> bytes:
     """A PNG of the QR symbol of `code`, with `code` printed under it."""
+    import segno  # imported when a ticket is drawn, not at every start-up
+    from PIL import Image, ImageDraw, ImageFont
+
     qr = segno.make(code, error=QR_ERROR, micro=False, boost_error=False)
     symbol = io.BytesIO()
     qr.save(symbol, kind="png", scale=MODULE_PIXELS, border=QUIET_ZONE)
