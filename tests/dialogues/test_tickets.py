@@ -4,6 +4,7 @@ and when a waitlisted person gets a seat; through the console, Telegram and What
 from __future__ import annotations
 
 import io
+from collections.abc import AsyncIterator
 
 import pytest
 import zxingcpp
@@ -12,8 +13,9 @@ from sqlalchemy import select
 
 from bot.services.attachments import AttachmentUnavailable, render
 from bot.services.registrations import Registrations
-from db.models import Registration, Training
-from tests.channels import TELEGRAM_CHAT, ChannelChat, ConsoleChat, TelegramChat, WhatsAppChat
+from db.models import OutboxMessage, Registration, Training
+from tests.channels import TELEGRAM_CHAT, ChannelChat, ConsoleChat, TelegramChat, WhatsAppChat, chatting
+from tests.conftest import Clock
 from tests.test_privacy_everywhere import register
 
 FULL = "PWT-PGK-01"  # full in the demo catalogue: a registration there is waitlisted
@@ -113,3 +115,60 @@ async def test_a_cancelled_registration_has_no_ticket(anywhere: ChannelChat) -> 
     before = len(await tickets_received(anywhere))
     await anywhere.say("tiket saya")
     assert len(await tickets_received(anywhere)) == before
+
+
+@pytest.fixture(params=("telegram", "whatsapp"))
+async def platform(request: pytest.FixtureRequest, database_url: str, clock: Clock) -> AsyncIterator[ChannelChat]:
+    """One person on Telegram or WhatsApp, whose files go through a platform's upload."""
+    async with chatting(request.param, database_url, clock) as chat:
+        yield chat
+
+
+def break_uploads(chat: ChannelChat, times: int, final: bool = False) -> None:
+    """The platform fails the next `times` uploads of a photo: for now (5xx) or for good (refused)."""
+    if isinstance(chat, TelegramChat):
+        if final:
+            chat.kriya.fake.fail("sendPhoto", 400, "Bad Request: PHOTO_INVALID_DIMENSIONS", times=times)
+        else:
+            chat.kriya.fake.fail("sendPhoto", 502, "Bad Gateway", times=times)
+    else:
+        assert isinstance(chat, WhatsAppChat)
+        chat.harness.fake.fail_uploads(131053 if final else 131000, status=400 if final else 500, times=times)
+
+
+async def ticket_row(chat: ChannelChat) -> OutboxMessage:
+    async with chat.app.sessionmaker() as session:
+        rows = (await session.scalars(select(OutboxMessage).order_by(OutboxMessage.id))).all()
+    [row] = [row for row in rows if (row.body.get("attachment") or {}).get("source", "").startswith("ticket:")]
+    return row
+
+
+async def test_a_failed_upload_is_recorded_retried_and_sent_once(platform: ChannelChat, clock: Clock) -> None:
+    break_uploads(platform, times=2)
+    await register(platform)
+    code = (await registration_of(platform, "BTK-YK-01")).code
+    assert await tickets_received(platform) == []
+    row = await ticket_row(platform)
+    assert row.status == "pending" and row.attempts == 1 and row.last_error  # recorded, to be tried again
+    for _attempt in range(2):
+        clock.now = max(clock.now, (await ticket_row(platform)).not_before)
+        await platform.app.outbox.run_once()
+    row = await ticket_row(platform)
+    assert row.status == "sent" and row.attempts == 3 and row.last_error is None
+    [(caption, png)] = await tickets_received(platform)
+    assert code in caption and decoded(png) == [code]
+    clock.advance(minutes=10)
+    assert await platform.app.outbox.run_once() == 0
+    assert len(await tickets_received(platform)) == 1  # never twice
+
+
+async def test_a_refused_file_sends_the_text_and_says_so(platform: ChannelChat) -> None:
+    break_uploads(platform, times=1, final=True)
+    await register(platform)
+    code = (await registration_of(platform, "BTK-YK-01")).code
+    assert await tickets_received(platform) == []
+    row = await ticket_row(platform)
+    assert row.status == "sent" and row.last_error and "text sent alone" in row.last_error  # not silent
+    text = await platform.say("tiket saya")  # asked again, the ticket comes
+    [(caption, png)] = await tickets_received(platform)
+    assert code in text and decoded(png) == [code]
