@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import hmac
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -15,7 +15,13 @@ from starlette.routing import BaseRoute, Route
 
 from bot.channels.toolkit import Inbox, Recent, SentParts, WebhookRejected, load_json, read_body
 from bot.channels.whatsapp_api import REENGAGEMENT, GraphClient
-from bot.channels.whatsapp_render import MediaMessage, TemplateError, render_media, render_reply, template_message
+from bot.channels.whatsapp_render import (
+    MediaMessage,
+    TemplateError,
+    render_media,
+    render_reply,
+    template_message,
+)
 from bot.channels.whatsapp_webhook import MAX_BODY, StatusUpdate, check_signature, parse_update
 from bot.config import ConfigError
 from bot.core import IncomingMessage, MessageNotStored
@@ -131,7 +137,7 @@ class WhatsAppSender:
             raise MediaRefused(refused.reason, code=refused.code) from refused
         return await self.api.send_message(part.with_id(media_id))
 
-    async def _send_parts(self, item: Outgoing, parts: list[MediaMessage | dict[str, Any]],
+    async def _send_parts(self, item: Outgoing, parts: Sequence[MediaMessage | dict[str, Any]],
                           language: str) -> list[str | None]:
         """Send the parts in order; a retry of the same row skips the parts that went already."""
         try:

@@ -171,4 +171,4 @@ async def test_a_refused_file_sends_the_text_and_says_so(platform: ChannelChat) 
     assert row.status == "sent" and row.last_error and "text sent alone" in row.last_error  # not silent
     text = await platform.say("tiket saya")  # asked again, the ticket comes
     [(caption, png)] = await tickets_received(platform)
-    assert code in text and decoded(png) == [code]
+    assert code in text and code in caption and decoded(png) == [code]
