@@ -38,13 +38,13 @@ async def test_the_fake_refuses_photos_as_telegram_does(fake: FakeBotApi, bot: B
     assert sent.photo[-1].width == 300 and sent.caption == "ok"
     [params] = fake.files(CHAT)
     assert params["photo"].content == png(300, 300) and params["photo"].filename == "a.png"
-    with pytest.raises(BadRequest, match="(?i)photo_invalid_dimensions"):
+    with pytest.raises(BadRequest, match=r"(?i)photo_invalid_dimensions"):
         await bot.send_photo(CHAT, InputFile(png(21, 1), filename="thin.png"))  # ratio over 20
-    with pytest.raises(BadRequest, match="(?i)photo_invalid_dimensions"):
+    with pytest.raises(BadRequest, match=r"(?i)photo_invalid_dimensions"):
         await bot.send_photo(CHAT, InputFile(png(6000, 4001), filename="huge.png"))  # sides over 10,000
-    with pytest.raises(BadRequest, match="(?i)caption is too long"):
+    with pytest.raises(BadRequest, match=r"(?i)caption is too long"):
         await bot.send_photo(CHAT, InputFile(png(300, 300), filename="a.png"), caption="x" * 1025)
-    with pytest.raises(BadRequest, match="(?i)image_process_failed"):
+    with pytest.raises(BadRequest, match=r"(?i)image_process_failed"):
         await bot.send_photo(CHAT, InputFile(b"not an image at all", filename="a.png"))
     assert len(fake.files(CHAT)) == 1
 
