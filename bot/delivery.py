@@ -54,6 +54,11 @@ class FinalError(DeliveryError):
     """The platform will never accept this message: record it and move on."""
 
 
+class AttachmentRefused(FinalError):
+    """The platform refused a reply's file for good (too large, bad dimensions, a type it does not take): the
+    channel sends the text alone and says so in its SendResult's note."""
+
+
 @dataclass(frozen=True)
 class Outgoing:
     """One message for one person on one channel, as the outbox holds it."""

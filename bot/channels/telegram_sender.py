@@ -11,15 +11,11 @@ from telegram.error import BadRequest, TelegramError
 from bot.channels.telegram_errors import cannot_edit, delivery_error, not_modified
 from bot.channels.telegram_render import MediaPart, Part, RenderError, render, with_media
 from bot.channels.toolkit import SentParts
-from bot.delivery import FinalError, Outgoing, SendResult
+from bot.delivery import AttachmentRefused, FinalError, Outgoing, SendResult
 from bot.logs import ref
 from bot.ratelimit import RateLimiter
 
 logger = logging.getLogger(__name__)
-
-
-class MediaRefused(FinalError):
-    """Telegram refused a file for good (the text can still go)."""
 
 
 class TelegramSender:
@@ -75,7 +71,7 @@ class TelegramSender:
         assert item.media is not None
         try:
             return SendResult(await self._send_parts(item, chat_id, with_media(parts, item.media)))
-        except MediaRefused as refused:
+        except AttachmentRefused as refused:
             self._parts.forget(item.outbox_id)
             logger.warning("telegram refused the %s of outbox %s (%s): sending the text alone", item.media.kind,
                            item.outbox_id, refused.reason)
@@ -92,7 +88,7 @@ class TelegramSender:
         except TelegramError as error:
             failed = delivery_error(error, method, chat_id)
             if isinstance(failed, FinalError):  # the file itself refused (too big, bad dimensions)
-                raise MediaRefused(failed.reason, code=failed.code) from error
+                raise AttachmentRefused(failed.reason, code=failed.code) from error
             raise failed from error
 
     async def _send_parts(self, item: Outgoing, chat_id: str, parts: Sequence[Part | MediaPart]) -> list[str]:

@@ -25,7 +25,7 @@ from bot.channels.whatsapp_render import (
 from bot.channels.whatsapp_webhook import MAX_BODY, StatusUpdate, check_signature, parse_update
 from bot.config import ConfigError
 from bot.core import IncomingMessage, MessageNotStored
-from bot.delivery import ChannelSender, FinalError, Outgoing, SendResult, WindowClosed
+from bot.delivery import AttachmentRefused, ChannelSender, FinalError, Outgoing, SendResult, WindowClosed
 from bot.i18n import normalize_language, use_language
 from bot.logs import ref
 from bot.outbox import TEMPLATE_FLAG, DeliveryStatuses, Sessionmaker, recipient_language
@@ -64,10 +64,6 @@ def window_over(last_inbound_at: datetime | None, now: datetime) -> bool:
 def has_template(templates: dict[str, Any], kind: str) -> bool:
     """Whether WHATSAPP_TEMPLATES configures a template for messages of `kind` (their way past a closed window)."""
     return isinstance(templates.get(kind), dict)
-
-
-class MediaRefused(FinalError):
-    """The Cloud API refused a file's upload for good (too large, a type it does not take): the text can go."""
 
 
 class WhatsAppSender:
@@ -119,7 +115,7 @@ class WhatsAppSender:
         try:
             return await self._send_parts(item, render_media(item.reply, item.external_id, media.kind,
                                                              media.filename), language), None
-        except MediaRefused as refused:
+        except AttachmentRefused as refused:
             self._parts.forget(item.outbox_id)
             logger.warning("WhatsApp refused the %s of outbox %s (%s): sending the text alone", media.kind,
                            item.outbox_id, refused.reason)
@@ -134,7 +130,7 @@ class WhatsAppSender:
         try:
             media_id = await self.api.upload_media(media.content, media.filename, media.media_type)
         except FinalError as refused:
-            raise MediaRefused(refused.reason, code=refused.code) from refused
+            raise AttachmentRefused(refused.reason, code=refused.code) from refused
         return await self.api.send_message(part.with_id(media_id))
 
     async def _send_parts(self, item: Outgoing, parts: Sequence[MediaMessage | dict[str, Any]],
