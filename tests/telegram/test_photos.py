@@ -66,3 +66,15 @@ async def test_the_ticket_goes_as_a_captioned_photo_with_its_buttons(fake: FakeB
         assert " ".join(p["text"] for p in shown[1:]).split() == text.split()  # all of it, in order
         assert "reply_markup" in shown[-1]
     assert len(result.provider_message_ids) == len(shown) and result.note is None
+
+
+async def test_a_document_goes_with_send_document(fake: FakeBotApi, bot: Bot) -> None:
+    sender = TelegramSender(bot, RateLimiter(1000, 1000))
+    pdf = b"%PDF-1.4\n%%EOF\n"
+    media = Media("document", "sertifikat-KR-ABC234.pdf", pdf, "application/pdf")
+    reply = Reply("Sertifikat Anda", (Button("Menu", "menu"),))
+    await sender.send(Outgoing(2, "telegram", str(CHAT), reply_to_body(reply), media=media))
+    [params] = fake.files(CHAT, method="sendDocument")
+    assert params["document"].content == pdf and params["document"].filename == "sertifikat-KR-ABC234.pdf"
+    assert params["caption"] == "Sertifikat Anda" and "inline_keyboard" in params["reply_markup"]
+    assert not fake.files(CHAT)  # no photo
