@@ -6,8 +6,9 @@ from __future__ import annotations
 import logging
 
 from bot import payloads as p
-from bot.core import Button, Reply
+from bot.core import Attachment, Button, Reply
 from bot.i18n import _
+from bot.services.certificates import CERTIFICATE_SOURCE
 from db.models import Training
 
 logger = logging.getLogger(__name__)
@@ -56,14 +57,11 @@ def absence_question(training: Training, registration_code: str) -> Reply:
 
 
 def certificate_message(training: Training, code: str, link: str) -> Reply:
-    """The certificate's caption (or its text where a document cannot go), with the verification link.
-
-    Seam for the attachments of issue 15 (bot.core.Attachment, built by the tickets work): the Reply carries
-    `attachment=Attachment("document", f"certificate:{code}", f"sertifikat-{code}.pdf")`, rendered at send time
-    by bot.services.certificates.certificate_document."""
+    """The certificate as a PDF document (made at send time by bot.services.certificates.certificate_document),
+    its caption (or its text where a document cannot go) with the verification link."""
     text = _("Selamat! Ini sertifikat kehadiran Anda di {title}. Keasliannya bisa dicek siapa saja di {link}").format(
         title=training.title, link=link)
-    return Reply(text)
+    return Reply(text, attachment=Attachment("document", f"{CERTIFICATE_SOURCE}:{code}", f"sertifikat-{code}.pdf"))
 
 
 def wording(kind: str, training: Training, registration_code: str, text: str) -> Reply:

@@ -31,16 +31,37 @@ class Button:
         return {"title": self.title, "payload": self.payload}
 
 
+AttachmentKind = Literal["image", "document"]
+
+
+@dataclass(frozen=True, slots=True)
+class Attachment:
+    """A file sent with a reply. `source` names it ("ticket:KR-ABC234", "certificate:..."): its bytes are made at
+    send time by bot.services.attachments, so nothing but this reference is stored with the message."""
+
+    kind: AttachmentKind
+    source: str
+    filename: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"kind": self.kind, "source": self.source, "filename": self.filename}
+
+
 @dataclass(frozen=True, slots=True)
 class Reply:
-    """One message to show. `replace` asks channels that can edit (Telegram paging) to edit in place."""
+    """One message to show. `replace` asks channels that can edit (Telegram paging) to edit in place. With an
+    `attachment`, the text is its caption (or the text sent when the file cannot be)."""
 
     text: str
     buttons: tuple[Button, ...] = ()
     replace: bool = False
+    attachment: Attachment | None = None
 
     def as_dict(self) -> dict[str, Any]:
-        return {"text": self.text, "buttons": [b.as_dict() for b in self.buttons]}
+        shown: dict[str, Any] = {"text": self.text, "buttons": [b.as_dict() for b in self.buttons]}
+        if self.attachment is not None:
+            shown["attachment"] = self.attachment.as_dict()
+        return shown
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Protocol
 
-from bot.core import Button, Reply
+from bot.core import Attachment, Button, Reply
 
 logger = logging.getLogger(__name__)
 
@@ -54,6 +54,11 @@ class FinalError(DeliveryError):
     """The platform will never accept this message: record it and move on."""
 
 
+class AttachmentRefused(FinalError):
+    """The platform refused a reply's file for good (too large, bad dimensions, a type it does not take): the
+    channel sends the text alone and says so in its SendResult's note."""
+
+
 @dataclass(frozen=True)
 class Outgoing:
     """One message for one person on one channel, as the outbox holds it."""
@@ -66,6 +71,7 @@ class Outgoing:
     last_inbound_at: datetime | None = None
     attempts: int = 0
     claim_token: str | None = None  # this sender's claim on the row: only its holder records the outcome
+    media: Media | None = None  # the attachment's bytes, made by the outbox just before sending
 
     @property
     def reply(self) -> Reply:
@@ -76,9 +82,20 @@ class Outgoing:
         return self.kind != "reply"
 
 
+@dataclass(frozen=True)
+class Media:
+    """An attachment ready to upload: what the reply's Attachment names, rendered to bytes."""
+
+    kind: str  # image, document
+    filename: str
+    content: bytes
+    media_type: str  # image/png, application/pdf
+
+
 @dataclass
 class SendResult:
     provider_message_ids: list[str] = field(default_factory=list)
+    note: str | None = None  # what went wrong though the message went (an attachment sent as text only): recorded
 
 
 class ChannelSender(Protocol):
@@ -99,6 +116,8 @@ def reply_to_body(reply: Reply, context: dict[str, Any] | None = None) -> dict[s
         ],
         "replace": reply.replace,
     }
+    if reply.attachment is not None:
+        body["attachment"] = reply.attachment.as_dict()
     if context:
         body["context"] = context
     return body
@@ -110,4 +129,13 @@ def reply_from_body(body: dict[str, Any]) -> Reply:
                answer=b.get("answer"))
         for b in body.get("buttons") or []
     )
-    return Reply(body.get("text", ""), buttons, replace=bool(body.get("replace")))
+    return Reply(body.get("text", ""), buttons, replace=bool(body.get("replace")),
+                 attachment=attachment_from_body(body))
+
+
+def attachment_from_body(body: dict[str, Any]) -> Attachment | None:
+    """The attachment an outbox body names, or None (also for a body written before attachments existed)."""
+    found = body.get("attachment")
+    if not isinstance(found, dict) or found.get("kind") not in ("image", "document") or not found.get("source"):
+        return None
+    return Attachment(found["kind"], str(found["source"]), str(found.get("filename") or "file"))

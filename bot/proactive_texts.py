@@ -9,10 +9,11 @@ from datetime import datetime
 
 from bot.aftercare_texts import ABSENCE, CERTIFICATE, FEEDBACK
 from bot.aftercare_texts import wording as aftercare_wording
-from bot.core import Button, Reply
+from bot.core import Attachment, Button, Reply
 from bot.crafts import craft_name
 from bot.i18n import _, format_money, format_relative, format_when
 from bot.regions import region_name, zone_of
+from bot.services.tickets import ticket_attachment
 from db.models import Training
 
 logger = logging.getLogger(__name__)
@@ -74,6 +75,11 @@ def _see(training: Training) -> Button:
     return Button(_("Lihat pelatihan"), f"td:{training.code}")
 
 
+def _ticket(registration_code: str | None) -> Attachment | None:
+    """The QR ticket of a seat just given (rendered when the message goes)."""
+    return ticket_attachment(registration_code) if registration_code else None
+
+
 def _register(training: Training) -> Button:
     return Button(_("Daftar"), f"rg:{training.code}")
 
@@ -116,9 +122,9 @@ def _announcement(training: Training, registration_code: str | None, at: datetim
 def _promoted(training: Training, registration_code: str | None, at: datetime) -> Reply:
     text = _(
         "Kabar baik! Ada kursi kosong dan Anda sekarang terdaftar di {title} ({code}). "
-        "Kode pendaftaran Anda: {registration}."
+        "Kode pendaftaran Anda: {registration}. Ini tiket Anda: tunjukkan QR ini saat datang."
     ).format(title=training.title, code=training.code, registration=registration_code)
-    return Reply(text, (_see(training), Button(_("Pelatihan saya"), "my")))
+    return Reply(text, (_see(training), Button(_("Pelatihan saya"), "my")), attachment=_ticket(registration_code))
 
 
 def _moved(training: Training, registration_code: str | None, at: datetime) -> Reply:
@@ -138,7 +144,7 @@ def _added(training: Training, registration_code: str | None, at: datetime) -> R
              "Kode pendaftaran Anda: {registration}.").format(
         title=training.title, code=training.code, when=_when(training, training.starts_at),
         registration=registration_code)
-    return Reply(text, (_see(training), Button(_("Pelatihan saya"), "my")))
+    return Reply(text, (_see(training), Button(_("Pelatihan saya"), "my")), attachment=_ticket(registration_code))
 
 
 def _added_waitlisted(training: Training, registration_code: str | None, at: datetime) -> Reply:

@@ -25,6 +25,7 @@ from handlers import (
     registration_start,
     registration_steps,
     subscriptions,
+    tickets,
     training_detail,
     training_filters,
     training_lists,
@@ -73,6 +74,7 @@ def _add_trainings(router: Router) -> None:
     by_intent = lambda intent: router.by_intent(intent).handler  # noqa: E731
     router.intent("training_code", training_search.typed_code(by_intent))
     router.intent("location", training_lists.show_nearest)
+    router.context(tickets.asked_in_words)  # "tiket saya", "mana tiketnya kak" (before the training in view's questions)
     router.context(my_registrations.pick_in_words)  # "yg tgl 3 des" under one's registrations (before lists')
     router.context(guide_questions.asked)  # "kalo ga punya npwp gmn", "what is KBLI?": from the guides' content
     router.context(subscriptions.narrow_in_words)  # "khusus yg di jogja aja" right after subscribing
@@ -105,6 +107,7 @@ def _add_registration(router: Router) -> None:
     router.payload("rf", registration.form_payload, registration_steps.FORM_BUTTONS)
     router.intent("register", registration_start.start_registration)
     router.command("saya pelatihansaya mine", my_registrations.show_my_registrations)
+    router.command("tiket ticket", tickets.show_tickets)
     router.payload("my", my_registrations.show_my_registrations, p.NO_ARGS)
     router.intent("my_registrations", my_registrations.show_my_registrations)
     router.payload("rc", my_registrations.cancel_registration, p.args(p.registration_code))

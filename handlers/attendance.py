@@ -16,6 +16,7 @@ from bot.proactive_texts import CONFIRM_ROUTE, OFFER_ROUTE
 from bot.regions import zone_of
 from bot.router import Handler, Route
 from bot.services import seat_offers
+from bot.services.tickets import ticket_attachment
 from handlers import attendance_words
 
 logger = logging.getLogger(__name__)
@@ -90,7 +91,8 @@ def seat_taken(training: Training, code: str) -> list[Reply]:
     """The reply to a taken seat (the registration is confirmed: its code is the ticket)."""
     return [Reply(_("Selamat, kursi di {title} sekarang milik Anda! Mulai {when}. Kode pendaftaran (tiket) Anda: "
                     "{registration}.").format(title=training.title, when=_when(training), registration=code),
-                  (Button(_("Lihat pelatihan"), payloads.make("td", training.code)), _mine()))]
+                  (Button(_("Lihat pelatihan"), payloads.make("td", training.code)), _mine()),
+                  attachment=ticket_attachment(code))]
 
 
 async def answer_offer(msg: IncomingMessage, ctx: HandlerContext) -> list[Reply]:

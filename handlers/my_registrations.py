@@ -9,12 +9,13 @@ from bot.i18n import _, format_when
 from bot.regions import zone_of
 from bot.router import Route
 from bot.services.registrations import RegistrationView
+from handlers.tickets import ticket_replies
 from handlers.titles import distinctive
 
 # --- my registrations and cancelling ------------------------------------------------------------
 
 async def show_my_registrations(msg: IncomingMessage, ctx: HandlerContext) -> list[Reply]:
-    """List the person's upcoming registrations with their status."""
+    """List the person's upcoming registrations with their status, after the QR ticket of each seat."""
     found = await ctx.services.registrations.upcoming_for(ctx.person.id)
     if not found:
         return [Reply(_("Anda belum terdaftar di pelatihan mendatang."), (Button(_("Lihat pelatihan"), "tl"),
@@ -29,10 +30,12 @@ async def show_my_registrations(msg: IncomingMessage, ctx: HandlerContext) -> li
         lines.append("   " + format_when(item.starts_at, zone.zone, zone.name))
         lines.append("   " + _("Status: {status} · kode {registration}").format(status=status,
                                                                                 registration=item.code))
+        if item.status == "registered":
+            lines.append("   " + _("Tiket: {registration} (QR di atas)").format(registration=item.code))
         buttons.append(Button(_("Batalkan {code}").format(code=item.code), payloads.make("rc", item.code)))
     ctx.state.memory["list"] = [item.training_code for item in found]
     ctx.state.memory[MINE] = _entries(found)
-    return [Reply("\n".join(lines), (*buttons, Button(_("Menu"), "menu")))]
+    return [*ticket_replies(found), Reply("\n".join(lines), (*buttons, Button(_("Menu"), "menu")))]
 
 
 MINE = "registrations"  # memory: [code, title, local start date] of the registrations just listed

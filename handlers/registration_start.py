@@ -7,6 +7,7 @@ from bot.core import Button, IncomingMessage, Reply
 from bot.i18n import _, format_when
 from bot.nlu import answers
 from bot.services.registrations import RegistrationRefused
+from bot.services.tickets import ticket_attachment
 from handlers import fields_contact, form_reading
 from handlers.registration_answers import _apply
 from handlers.registration_steps import STATE, _ask, _next_field
@@ -48,8 +49,9 @@ async def _finish(ctx: HandlerContext) -> list[Reply]:
                                                                                     zone.name)),
         _("Kami akan mengirim pengingat sebelum pelatihan dimulai. Pertanyaan untuk penyelenggara: {contact}").format(
             contact=training.contact),
+        _("Ini tiket Anda: tunjukkan QR ini (atau sebutkan kodenya) kepada panitia saat datang."),
     ))
-    return [Reply(text, buttons)]
+    return [Reply(text, buttons, attachment=ticket_attachment(registration.code))]
 
 
 def _refusal(refused: RegistrationRefused, title: str) -> Reply:

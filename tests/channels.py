@@ -10,6 +10,7 @@ from typing import Any, Protocol
 
 from bot.app import App, open_app
 from bot.config import Settings
+from bot.core import Reply
 from db.seed import seed_demo
 from tests.conftest import Chat, Clock
 from tests.telegram import conftest as telegram
@@ -41,13 +42,14 @@ class ConsoleChat:
         self.channel = "console"
         self.chat = Chat(app, user="console-person-1")
         self.user = self.chat.user
+        self.sent_replies: list[Reply] = []  # every reply of the conversation, in order
 
     async def say(self, text: str) -> str:
-        await self.chat.say(text)
+        self.sent_replies += await self.chat.say(text)
         return self.chat.text
 
     async def tap(self, title: str) -> str:
-        await self.chat.tap(title)
+        self.sent_replies += await self.chat.tap(title)
         return self.chat.text
 
 
@@ -59,11 +61,10 @@ class TelegramChat:
         self.user = str(TELEGRAM_CHAT)
 
     async def _send(self, update: dict[str, Any]) -> str:
-        before = len(self.kriya.fake.sent(TELEGRAM_CHAT))
-        before_edits = len(self.kriya.fake.edits(TELEGRAM_CHAT))
+        before = len(self.kriya.fake.shown(TELEGRAM_CHAT))
         await self.kriya.send(update)
-        sent = self.kriya.fake.sent(TELEGRAM_CHAT)[before:] + self.kriya.fake.edits(TELEGRAM_CHAT)[before_edits:]
-        return "\n\n".join(str(params.get("text", "")) for params in sent)
+        shown = self.kriya.fake.shown(TELEGRAM_CHAT)[before:]  # messages, photos (their captions), edits
+        return "\n\n".join(str(params.get("text", params.get("caption", ""))) for params in shown)
 
     async def say(self, text: str) -> str:
         return await self._send(self.kriya.fake.message(TELEGRAM_CHAT, text, first_name="Sari"))

@@ -49,9 +49,9 @@ async def left_of(app: App, wanted: list[str]) -> list[tuple[str, str]]:
     return [(table, value) for table, value in await everything(app) if any(w in value for w in wanted)]
 
 
-async def register(chat: ChannelChat, code: str = "BTK-YK-01", status: str = "registered") -> None:
-    """Open a training and answer the first registration's questions, whatever the channel asks; the person is
-    then `status` (a full training's waitlist: "waitlisted")."""
+async def register(chat: ChannelChat, code: str = "BTK-YK-01", expect: str = "registered") -> None:
+    """Open a training and answer the first registration's questions, whatever the channel asks; the registration
+    ends `expect` (a full training's is waitlisted)."""
     await chat.say(code)
     await chat.tap("Daftar")
     await chat.tap("Setuju")
@@ -68,10 +68,10 @@ async def register(chat: ChannelChat, code: str = "BTK-YK-01", status: str = "re
             assert step in answers, step
             await chat.say(answers[step])
     async with chat.app.sessionmaker() as session:
-        found = await session.scalar(
+        status = await session.scalar(
             select(Registration.status).join(Training).join(Artisan, Artisan.id == Registration.artisan_id)
             .where(Training.code == code, Artisan.full_name == NAME))
-    assert found == status
+    assert status == expect
 
 
 async def scheduler_pass(app: App, clock: Clock) -> dict[str, int] | None:

@@ -18,11 +18,14 @@ from bot.i18n import _, normalize_language, use_language
 logger = logging.getLogger(__name__)
 
 LEAVE_WORDS = ("keluar", "exit", "quit")  # typed alone, they end the chat (piped or in a terminal)
+ATTACHMENT_LINE = "📎 {filename}"  # the console shows no images: it names the file sent with a reply
 
 
 def render_text(reply: Reply) -> str:
-    """A reply as plain text, its options numbered (type the number or the title to choose)."""
+    """A reply as plain text, with a line naming its file, its options numbered (type the number or the title)."""
     lines = [reply.text]
+    if reply.attachment is not None:
+        lines.append(ATTACHMENT_LINE.format(filename=reply.attachment.filename))
     if reply.buttons:
         lines.append("")
         lines.append(numbered((button.title for button in reply.buttons), indent="  "))

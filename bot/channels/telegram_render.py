@@ -15,10 +15,12 @@ from telegram import (
 
 from bot.channels import toolkit
 from bot.core import Button, Reply
+from bot.delivery import Media
 
 logger = logging.getLogger(__name__)
 
 MAX_TEXT = 4096  # Bot API limit for one message's text, counted here in UTF-16 code units (stricter)
+MAX_CAPTION = 1024  # sendPhoto and sendDocument: a caption of 0-1024 characters
 MAX_CALLBACK_DATA = 64  # bytes
 MAX_LABEL = 60  # longer inline button labels are shortened for display (the payload is unchanged)
 SHORT_LABEL = 20  # two buttons whose labels are at most this long share a row
@@ -42,6 +44,23 @@ class Part:
     def inline(self) -> bool:
         """True when the part can be edited in place (editMessageText takes only inline keyboards)."""
         return self.markup is None or isinstance(self.markup, InlineKeyboardMarkup)
+
+
+@dataclass(frozen=True)
+class MediaPart:
+    """A photo (sendPhoto) or a file (sendDocument), with the reply's text as its caption when it fits."""
+
+    media: Media
+    caption: str | None = None
+    markup: Markup | None = None
+
+
+def with_media(parts: list[Part], media: Media) -> list[Part | MediaPart]:
+    """The file first: captioned with the text and carrying its keyboard when the text is one short part,
+    else alone, followed by the text parts (the keyboard stays on the last)."""
+    if len(parts) == 1 and utf16_len(parts[0].text) <= MAX_CAPTION:
+        return [MediaPart(media, parts[0].text, parts[0].markup)]
+    return [MediaPart(media), *parts]
 
 
 def utf16_len(text: str) -> int:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import hmac
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -15,11 +15,17 @@ from starlette.routing import BaseRoute, Route
 
 from bot.channels.toolkit import Inbox, Recent, SentParts, WebhookRejected, load_json, read_body
 from bot.channels.whatsapp_api import REENGAGEMENT, GraphClient
-from bot.channels.whatsapp_render import TemplateError, render_reply, template_message
+from bot.channels.whatsapp_render import (
+    MediaMessage,
+    TemplateError,
+    render_media,
+    render_reply,
+    template_message,
+)
 from bot.channels.whatsapp_webhook import MAX_BODY, StatusUpdate, check_signature, parse_update
 from bot.config import ConfigError
 from bot.core import IncomingMessage, MessageNotStored
-from bot.delivery import ChannelSender, Outgoing, SendResult, WindowClosed
+from bot.delivery import AttachmentRefused, ChannelSender, FinalError, Outgoing, SendResult, WindowClosed
 from bot.i18n import normalize_language, use_language
 from bot.logs import ref
 from bot.outbox import TEMPLATE_FLAG, DeliveryStatuses, Sessionmaker, recipient_language
@@ -88,20 +94,50 @@ class WhatsAppSender:
         # The person's language matters for a template and for the channel's own words (list button, hints).
         needs_words = closed or bool(reply.buttons)
         language = await self._language(item) if needs_words else normalize_language(item.body.get("language"))
+        note = None
         with use_language(language):
             if closed:
                 ids = [await self._send_template(item, language, "24-hour window closed")]
+            elif item.media is not None:
+                ids, note = await self._send_with_media(item, language)
             else:
                 ids = await self._send_parts(item, render_reply(reply, item.external_id), language)
         found = [i for i in ids if i]
         for message_id in found:
             self.sent_ids.add(message_id, item.outbox_id)
-        return SendResult(found)
+        return SendResult(found, note=note)
 
-    async def _send_parts(self, item: Outgoing, parts: list[dict[str, Any]], language: str) -> list[str | None]:
+    async def _send_with_media(self, item: Outgoing, language: str) -> tuple[list[str | None], str | None]:
+        """The file uploaded and sent with the text as caption. An upload that fails for now is raised (recorded,
+        and the row retried by the outbox); one refused for good sends the text alone, with the refusal noted."""
+        media = item.media
+        assert media is not None
+        try:
+            return await self._send_parts(item, render_media(item.reply, item.external_id, media.kind,
+                                                             media.filename), language), None
+        except AttachmentRefused as refused:
+            self._parts.forget(item.outbox_id)
+            logger.warning("WhatsApp refused the %s of outbox %s (%s): sending the text alone", media.kind,
+                           item.outbox_id, refused.reason)
+            sent = await self._send_parts(item, render_reply(item.reply, item.external_id), language)
+            return sent, f"{media.kind} upload refused ({refused.code} {refused.reason}); text sent alone"
+
+    async def _send_one(self, item: Outgoing, part: MediaMessage | dict[str, Any]) -> str | None:
+        if not isinstance(part, MediaMessage):
+            return await self.api.send_message(part)
+        media = item.media
+        assert media is not None
+        try:
+            media_id = await self.api.upload_media(media.content, media.filename, media.media_type)
+        except FinalError as refused:
+            raise AttachmentRefused(refused.reason, code=refused.code) from refused
+        return await self.api.send_message(part.with_id(media_id))
+
+    async def _send_parts(self, item: Outgoing, parts: Sequence[MediaMessage | dict[str, Any]],
+                          language: str) -> list[str | None]:
         """Send the parts in order; a retry of the same row skips the parts that went already."""
         try:
-            return await self._parts.send(item.outbox_id, parts, lambda _number, part: self.api.send_message(part))
+            return await self._parts.send(item.outbox_id, parts, lambda _number, part: self._send_one(item, part))
         except WindowClosed as closed:
             logger.info("WhatsApp window closed for outbox %s (%s): trying its template", item.outbox_id, closed.code)
             self._parts.forget(item.outbox_id)

@@ -134,12 +134,18 @@ class GraphClient:
             await self._client.aclose()
             self._client = None
 
-    async def request(self, method: str, path: str, payload: dict[str, Any] | None = None) -> dict[str, Any]:
-        """One Graph API call: the JSON answer, or a DeliveryError subclass saying what to do next."""
+    async def request(self, method: str, path: str, payload: dict[str, Any] | None = None, *,
+                      form: dict[str, str] | None = None,
+                      files: dict[str, tuple[str, bytes, str]] | None = None) -> dict[str, Any]:
+        """One Graph API call (JSON, or a multipart form with `files`): the JSON answer, or a DeliveryError
+        subclass saying what to do next."""
         if self._client is None:
             raise Retryable("the WhatsApp client is not started", code="client")
         try:
-            response = await self._client.request(method, path, json=payload)
+            if files is not None:
+                response = await self._client.request(method, path, data=form, files=files)
+            else:
+                response = await self._client.request(method, path, json=payload)
         except (httpx.ConnectTimeout, httpx.PoolTimeout) as error:  # nothing was sent: safe to try again
             raise Retryable(f"timeout: {type(error).__name__}", code="connect-timeout") from error
         except httpx.TimeoutException as error:  # sent, no answer in time: the outcome is unknown
@@ -158,6 +164,16 @@ class GraphClient:
                 return {}
             return answer
         raise error_for(response.status_code, response.headers, answer)
+
+    async def upload_media(self, content: bytes, filename: str, media_type: str) -> str:
+        """Upload a file (POST /{phone-number-id}/media, multipart); its media id, usable for 30 days."""
+        answer = await self.request("POST", f"{self.phone_number_id}/media",
+                                    form={"messaging_product": "whatsapp", "type": media_type},
+                                    files={"file": (filename, content, media_type)})
+        media_id = answer.get("id")
+        if not isinstance(media_id, str) or not media_id:
+            raise Retryable("the media upload answered without an id", code="media")
+        return media_id
 
     async def send_message(self, payload: dict[str, Any]) -> str | None:
         """Send one message; returns its wamid (None if the answer, though successful, names none)."""

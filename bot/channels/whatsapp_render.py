@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from bot.channels.toolkit import numbered, split_tail, split_text
@@ -26,6 +27,7 @@ ROW_ID_MAX = 200
 LIST_BUTTON_MAX = 20
 SECTION_TITLE_MAX = 24
 TEMPLATE_PARAM_MAX = 1024
+CAPTION_MAX = 1024  # an image's or a document's caption
 PAYLOAD_MAX = ROW_ID_MAX  # one bound for every option id, the stricter of buttons and list rows
 # The id of the option a Button(kind="contact") becomes: choosing it shares the person's own WhatsApp number.
 CONTACT_ID = "wa:contact"
@@ -168,6 +170,33 @@ def render_reply(reply: Reply, to: str) -> list[dict[str, Any]]:
     if contact is not None:
         parts.append(_("Untuk mengirim nomor Anda: ketuk 📎 (lampiran), lalu pilih Kontak."))
     return [text_message(to, chunk) for chunk in split_text("\n\n".join(parts), TEXT_MAX)]
+
+
+# --- media ----------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class MediaMessage:
+    """An image or document message whose media id comes from the upload made just before it is sent."""
+
+    kind: str  # image, document
+    payload: dict[str, Any]
+
+    def with_id(self, media_id: str) -> dict[str, Any]:
+        return {**self.payload, self.kind: {"id": media_id, **self.payload[self.kind]}}
+
+
+def render_media(reply: Reply, to: str, kind: str, filename: str) -> list[MediaMessage | dict[str, Any]]:
+    """The file with the text as its caption when it fits, then the reply's options (an interactive message
+    cannot carry an uploaded file: the options follow the file), else the text too."""
+    text = reply.text.strip()
+    fits = len(text) <= CAPTION_MAX
+    media: dict[str, Any] = {"caption": text} if text and fits else {}
+    if kind == "document":
+        media["filename"] = filename
+    first = MediaMessage(kind, {**_base(to), "type": kind, kind: media})
+    if fits and not reply.buttons:
+        return [first]
+    return [first, *render_reply(Reply("" if fits else reply.text, reply.buttons), to)]
 
 
 # --- templates ------------------------------------------------------------------------------------

@@ -30,6 +30,7 @@ from bot.delivery import (
 )
 from bot.logs import ref
 from bot.outbox.claims import claims_of, new_claim_token
+from bot.outbox.media import with_media
 from bot.outbox.rows import (
     ATTEMPTS_EXHAUSTED,
     FINAL_ERROR,
@@ -290,6 +291,7 @@ class Outbox:
             logger.info("outbox %s: claim lost while waiting for the rate limit: not sent here", item.outbox_id)
             return
         try:
+            item, note = await with_media(self.sessionmaker, item)
             result = await sender.send(item)
         except DeliveryError as error:
             await self._failed(item, error)
@@ -298,6 +300,8 @@ class Outbox:
             logger.exception("sending outbox %s failed unexpectedly", item.outbox_id)
             await self._failed(item, Retryable(f"{type(error).__name__}: {error}"))
             return
+        if note and not result.note:
+            result.note = note
         await self._sent(item, result)
 
     async def _send_unrecorded(self, sender: ChannelSender, item: Outgoing) -> None:
@@ -324,7 +328,9 @@ class Outbox:
             if row is None:
                 return
             row.status, row.sent_at, row.attempts = "sent", self.clock(), row.attempts + 1
-            row.last_error = None
+            row.last_error = result.note[:300] if result.note else None  # sent, but not all of it (a file)
+            if result.note:
+                logger.warning("outbox %s (%s %s) sent with a problem: %s", row.id, row.channel, row.kind, result.note)
             if row.artisan_id is None and row.kind == "reply":  # to a deletion (or an apology): keep nothing of it
                 forget(row)
             elif result.provider_message_ids:

@@ -74,7 +74,7 @@ async def test_what_to_bring_is_the_trainings_requirements(anywhere: ChannelChat
 
 
 async def _waitlisted(chat: ChannelChat) -> str:
-    await register(chat, "BTK-YK-02", status="waitlisted")  # full: the person is put on its waitlist
+    await register(chat, "BTK-YK-02", expect="waitlisted")  # full: the person is put on its waitlist
     person = await person_of(chat)
     assert person is not None and (await statuses(chat)).get("BTK-YK-02") == "waitlisted"
     async with chat.app.sessionmaker() as session:

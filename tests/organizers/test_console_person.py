@@ -128,3 +128,17 @@ async def test_another_organizer_or_a_wrong_registration_is_404(app: App, client
 async def test_signed_out_goes_to_sign_in(client: httpx.AsyncClient, world: World) -> None:
     answer = await client.get(f"/console/trainings/YK-1/registrants/{PERSON}")
     assert answer.status_code == 303 and answer.headers["location"].startswith("/console/login")
+
+
+async def test_the_page_shows_the_ticket_of_a_seat_only(app: App, client: httpx.AsyncClient, world: World) -> None:
+    await sign_in(client, world.one.emails["checkin"])
+    page = (await client.get(f"/console/trainings/YK-1/registrants/{PERSON}")).text
+    ticket = page.split('<dd class="ticket">')[1].split("</dd>")[0]
+    assert f"<strong>{PERSON}</strong>" in ticket
+    async with app.sessionmaker() as session, session.begin():
+        registration = await session.scalar(select(Registration).where(Registration.code == PERSON))
+        assert registration is not None
+        registration.status = "waitlisted"
+    page = (await client.get(f"/console/trainings/YK-1/registrants/{PERSON}")).text
+    ticket = page.split('<dd class="ticket">')[1].split("</dd>")[0]
+    assert PERSON not in ticket and "<strong>" not in ticket

@@ -41,8 +41,9 @@ async def test_a_nominee_who_chats_on_whatsapp_is_told_there(whatsapp: WhatsApp)
                 Training.code == TRAINING).order_by(Registration.id.desc()).limit(1))).scalar_one()
         before = len(whatsapp.fake.sent)
         assert await whatsapp.app.outbox.run_once() == 1
-        [notice] = whatsapp.fake.sent[before:]
-        assert notice.to == USER and registration.code in notice.body
+        notice, options = whatsapp.fake.sent[before:]  # the ticket (a QR image with the text), then its buttons
+        assert notice.to == USER and notice.type == "image" and registration.code in notice.body
+        assert options.to == USER and options.type == "interactive:button"
 
         cancelled = await console.post(f"/console/trainings/{TRAINING}/registrants/cancel", data={
             "csrf": csrf_of(form.text), "registration": registration.code, "reason": "Kuota kabupaten sudah terisi"})

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import io
 import itertools
 import json
 import logging
@@ -24,6 +25,11 @@ from starlette.types import ASGIApp
 logger = logging.getLogger(__name__)
 
 MAX_TEXT = 4096
+MAX_CAPTION = 1024  # sendPhoto, sendDocument: caption of 0-1024 characters
+MAX_PHOTO = 10 * 1024 * 1024  # "The photo must be at most 10 MB in size"
+MAX_PHOTO_SIDES = 10_000  # "The photo's width and height must not exceed 10000 in total"
+MAX_PHOTO_RATIO = 20  # "Width and height ratio must be at most 20"
+MAX_UPLOAD = 50 * 1024 * 1024  # files bots upload by multipart: at most 50 MB
 MAX_CALLBACK_DATA = 64
 COMMAND_RE = re.compile(r"^[a-z0-9_]{1,32}$")
 NOT_MODIFIED = (
@@ -31,6 +37,9 @@ NOT_MODIFIED = (
     "same as a current content and reply markup of the message"
 )
 QUERY_TOO_OLD = "Bad Request: query is too old and response timeout expired or query ID is invalid"
+
+
+SHOWING = ("sendMessage", "sendPhoto", "sendDocument", "editMessageText")  # calls that show something in a chat
 
 
 class ApiError(Exception):
@@ -45,6 +54,15 @@ class ApiError(Exception):
         if self.parameters:
             body["parameters"] = self.parameters
         return body
+
+
+@dataclass(frozen=True)
+class Upload:
+    """A file a bot uploaded in a multipart request (what the fake received of it)."""
+
+    filename: str
+    content_type: str
+    content: bytes
 
 
 @dataclass
@@ -127,6 +145,18 @@ def _int(params: dict[str, Any], name: str, required: bool = True) -> int | None
         raise ApiError(400, f"Bad Request: invalid {name} specified") from None
 
 
+def photo_size(content: bytes) -> tuple[int, int]:
+    """Width and height of an uploaded photo; 400 IMAGE_PROCESS_FAILED when it is no image Telegram reads."""
+    from PIL import Image, UnidentifiedImageError
+
+    try:
+        with Image.open(io.BytesIO(content)) as image:
+            image.verify()
+            return image.size
+    except (UnidentifiedImageError, OSError, SyntaxError):
+        raise ApiError(400, "Bad Request: IMAGE_PROCESS_FAILED") from None
+
+
 def _flag(value: Any) -> bool:
     return value is True or value in ("true", "True", "1")
 
@@ -199,6 +229,16 @@ class FakeBotApi:
         """Parameters of the sendMessage calls that succeeded (to `chat_id`)."""
         return [c.params for c in self.calls_to("sendMessage", ok=True)
                 if chat_id is None or int(c.params["chat_id"]) == chat_id]
+
+    def files(self, chat_id: int | None = None, method: str = "sendPhoto") -> list[dict[str, Any]]:
+        """Parameters of the sendPhoto (or sendDocument) calls that succeeded (to `chat_id`)."""
+        return [c.params for c in self.calls_to(method, ok=True)
+                if chat_id is None or int(c.params["chat_id"]) == chat_id]
+
+    def shown(self, chat_id: int) -> list[dict[str, Any]]:
+        """What the person saw, in order: messages, photos, documents and edits that succeeded."""
+        return [c.params for c in self.calls if c.status == 200 and c.method in SHOWING
+                and int(c.params.get("chat_id", 0)) == chat_id]
 
     def edits(self, chat_id: int | None = None) -> list[dict[str, Any]]:
         return [c.params for c in self.calls_to("editMessageText", ok=True)
@@ -310,8 +350,20 @@ class FakeBotApi:
         method = request.path_params["method"]
         params: dict[str, Any] = dict(request.query_params)
         if request.method == "POST":
-            if request.headers.get("content-type", "").startswith("application/json"):
+            kind = request.headers.get("content-type", "")
+            if kind.startswith("application/json"):
                 params.update(await request.json())
+            elif kind.startswith("multipart/form-data"):  # how files are uploaded ("Sending Files")
+                if int(request.headers.get("content-length") or 0) > MAX_UPLOAD:
+                    error = ApiError(413, "Request Entity Too Large")
+                    self.calls.append(Call(request.path_params["method"], params, error.code, error.body()))
+                    return JSONResponse(error.body(), status_code=error.code)
+                async with request.form(max_part_size=MAX_UPLOAD) as form:
+                    for name, value in form.multi_items():
+                        if isinstance(value, str):
+                            params[name] = value
+                        else:
+                            params[name] = Upload(value.filename or "", value.content_type or "", await value.read())
             else:
                 params.update(parse_qsl((await request.body()).decode(), keep_blank_values=True))
         params = {k: _decode(v) for k, v in params.items()}
@@ -424,6 +476,53 @@ class FakeBotApi:
         text = self._text(params)
         markup = self._markup(params)
         return self._store(chat_id, self._next_message_id(chat_id), text, markup)
+
+    @staticmethod
+    def _caption(params: dict[str, Any]) -> str:
+        caption = params.get("caption") or ""
+        if not isinstance(caption, str) or len(caption) > MAX_CAPTION:
+            raise ApiError(400, "Bad Request: message caption is too long")
+        return caption
+
+    @staticmethod
+    def _upload(params: dict[str, Any], field: str) -> Upload:
+        """The file uploaded as `field` (a file_id or URL string is not what Kriya sends: refused here)."""
+        upload = params.get(field)
+        if not isinstance(upload, Upload) or not upload.content:
+            raise ApiError(400, f"Bad Request: there is no {field} in the request")
+        return upload
+
+    async def api_sendPhoto(self, params: dict[str, Any]) -> Any:
+        chat_id = self._chat(params)
+        upload = self._upload(params, "photo")
+        caption = self._caption(params)
+        markup = self._markup(params)
+        if len(upload.content) > MAX_PHOTO:
+            raise ApiError(400, "Bad Request: PHOTO_SAVE_FILE_INVALID")
+        width, height = photo_size(upload.content)
+        if width + height > MAX_PHOTO_SIDES or max(width, height) > MAX_PHOTO_RATIO * min(width, height):
+            raise ApiError(400, "Bad Request: PHOTO_INVALID_DIMENSIONS")
+        result = self._store(chat_id, self._next_message_id(chat_id), caption, markup)
+        del result["text"]
+        result["photo"] = [{"file_id": f"AgAD-{len(self.calls)}", "file_unique_id": f"u{len(self.calls)}",
+                            "width": width, "height": height, "file_size": len(upload.content)}]
+        if caption:
+            result["caption"] = caption
+        return result
+
+    async def api_sendDocument(self, params: dict[str, Any]) -> Any:
+        chat_id = self._chat(params)
+        upload = self._upload(params, "document")
+        caption = self._caption(params)
+        markup = self._markup(params)
+        result = self._store(chat_id, self._next_message_id(chat_id), caption, markup)
+        del result["text"]
+        result["document"] = {"file_id": f"BQAD-{len(self.calls)}", "file_unique_id": f"d{len(self.calls)}",
+                              "file_name": upload.filename, "mime_type": upload.content_type,
+                              "file_size": len(upload.content)}
+        if caption:
+            result["caption"] = caption
+        return result
 
     async def api_editMessageText(self, params: dict[str, Any]) -> Any:
         chat_id = self._chat(params)

@@ -47,6 +47,7 @@ def graph_error(code: int, message: str, details: str) -> dict[str, Any]:
 
 
 ERRORS: dict[int, dict[str, Any]] = {
+    131053: graph_error(131053, "Media upload error", "Unable to upload the media used in the message."),
     130429: fixture("send_error_130429.json"),
     131047: fixture("send_error_131047_CONSTRUCTED.json"),
     131056: graph_error(131056, "(Business Account, Consumer Account) pair rate limit hit",
@@ -55,6 +56,19 @@ ERRORS: dict[int, dict[str, Any]] = {
     131026: graph_error(131026, "Message Undeliverable", "Unable to deliver message."),
     131000: graph_error(131000, "Something went wrong", "Message failed to send due to an unknown error."),
 }
+
+
+# Supported media types and their size limits (Cloud API, "Supported media types"): what an upload may be.
+MEDIA_TYPES: dict[str, tuple[str, int]] = {
+    "image/jpeg": ("image", 5 * 1024 * 1024),
+    "image/png": ("image", 5 * 1024 * 1024),
+    "application/pdf": ("document", 100 * 1024 * 1024),
+    "text/plain": ("document", 100 * 1024 * 1024),
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": ("document", 100 * 1024 * 1024),
+}
+MEDIA_UPLOAD_ERROR = 131053
+CAPTION_MAX = 1024
+MEDIA_FIELDS = {"image": {"id", "link", "caption"}, "document": {"id", "link", "caption", "filename"}}
 
 
 def _text(value: Any, low: int, high: int) -> bool:
@@ -162,13 +176,27 @@ def check_template(template: Any, problems: list[str]) -> None:
             problems.append(f"template component {component.get('type')!r} not expected")
 
 
+def check_media(kind: str, media: Any, problems: list[str]) -> None:
+    """An image or document object: exactly one of an uploaded media id and a link, a caption of 1024 at most."""
+    if not isinstance(media, dict):
+        problems.append(f"{kind}: not an object")
+        return
+    _keys(kind, media, MEDIA_FIELDS[kind], problems)
+    if ("id" in media) == ("link" in media):
+        problems.append(f"{kind}: exactly one of id and link")
+    if "caption" in media and not _text(media["caption"], 1, CAPTION_MAX):
+        problems.append(f"{kind}.caption must be 1-{CAPTION_MAX} characters (got {len(str(media['caption']))})")
+    if "filename" in media and not _text(media["filename"], 1, 240):
+        problems.append(f"{kind}.filename must be 1-240 characters")
+
+
 def check_message(payload: Any) -> list[str]:
     """Every way `payload` breaks the documented messages endpoint format and limits."""
     problems: list[str] = []
     if not isinstance(payload, dict):
         return ["body is not a JSON object"]
     _keys("message", payload, {"messaging_product", "recipient_type", "to", "type", "text", "interactive",
-                               "template", "context"}, problems)
+                               "template", "context", "image", "document"}, problems)
     if payload.get("messaging_product") != "whatsapp":
         problems.append("messaging_product must be whatsapp")
     if payload.get("recipient_type", "individual") != "individual":
@@ -176,7 +204,7 @@ def check_message(payload: Any) -> list[str]:
     if not isinstance(payload.get("to"), str) or not re.fullmatch(r"\+?\d{5,20}", payload["to"]):
         problems.append(f"to: {payload.get('to')!r}")
     kind = payload.get("type", "text")
-    if kind not in ("text", "interactive", "template"):
+    if kind not in ("text", "interactive", "template", "image", "document"):
         problems.append(f"type {kind!r} not expected from Kriya")
     elif kind not in payload:
         problems.append(f"no {kind} object")
@@ -192,6 +220,8 @@ def check_message(payload: Any) -> list[str]:
         check_interactive(payload.get("interactive"), problems)
     elif kind == "template":
         check_template(payload.get("template"), problems)
+    elif kind in MEDIA_FIELDS:
+        check_media(kind, payload.get(kind), problems)
     return problems
 
 
@@ -216,7 +246,14 @@ class Sent:
             return str(self.payload["text"]["body"])
         if self.payload.get("type") == "interactive":
             return str(self.payload["interactive"]["body"]["text"])
+        if self.payload.get("type") in MEDIA_FIELDS:
+            return str(self.payload[self.payload["type"]].get("caption", ""))
         return ""
+
+    @property
+    def media_id(self) -> str | None:
+        kind = self.payload.get("type")
+        return self.payload[kind].get("id") if kind in MEDIA_FIELDS else None
 
     @property
     def options(self) -> list[tuple[str, str]]:
@@ -227,6 +264,15 @@ class Sent:
         if "buttons" in action:
             return [(b["reply"]["id"], b["reply"]["title"]) for b in action["buttons"]]
         return [(r["id"], r["title"]) for s in action.get("sections", []) for r in s["rows"]]
+
+
+@dataclass(frozen=True)
+class Uploaded:
+    """A file uploaded to the media endpoint."""
+
+    content: bytes
+    media_type: str
+    filename: str
 
 
 @dataclass
@@ -243,6 +289,9 @@ class FakeGraph:
     _scripted: deque[list[Any]] = field(default_factory=deque)
     base_url: str = ""
     on_sent: Callable[[Sent], None] | None = None  # called for every accepted message (benchmarks)
+    media: dict[str, Uploaded] = field(default_factory=dict)  # uploads by media id
+    uploads: int = 0  # upload requests, accepted or not
+    _upload_failures: deque[tuple[int, int]] = field(default_factory=deque)
     answer_delay: float = 0.0  # seconds between accepting a message and answering (a late answer)
 
     def fail_next(self, code: int, status: int = 400, times: int = 1, retry_after: str | None = None,
@@ -251,6 +300,16 @@ class FakeGraph:
         headers = {"Retry-After": retry_after} if retry_after else {}
         for number in range(times):
             self._scripted.append([after if number == 0 else 0, code, status, headers])
+
+    def fail_uploads(self, code: int, status: int = 400, times: int = 1) -> None:
+        """The next `times` uploads get this documented error (131000 something went wrong, 131053 refused...)."""
+        for _number in range(times):
+            self._upload_failures.append((code, status))
+
+    def media_of(self, sent: Sent) -> Uploaded:
+        """The uploaded file an image or document message showed."""
+        assert sent.media_id is not None, sent.payload
+        return self.media[sent.media_id]
 
     def to(self, recipient: str) -> list[Sent]:
         return [s for s in self.sent if s.to == recipient]
@@ -267,21 +326,71 @@ class FakeGraph:
             await asyncio.sleep(0.005)
 
     def app(self) -> Starlette:
-        return Starlette(routes=[Route("/{version}/{phone_number_id}/messages", self._messages, methods=["POST"])])
+        return Starlette(routes=[Route("/{version}/{phone_number_id}/messages", self._messages, methods=["POST"]),
+                                 Route("/{version}/{phone_number_id}/media", self._upload, methods=["POST"])])
 
-    async def _messages(self, request: Request) -> JSONResponse:
-        self.requests += 1
+    def _refused(self, request: Request) -> JSONResponse | None:
         if request.headers.get("authorization") != f"Bearer {self.token}":
             return JSONResponse(graph_error(190, "Error validating access token", "Invalid OAuth access token."),
                                 status_code=401)
         if request.path_params["phone_number_id"] != self.phone_number_id:
             return JSONResponse(graph_error(100, "Invalid parameter", "Unsupported post request."), status_code=400)
+        return None
+
+    async def _upload(self, request: Request) -> JSONResponse:
+        """POST /{phone-number-id}/media: multipart with file, type and messaging_product; answers {"id": ...}."""
+        self.uploads += 1
+        refused = self._refused(request)
+        if refused is not None:
+            return refused
+        if not request.headers.get("content-type", "").startswith("multipart/form-data"):
+            self.violations.append("media upload is not multipart/form-data")
+            return JSONResponse(graph_error(100, "Invalid parameter", "multipart/form-data expected"), status_code=400)
+        async with request.form(max_part_size=200 * 1024 * 1024) as form:
+            product, kind, upload = form.get("messaging_product"), form.get("type"), form.get("file")
+            content = await upload.read() if upload is not None and not isinstance(upload, str) else b""
+            filename = (upload.filename or "") if upload is not None and not isinstance(upload, str) else ""
+        problems = []
+        if product != "whatsapp":
+            problems.append("messaging_product must be whatsapp")
+        if not content:
+            problems.append("file is required")
+        if not isinstance(kind, str) or not kind:
+            problems.append("type is required")
+        if problems:
+            self.violations.extend(problems)
+            return JSONResponse(graph_error(100, "Invalid parameter", "; ".join(problems)), status_code=400)
+        if self._upload_failures:
+            code, status = self._upload_failures.popleft()
+            return JSONResponse(ERRORS.get(code) or graph_error(code, "Error", "scripted"), status_code=status)
+        assert isinstance(kind, str)
+        limit = MEDIA_TYPES.get(kind)
+        if limit is None or len(content) > limit[1]:
+            why = f"unsupported media type {kind}" if limit is None else f"{len(content)} bytes is over {limit[1]}"
+            return JSONResponse(graph_error(MEDIA_UPLOAD_ERROR, "Media upload error", why), status_code=400)
+        media_id = str(10**15 + len(self.media) + 1)
+        self.media[media_id] = Uploaded(content, kind, filename)
+        return JSONResponse({"id": media_id})
+
+    async def _messages(self, request: Request) -> JSONResponse:
+        self.requests += 1
+        refused = self._refused(request)
+        if refused is not None:
+            return refused
         try:
             payload = json.loads(await request.body())
         except ValueError:
             self.violations.append("body is not JSON")
             return JSONResponse(graph_error(100, "Invalid parameter", "body is not JSON"), status_code=400)
         problems = check_message(payload)
+        kind = payload.get("type") if isinstance(payload, dict) else None
+        if kind in MEDIA_FIELDS and not problems:
+            media_id = payload[kind].get("id")
+            uploaded = self.media.get(media_id) if media_id else None
+            if media_id and uploaded is None:
+                problems.append(f"{kind}.id {media_id} was never uploaded")
+            elif uploaded is not None and MEDIA_TYPES[uploaded.media_type][0] != kind:
+                problems.append(f"a {uploaded.media_type} upload sent as {kind}")
         if problems:
             self.violations.extend(problems)
             logger.warning("fake graph rejected %s: %s", str(payload)[:300], problems)

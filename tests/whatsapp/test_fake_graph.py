@@ -69,3 +69,35 @@ async def test_it_answers_in_the_documented_shapes() -> None:
         token = await client.post(f"/{fake.phone_number_id}/messages", json=buttons("Ya"),
                                   headers={"authorization": "Bearer wrong"})
         assert token.status_code == 401 and token.json()["error"]["code"] == 190
+
+
+async def test_media_uploads_are_checked_as_documented() -> None:
+    fake = FakeGraph()
+    async with serve(fake.app()) as url, httpx.AsyncClient(base_url=f"{url}/{VERSION}") as client:
+        headers = {"authorization": f"Bearer {fake.token}"}
+        png = b"\x89PNG\r\n\x1a\n" + b"0" * 100
+
+        async def upload(content: bytes, kind: str = "image/png", product: str = "whatsapp") -> httpx.Response:
+            return await client.post(f"/{fake.phone_number_id}/media", headers=headers,
+                                     data={"messaging_product": product, "type": kind},
+                                     files={"file": ("tiket.png", content, kind)})
+
+        ok = await upload(png)
+        assert ok.status_code == 200 and set(ok.json()) == {"id"}
+        media_id = ok.json()["id"]
+        assert fake.media[media_id].content == png and fake.media[media_id].media_type == "image/png"
+        too_big = await upload(b"0" * (5 * 1024 * 1024 + 1))
+        assert too_big.status_code == 400 and too_big.json()["error"]["code"] == 131053
+        assert (await upload(png, kind="image/gif")).json()["error"]["code"] == 131053
+        assert (await upload(png, product="sms")).json()["error"]["code"] == 100
+        image = {"messaging_product": "whatsapp", "to": TO, "type": "image", "image": {"id": media_id, "caption": "x"}}
+        assert (await client.post(f"/{fake.phone_number_id}/messages", json=image, headers=headers)).status_code == 200
+        assert fake.media_of(fake.sent[-1]).content == png
+        unknown = {**image, "image": {"id": "999"}}
+        assert (await client.post(f"/{fake.phone_number_id}/messages", json=unknown, headers=headers)).status_code == 400
+        as_document = {**image, "type": "document", "document": {"id": media_id}}
+        del as_document["image"]
+        assert (await client.post(f"/{fake.phone_number_id}/messages", json=as_document,
+                                  headers=headers)).status_code == 400  # a PNG upload is no document
+    assert check_message({**image, "image": {"id": "1", "caption": "x" * 1025}})  # caption over 1024
+    assert check_message({**image, "image": {"id": "1", "link": "https://example.com/a.png"}})  # one of them
