@@ -18,7 +18,7 @@ from tests.aftercare_helpers import (
     scheduler_pass,
     training,
 )
-from tests.channels import ChannelChat, WhatsAppChat, form_step
+from tests.channels import TELEGRAM_CHAT, ChannelChat, TelegramChat, WhatsAppChat, form_step
 from tests.conftest import Clock
 from tests.test_privacy_everywhere import NAME, register
 
@@ -37,6 +37,16 @@ async def attend(chat: ChannelChat, clock: Clock, code: str = ONE_DAY) -> int:
     return registration.id
 
 
+def certificate_files(chat: ChannelChat) -> list[bytes]:
+    """The documents the platform received for the person (the certificate's PDF)."""
+    if isinstance(chat, TelegramChat):
+        return [p["document"].content for p in chat.kriya.fake.files(TELEGRAM_CHAT, method="sendDocument")]
+    if isinstance(chat, WhatsAppChat):
+        fake = chat.harness.fake
+        return [fake.media_of(sent).content for sent in fake.to(chat.user) if sent.type == "document"]
+    return []
+
+
 async def deliver(chat: ChannelChat) -> None:
     await chat.app.outbox.run_once()
 
@@ -53,6 +63,8 @@ async def test_an_attendee_gets_the_certificate_and_rates_in_words(anywhere: Cha
     assert f"{PUBLIC_URL}{VERIFY_PATH}{certificate.code}" in rows[0].body["text"]
     if anywhere.channel != "console":  # the platform took both
         assert [row.status for row in rows] == ["sent", "sent"]
+    assert rows[0].body["attachment"]["source"] == f"certificate:{certificate.code}"
+    assert [pdf[:5] for pdf in certificate_files(anywhere)] == ([b"%PDF-"] if anywhere.channel != "console" else [])
     await anywhere.say("bagus, ada pelatihan batik lagi di jogja?")  # another question: no rating yet
     assert (await answer_of(anywhere.app, registration_id)).rating is None  # type: ignore[union-attr]
     await anywhere.say("bagus bgt kak")
