@@ -14,7 +14,15 @@ from bot.nlu.normalize import normalize
 from bot.router import chose_button_without_payload
 from handlers.fields_crafts import crafts_in
 from handlers.form_questions import training_question
-from handlers.form_reading import Reading, cancel_button, foreign, international, other_question, words_of
+from handlers.form_reading import (
+    Reading,
+    after_correction,
+    cancel_button,
+    foreign,
+    international,
+    other_question,
+    words_of,
+)
 from handlers.training_filters import _has
 
 # --- name ---------------------------------------------------------------------------------------
@@ -210,7 +218,7 @@ def read_phone(msg: IncomingMessage, ctx: HandlerContext) -> Reading:
     if says_this_number(text):
         return Reading(problem=_("Kami tidak bisa melihat nomor Anda dari chat ini. Ketuk tombol \"Kirim nomor "
                                  "saya\" bila ada, atau ketik nomornya, misalnya 0812 3456 7890."))
-    number = number_in(text)
+    number = number_in(after_correction(text)) or number_in(text)  # "0857…78 kak, eh salah 0857…79": the second
     if number is None and not re.search(r"\d", text) and len(words_of(text)) > NO_NUMBER_WORDS:
         return Reading(problem=_no_number(ctx))  # "saya gak punya hp", "sorry i only have telegram"
     if number is not None and international(ctx) and (local := _local_foreign_number(number, text)):

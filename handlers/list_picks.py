@@ -38,7 +38,7 @@ _MULTIPLIER = {"rb": 1_000, "ribu": 1_000, "k": 1_000, "jt": 1_000_000, "juta": 
 _POINTING = frozenset({"itu", "tuh", "tadi", "ini", "nih", "niku", "eta", "iki", "kuwi", "that", "this", "one",
                        "yang", "aja", "saja", "deh", "dong", "kak", "mau", "pengen", "lihat", "liat", "detail",
                        "detailnya", "info", "infonya", "please", "pls", "boleh", "coba", "the", "show"})
-PICK_MAX_WORDS = 8  # naming one item is short ("yg e-smart itu biayanya brp")
+PICK_MAX_WORDS = 10  # naming one item is short ("yaudah yg sikka aja deh, brp lama pelatihannya?")
 TITLE_WORDS_MAX = 3  # title words that name the item ("yg kualitas malam")
 
 
@@ -74,14 +74,26 @@ def _action(words: str) -> list[str]:
     return ["aspect", aspect] if aspect else ["show"]
 
 
+PREFIX_MIN = 5  # a typed word this long names a title's longer word it starts ("pewarna" for "pewarnaan")
+_POINTERS = frozenset({"yg", "yang", "sing", "nu", "itu", "the", "one", "that"})
+
+
+def _same_word(typed: str, title_word: str) -> bool:
+    return typed == title_word or (len(typed) >= PREFIX_MIN and title_word.startswith(typed))
+
+
 def _by_title(words: str, ctx: HandlerContext) -> str | None:
-    """The code of the one listed training whose title has every distinctive word typed ("yg e-smart itu")."""
-    typed = distinctive(words) - _POINTING
+    """The code of the one listed training whose title has every title word typed, pointed at ("yg e-smart itu",
+    "yaudah yg sikka aja deh, brp lama?", "iya daftar yg pewarna alam"); the message's other words may ask about it."""
+    if not set(words.split()) & _POINTERS:
+        return None
+    listed = [(str(o[1]).split(":", 1)[1], distinctive(o[0])) for o in ctx.state.memory.get("options") or []
+              if len(o) > 1 and str(o[1]).startswith("td:")]
+    every_title = {w for _code, title in listed for w in title}
+    typed = {w for w in distinctive(words) - _POINTING if any(_same_word(w, t) for t in every_title)}
     if not typed or len(typed) > TITLE_WORDS_MAX:
         return None
-    listed = [(str(o[1]).split(":", 1)[1], o[0]) for o in ctx.state.memory.get("options") or []
-              if len(o) > 1 and str(o[1]).startswith("td:")]
-    having = [code for code, title in listed if typed <= distinctive(title)]
+    having = [code for code, title in listed if all(any(_same_word(w, t) for t in title) for w in typed)]
     return having[0] if len(having) == 1 else None
 
 
@@ -99,12 +111,13 @@ def pick_in_words(msg: IncomingMessage, ctx: HandlerContext) -> Route | None:
     price = price_in(msg.text or "")
     if price is not None:
         return Route(pick_by_feature, [FEE, str(price), *_action(_PRICE.sub(" ", words))])
-    if read_wanted(msg.text or "", ctx) or (ctx.understanding and ctx.understanding.topic):
-        return None  # "yg batik aja", "yg online": the list refined (handlers/trainings.py)
     code = _by_title(words, ctx)
     if code is None:
         return None
-    return _act(_action(words), code)
+    action = _action(words)
+    if action == ["show"] and (read_wanted(msg.text or "", ctx) or (ctx.understanding and ctx.understanding.topic)):
+        return None  # "yg batik aja", "yg online": the list refined (handlers/trainings.py)
+    return _act(action, code)  # "yaudah yg sikka aja deh, brp lama pelatihannya?": the Sikka one's duration
 
 
 def _act(action: list[str], code: str) -> Route:

@@ -10,6 +10,7 @@ from bot.core import IncomingMessage
 from bot.router import Route
 from handlers import subscriptions
 from handlers.training_filters import words_of
+from handlers.training_search import search_trainings
 
 STOP, SEND = "stop", "send"
 # Verbs and nouns of Kriya sending something ("kirimin", "dikabari", "notif", "send me").
@@ -22,7 +23,8 @@ _NEGATIONS = frozenset({"jangan", "jgn", "jngn", "gak", "ga", "gk", "g", "nggak"
 _BETWEEN = frozenset({"mau", "usah", "ush", "perlu", "lagi", "lg", "di", "sy", "saya", "aku", "kak", "ka", "tolong",
                       "dong", "pengen", "ingin", "mo", "pengin", "want", "to", "me", "send", "any", "more", "usa",
                       "dulu", "ya", "yah", "deh", "sih", "nih", "aja", "saja", "ada", "please", "pls", "kirim2",
-                      "be", "get", "t"})  # ("don't" is read as "don", "t")
+                      "be", "get", "t", "all", "semua", "semuanya", "the", "your", "these", "those", "otomatis",
+                      "automatic", "auto", "kalian", "pesan2", "chat"})  # ("don't" is read as "don", "t")
 
 
 def _sending(word: str) -> bool:
@@ -58,6 +60,19 @@ _STOPPING = frozenset({"berhenti", "stop", "hapus", "hapuskan", "hapusin", "bata
                        "jgn", "unsubscribe", "udahan", "hentikan", "keluar", "remove", "cancel"}) | _NO_NEED
 
 
+# Asking to follow news in so many words (besides Kriya's sending verbs: "kabarin", "kirim", "notif").
+_SUBSCRIBING_STEMS = ("langganan", "berlangganan", "langgan", "subscrib", "follow", "ikuti", "update", "lganan",
+                      "langanan", "langgnan", "info terbaru", "kabar terbaru", "berita", "kalau ada", "kalo ada",
+                      "klo ada", "kl ada", "if there", "whenever", "tiap ada", "setiap ada", "tolong kasih tau",
+                      "kasih tau", "kasi tau", "kasitau", "let me know", "tell me when", "inform", "woro")
+
+
+def _names_subscribing(text: str) -> bool:
+    """Whether the message asks in words to be told of trainings from now on (not just for information now)."""
+    words = f" {words_of(text)} "
+    return any(f" {stem}" in words for stem in _SUBSCRIBING_STEMS)
+
+
 def asks_whether(text: str) -> bool:
     """Whether the message is a yes/no question ending in a negation tag, with no word of stopping in it."""
     words = words_of(text).split()
@@ -88,6 +103,8 @@ def direction_read(msg: IncomingMessage, ctx: HandlerContext) -> Route | None:
             return Route(subscriptions.unsubscribe)  # "cuma gk mau kabar batik": that news, not the list of batik
         return None
     wanted = wish(msg.text)
+    if u.intent == "subscribe" and wanted is None and not _names_subscribing(msg.text):
+        return Route(search_trainings)  # "hoyong terang info pelatihan batik garutan": the list, nothing kept
     if u.intent == "unsubscribe" and wanted is None and asks_whether(msg.text):
         return Route(subscriptions.subscribe if (u.craft or u.province or u.regency) else subscriptions.start_messages)
     if wanted == STOP and u.intent == "subscribe":

@@ -107,6 +107,8 @@ async def take_correction(ctx: HandlerContext, field: str, msg: IncomingMessage)
     if found is None:
         return None
     named, rest = found
+    if rest and (later := form_reading.corrected_to(msg.text or "")):
+        rest = later  # "nomer sy 0857…78 kak, eh salah 0857…79": what follows the correction
     if named == field:
         return await _take(ctx, field, replace(msg, text=rest)) if rest else [_ask(ctx, field)]
     if not rest:

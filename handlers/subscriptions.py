@@ -144,18 +144,26 @@ async def subscribe(msg: IncomingMessage, ctx: HandlerContext) -> list[Reply]:
         if set(words) & _RESUMING:
             return await start_messages(msg, ctx)
         return [_choices(ctx)]
+    named = crafts_in(msg.text or "")[0] if not ctx.args and craft else []
+    if len(named) > 1:  # "sy mau dikabarin kalo ada pelatihan tenun sama batik": one subscription for each craft
+        return await _follow(ctx, named[-1], region, more=named[:-1])
     return await _follow(ctx, craft, region)
 
 
-async def _follow(ctx: HandlerContext, craft: str, region: str) -> list[Reply]:
-    """Subscribe to (craft, region) and say so; the subscription is kept in view for a narrowing follow-up."""
-    added = await ctx.services.subscriptions.add(ctx.person.id, craft, region)
+async def _follow(ctx: HandlerContext, craft: str, region: str, more: list[str] | None = None) -> list[Reply]:
+    """Subscribe to (craft, region) (and to the `more` crafts in that region) and say so; the subscription is kept
+    in view for a narrowing follow-up."""
+    others = [c for c in more or [] if c != craft]
+    for other in others:
+        await ctx.services.subscriptions.add(ctx.person.id, other, region)
+    added = await ctx.services.subscriptions.add(ctx.person.id, craft, region) or bool(others)
     followed = [s for s in await ctx.services.subscriptions.of(ctx.person.id) if (s.craft, s.region) == (craft, region)]
     if followed:
         ctx.state.memory[IN_VIEW] = followed[0].id
     lines = [
         (_("Siap! Anda akan dikabari pelatihan baru untuk: {what}.") if added
-         else _("Anda sudah berlangganan: {what}.")).format(what=_describe(craft, region))
+         else _("Anda sudah berlangganan: {what}.")).format(
+            what=", ".join(_describe(c, region) for c in [*others, craft]))
     ]
     if ctx.person.proactive_opt_out:
         await ctx.services.privacy.opt_in(ctx.person, "subscribe")

@@ -81,6 +81,12 @@ _ISLAND_WORDS: dict[str, str] = {
     "sumatra": "sumatera", "sumatera island": "sumatera", "jawa": "jawa", "java": "jawa", "pulau jawa": "jawa",
     "sulawesi": "sulawesi", "celebes": "sulawesi", "maluku": "maluku", "moluccas": "maluku",
     "nusa tenggara": "nusa-tenggara", "nusra": "nusa-tenggara", "papua": "papua", "tanah papua": "papua"}
+# Asking whether one may join at all (an ID card of another province, not a member): the requirements and who
+# decides (the organizer), whatever places the question names ("sy gk punya KTP NTB, sy org bali. boleh gk?").
+ELIGIBILITY = frozenset({"ktp", "e-ktp", "ektp", "boleh ikut", "blh ikut", "boleh gk", "blh gk", "boleh ga",
+                         "boleh nggak", "boleh tidak", "luar daerah", "orang luar", "dari luar", "bukan warga", "domisili",
+                         "warga luar", "can i join", "am i allowed", "allowed to join", "eligible", "eligibility",
+                         "bukan anggota", "ikut gk", "ikut ga", "ikut nggak", "blh ga", "boleh ngga"})
 _NEW_SEARCH = {"pelatihan", "pelatihannya", "training", "trainings", "kursus", "workshop", "kelas", "diklat"}
 _NOT_LIST = {"register", "subscribe", "unsubscribe", "certification", "market_tips", "cancel_registration",
              "my_registrations", "delete_data", "profile", "language", "greeting", "thanks", "human", "help"}

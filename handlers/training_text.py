@@ -168,7 +168,9 @@ def _aspect_line(aspect: str, t: TrainingView, ctx: HandlerContext) -> str:
         return _reminder_line(t, ctx)
     if aspect == "requirements":
         if t.requirements:
-            return _("Syarat {title}: {requirements}").format(title=t.title, requirements=t.requirements)
+            return _("Syarat {title}: {requirements}. Bila ragu apakah Anda memenuhinya (misalnya KTP dari daerah lain), "
+                     "tanyakan ke penyelenggara: {contact}.").format(
+                title=t.title, requirements=t.requirements.rstrip(". "), contact=t.contact)
         return _("Tidak ada syarat khusus yang tercantum untuk {title}. Tanyakan ke penyelenggara: {contact}.").format(
             title=t.title, contact=t.contact)
     return _seats_line(t, ctx)

@@ -19,6 +19,7 @@ from handlers.training_filters import (
     _NEXT,
     _NOT_LIST,
     _REGISTER,
+    ELIGIBILITY,
     JOINING,
     _aspect,
     _has,
@@ -137,6 +138,10 @@ def follow_up(msg: IncomingMessage, ctx: HandlerContext) -> Route | None:
         slots, short = False, True  # "what about the ecoprint class, is there a certificate?" under that list
     aspect = (_aspect(words) if short and not slots and not candidates and u.topic is None
               and not _has(words, _NEW_SEARCH - {"pelatihannya"}) else None)
+    if (not aspect and not candidates and memory.get("focus") == "training" and memory.get("training")
+            and _has(words, ELIGIBILITY) and (slots or "?" in text or _has(words, {"gmn", "gimana", "bagaimana"}))):
+        # "sy gk punya KTP NTB, sy org bali. boleh gk?" under the Lombok training: its requirements and who decides
+        return Route(answer_about, ["requirements", str(memory["training"])])
     if aspect == "waitlist" and not ctx.state.name and len(subject := _subject(ctx)) == 1:
         if _has(words, JOINING) and not words.endswith("?"):
             return Route(register_code, subject)  # "yaudah masuk daftar tunggu aja": registering puts them there

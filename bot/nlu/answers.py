@@ -165,6 +165,8 @@ def meaning(text: str, *, bare_verb: bool = True, remark_after_no: bool = True) 
     typed = words(text)
     if not typed:
         return None
+    if "?" in text and typed[0] in CORRECTING and len(typed) > 2:
+        return None  # "bukan merek kak, BATIKMARK. lama prosesnya brp?": a correction and a question, not a no
     if len(typed) > MAX_WORDS:
         return "no" if remark_after_no and refuses_first(typed) else None
     if typed[0] in INTERJECTIONS and any(_known(w) in CONFIRMING | ABORTING | NO for w in typed[1:]):
@@ -203,6 +205,9 @@ def meaning(text: str, *, bare_verb: bool = True, remark_after_no: bool = True) 
 
 
 REFUSING_PREFIX_MAX = 3  # words of the opening "no" ("ga mau ah", "no")
+
+
+CORRECTING = frozenset({"bukan", "not"})  # "bukan X, Y": what follows corrects, it does not refuse
 
 
 def refuses_first(typed: list[str]) -> bool:

@@ -228,6 +228,11 @@ def _load_model() -> IntentModel:
     return found
 
 
+# Words that ask for trainings, not a certification's steps ("pelatihan merek", "kelas batikmark").
+_TRAINING_WORDS = frozenset({"pelatihan", "kelas", "training", "kursus", "workshop", "bimtek", "diklat", "class",
+                             "course", "xkode", "jadwal", "daftar"})
+
+
 WARM_UP_MESSAGE = "daftar pelatihan batik di jogja bulan depan no 2"  # meets every table on the way
 
 
@@ -251,6 +256,9 @@ def understand(text: str, today: dt.date | None = None) -> Understanding:
         intent, confidence = decided
     if intent == "greeting" and reading.craft and len(reading.tokens) > GREETING_WORDS:
         intent = "training_search"  # "om swastiastu, wenten pelatihan ukir kayu ring gianyar?": the question
+    if (intent in ("training_detail", "training_search", "unknown") and reading.topics.get("certification")
+            and not set(reading.tokens) & _TRAINING_WORDS):
+        intent = "certification"  # "Batikmark itu gimana dapetinnya, syaratnya apa aja": the certification, no list
     topic = reading.topics.get(intent)  # only certification and market_tips have topics
     if intent == "market_tips" and topic is None and reading.abroad:
         topic = "export"  # "cara dapat buyer dari eropa"

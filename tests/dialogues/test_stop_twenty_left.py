@@ -142,3 +142,14 @@ async def test_stopping_news_one_does_not_get_changes_nothing(anywhere: ChannelC
     await anywhere.say("cuma gk mau kabar batik")
     assert await subscribed(anywhere) == {"tenun"}
     assert (await memory_of(anywhere)).get("focus") != "list"  # not a list of batik trainings
+
+
+async def conversation_form(chat: ChannelChat) -> dict[str, object]:
+    """The answers of the form being filled, as stored with the conversation."""
+    from db.models import Conversation
+
+    person = await person_of(chat)
+    assert person is not None
+    async with chat.app.sessionmaker() as session:
+        data = await session.scalar(select(Conversation.data).where(Conversation.artisan_id == person.id))
+    return dict((data or {}).get("form") or {})
