@@ -98,10 +98,10 @@ async def test_a_waitlisted_person_gets_no_ticket_until_a_seat_frees(anywhere: C
         assert seat.artisan_id is not None
         await Registrations(session, anywhere.app.clock(), anywhere.app.settings.policy).cancel(seat.artisan_id,
                                                                                                  seat.code)
-    if anywhere.channel == "console":  # the console has no outbox sender: the notice is read by asking again
-        await anywhere.say("tiket saya")
-    else:
-        assert await anywhere.app.outbox.run_once() == 1  # the promotion notice, with the ticket
+    if anywhere.channel != "console":  # (the console has no outbox sender)
+        assert await anywhere.app.outbox.run_once() == 1  # the offer of the freed seat
+    assert await tickets_received(anywhere) == []  # an offered seat is no seat yet
+    await anywhere.say("ambil kak")  # the seat taken: the ticket comes with it
     [(caption, png)] = await tickets_received(anywhere)
     assert waiting.code in caption and decoded(png) == [waiting.code]
 

@@ -33,6 +33,7 @@ async def test_worker_sends_a_due_reminder_to_telegram_once(database_url: str, c
                 person = (await session.execute(select(Artisan).where(Artisan.display_name == "Perajin 0"))).scalar_one()
                 person.province, person.regency = "91", "91.71"  # Jayapura: WIT
                 training = (await session.execute(select(Training).where(Training.code == "BTK-YK-01"))).scalar_one()
+                training.confirm_days = 0  # the reminder alone (the confirmation question: tests/dialogues/test_attendance.py)
                 await Registrations(session, clock(), app.settings.policy).register(person.id, training.id)
             fake.known_chats.add(chat)
             async with app.sessionmaker() as session:
@@ -87,6 +88,7 @@ async def test_worker_sends_a_reminder_on_whatsapp_as_a_template_outside_the_win
         identity = (await session.execute(select(ChannelIdentity).where(ChannelIdentity.external_id == USER))
                     ).scalar_one()
         training = (await session.execute(select(Training).where(Training.code == "BTK-YK-01"))).scalar_one()
+        training.confirm_days = 0  # the reminder alone (the confirmation question: tests/dialogues/test_attendance.py)
         await Registrations(session, clock(), app.settings.policy).register(identity.artisan_id, training.id)
     async with app.sessionmaker() as session:
         first = (await session.execute(select(Reminder).order_by(Reminder.due_at))).scalars().first()
