@@ -9,6 +9,7 @@ from datetime import datetime
 
 from bot.core import Button, Reply
 from bot.crafts import craft_name
+from bot.followup_texts import opening
 from bot.i18n import _, format_money, format_relative, format_when
 from bot.regions import region_name, zone_of
 from db.models import Training
@@ -26,6 +27,7 @@ BROADCAST = "broadcast"  # an organizer's own words, sent as written
 ADDED = "added"  # an organizer registered the person (a nominee sent by a district office)
 ADDED_WAITLISTED = "added_waitlisted"  # the same, on the waitlist: the training is full
 REMOVED = "removed"  # an organizer cancelled the person's registration, with a reason (the Tell's text)
+FOLLOWUP = "followup"  # months after a training they attended: how is business (the Tell's months and ref)
 
 
 @dataclass(frozen=True)
@@ -36,12 +38,16 @@ class Tell:
     training: Training | None = None
     registration_code: str | None = None
     text: str = ""  # a broadcast's text
+    months: int = 0  # a follow-up's months after the training
+    ref: int = 0  # the row a question is about (a follow-up's id), carried by its buttons
 
 
 def render(tell: Tell, at: datetime) -> Reply:
     """The message in the current language, as the person reads it at `at` ('in 3 days' counts from then)."""
     if tell.kind == BROADCAST:
         return Reply(tell.text)
+    if tell.kind == FOLLOWUP and tell.training is not None:
+        return opening(tell.months, tell.training.title, tell.ref)
     if tell.kind == REMOVED and tell.training is not None:
         return _removed(tell.training, tell.text)
     if tell.training is None or tell.kind not in _WORDING:

@@ -14,6 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.dispatch import Clock
+from bot.services import followups
 from bot.services.announcements import announce_new
 from bot.services.privacy import Privacy
 from bot.services.reminders import Policy, fire_due
@@ -63,7 +64,7 @@ class Scheduler:
                 lease.expires_at = self.clock() - timedelta(seconds=1)
 
     async def run_pass(self) -> dict[str, int] | None:
-        """One pass: fire due reminders, announce new trainings. None when another scheduler leads."""
+        """One pass: fire due reminders, announce new trainings, ask due follow-ups. None when another scheduler leads."""
         if not await self.lead():
             return None
         now: datetime = self.clock()
@@ -71,6 +72,9 @@ class Scheduler:
             counts = await fire_due(session, now, self.policy, skip_locked=self.postgres)
         async with self.sessionmaker() as session, session.begin():
             counts["announced"] = await announce_new(session, now, self.policy)
+        async with self.sessionmaker() as session, session.begin():
+            counts["followups_planned"] = await followups.plan_attended(session, now)
+            counts.update(await followups.fire_due(session, now, self.policy, skip_locked=self.postgres))
         async with self.sessionmaker() as session, session.begin():
             privacy = Privacy(session, now, "scheduler", self.policy)
             counts["purged"] = await privacy.purge_inactive()

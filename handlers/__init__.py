@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import logging
 
+from bot import followup_texts
 from bot import payloads as p
 from bot.i18n import LANGUAGES
 from bot.nlu.codes import is_valid_code
 from bot.router import Router
 from handlers import (
+    followups,
     guide_questions,
     guides,
     language,
@@ -137,6 +139,8 @@ def build_router() -> Router:
     _add_registration(router)
     _add_profile(router)
     _add_subscriptions(router)
+    router.form(followups.STATE, followups.FORM)  # answers to a follow-up months after a training
+    router.payload(followup_texts.ROUTE, followups.tap_followup, followup_texts.BUTTONS)
     router.intent("unknown", unknown.not_understood)  # last: a training's title the NLU did not read
     router.fallback = menu.show_fallback
     return router

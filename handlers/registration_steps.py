@@ -10,6 +10,7 @@ from bot import payloads
 from bot.context import HandlerContext
 from bot.core import Button, Reply
 from bot.crafts import CRAFTS, craft_name
+from bot.genders import GENDERS, gender_name
 from bot.i18n import _
 from bot.regions import region_name
 from handlers import fields_place, form_questions, form_reading
@@ -85,6 +86,8 @@ def _value(ctx: HandlerContext, field: str) -> Any:
         "crafts": person.crafts or None,
         "region": person.regency,
         "business": person.business_name or (True if person.full_name and person.regency else None),
+        # asked of everyone who registers from now on; a profile made before the question is not asked again
+        "gender": person.gender or (True if person.full_name and person.regency else None),
     }[field]
 
 
@@ -154,6 +157,7 @@ FORM_BUTTONS = payloads.either(
     payloads.args(payloads.one_of("region"), payloads.regency),
     payloads.args(payloads.one_of("region"), payloads.one_of("abroad")),
     payloads.args(payloads.one_of("business"), payloads.one_of("skip")),
+    payloads.args(payloads.one_of("gender"), payloads.one_of(*GENDERS)),
     payloads.args(payloads.one_of("confirm"), payloads.one_of("yes", "edit")),
     payloads.args(payloads.one_of("change"), payloads.one_of(*(f.name for f in FIELDS))),
 )
@@ -173,6 +177,7 @@ def _summary(ctx: HandlerContext) -> str:
         _("Kerajinan: {craft}").format(craft=crafts),
         _("Kabupaten/kota: {region}").format(region=region_name(_value(ctx, "region")) or "-"),
         _("Nama usaha: {business}").format(business=business if isinstance(business, str) else "-"),
+        _("Jenis kelamin: {gender}").format(gender=gender_name(_value(ctx, "gender"))),
         "",
         _("Sudah benar dan kirim pendaftaran?"),
     ]

@@ -20,6 +20,7 @@ from bot.proactive_texts import (
     BROADCAST,
     CANCELLED,
     DEADLINE,
+    FOLLOWUP,
     MOVED,
     PROMOTED,
     REMINDER,
@@ -35,7 +36,7 @@ logger = logging.getLogger(__name__)
 OUTBOX_KINDS = {
     REMINDER: "reminder", DEADLINE: "reminder", ANNOUNCEMENT: "announcement", BROADCAST: "broadcast",
     PROMOTED: "notice", MOVED: "notice", CANCELLED: "notice",
-    ADDED: "notice", ADDED_WAITLISTED: "notice", REMOVED: "notice",
+    ADDED: "notice", ADDED_WAITLISTED: "notice", REMOVED: "notice", FOLLOWUP: "followup",
 }
 
 IDS_PER_QUERY = 500  # people whose channels one query looks up (a bound on the IN list)

@@ -8,6 +8,7 @@ from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.services.followups import FollowUps
 from bot.services.privacy import Privacy
 from bot.services.registrations import Registrations
 from bot.services.reminders import Policy
@@ -25,6 +26,7 @@ class Services:
     privacy: Privacy
     subscriptions: Subscriptions
     policy: Policy  # when reminders go (to tell people who ask)
+    followups: FollowUps
 
     @classmethod
     def bind(cls, session: AsyncSession, now: datetime, channel: str, policy: Policy) -> Services:
@@ -36,4 +38,5 @@ class Services:
             privacy=privacy,
             subscriptions=Subscriptions(session, now, privacy),
             policy=policy,
+            followups=FollowUps(session, now),
         )

@@ -1,0 +1,54 @@
+"""The gender field of the registration form: optional, in words ("cewek", "lk", "rahasia aja"), skippable."""
+
+from __future__ import annotations
+
+import logging
+
+from bot.context import HandlerContext
+from bot.core import Button, IncomingMessage
+from bot.genders import FEMALE, GENDERS, MALE, UNDISCLOSED
+from bot.i18n import _
+from handlers.fields_place import is_skip
+from handlers.form_reading import Reading, cancel_button, other_question, words_of
+
+logger = logging.getLogger(__name__)
+
+
+_FEMALE = frozenset("""perempuan perempuan wanita cewek cewe cw pr ibu ibuk bunda female woman women girl wadon
+istri puan""".split())
+_MALE = frozenset("""laki lakilaki lk pria cowok cowo cwo bapak pak male man men boy lanang suami""".split())
+# "rahasia aja", "gak mau sebut", "lebih suka tidak menyebut", "prefer not to say", "no comment"
+_UNDISCLOSED = frozenset("""rahasia privasi private secret prefer sebut menyebut disebut sebutkan nyebut kasih
+tahu comment""".split())
+_GLUE = frozenset("""saya sy aku gue gw i am im a seorang kak ka min ya yaa deh dong sih saja aja kok nih jenis
+kelamin gender sex my is bu pak mas mbak""".split())
+
+
+def ask_gender(ctx: HandlerContext) -> tuple[str, tuple[Button, ...]]:
+    return _("Jenis kelamin Anda? Boleh dilewati (hanya untuk laporan pelatihan)."), (
+        Button(_("Perempuan"), "rf:gender:female"), Button(_("Laki-laki"), "rf:gender:male"),
+        Button(_("Lebih suka tidak menyebut"), "rf:gender:undisclosed"), cancel_button())
+
+
+def gender_in(text: str) -> str | None:
+    """female, male or undisclosed as the message says it; None when it says none of them (or both)."""
+    words = set(words_of(text.replace("-", "")) + words_of(text))
+    if is_skip(text) or words & _UNDISCLOSED:
+        return UNDISCLOSED
+    female, male = bool(words & _FEMALE), bool(words & _MALE)
+    if female != male and words <= _FEMALE | _MALE | _GLUE | {"lakilaki"}:
+        return FEMALE if female else MALE
+    return None
+
+
+def read_gender(msg: IncomingMessage, ctx: HandlerContext) -> Reading:
+    if ctx.args[1:2] and ctx.args[1] in GENDERS:
+        return Reading(ctx.args[1])
+    found = gender_in(msg.text or "")
+    if found is not None:
+        return Reading(found)
+    return Reading(problem=_("Pilih Perempuan, Laki-laki, atau Lebih suka tidak menyebut (boleh juga Lewati)."))
+
+
+def looks_like_gender(msg: IncomingMessage, ctx: HandlerContext) -> bool:
+    return gender_in(msg.text or "") is not None or not other_question(ctx)
