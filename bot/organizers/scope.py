@@ -2,7 +2,7 @@
 
 A session made by `organizer_sessionmaker` is an `OrganizerSession`. Its `do_orm_execute` hook adds
 `with_loader_criteria` for the organizer-owned entities (trainings, registrations through their training,
-check-ins through their registration, broadcasts, staff accounts) to every statement, and raises
+check-ins through their registration, broadcasts, staff accounts, follow-ups through their training) to every statement, and raises
 `ScopeMissing` when the session carries no organizer, so a forgotten scope fails instead of leaking. Its
 `before_flush` hook refuses to write a row of another organizer. The chat side uses plain sessions: nothing
 here touches them.
@@ -17,14 +17,15 @@ from sqlalchemy import event, select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from sqlalchemy.orm import ORMExecuteState, Session, UOWTransaction, with_loader_criteria
 
-from db.models import Broadcast, CheckIn, Registration, StaffAccount, Training
+from db.models import Broadcast, CheckIn, FollowUp, Registration, StaffAccount, Training
 
 logger = logging.getLogger(__name__)
 
 SCOPE_KEY = "kriya_organizer_id"  # in Session.info: the organizer whose rows this session may see
 
 
-OWNED_TABLES = frozenset(model.__table__ for model in (Training, Registration, CheckIn, Broadcast, StaffAccount))
+OWNED_TABLES = frozenset(model.__table__ for model in (Training, Registration, CheckIn, Broadcast, StaffAccount,
+                                                       FollowUp))
 
 
 class ScopeMissing(RuntimeError):
@@ -73,6 +74,7 @@ def _add_scope(state: ORMExecuteState) -> None:
             with_loader_criteria(Broadcast, Broadcast.organizer_id == organizer_id, include_aliases=True),
             with_loader_criteria(CheckIn, CheckIn.registration_id.in_(own_registrations), include_aliases=True),
             with_loader_criteria(StaffAccount, StaffAccount.organizer_id == organizer_id, include_aliases=True),
+            with_loader_criteria(FollowUp, FollowUp.training_id.in_(own_trainings), include_aliases=True),
         )
 
 
