@@ -23,8 +23,8 @@ NOT_AVAILABLE = "–"  # a figure with no data behind it yet (confirmations)
 
 
 def figure_names() -> dict[str, str]:
-    return {"registered": _("Pendaftar"), "confirmed": _("Konfirmasi hadir"), "attended": _("Hadir"),
-            "no_shows": _("Tidak hadir"), "cancelled": _("Batal"), "waitlisted": _("Daftar tunggu")}
+    return {"registered": _("Pendaftar"), "confirmed": _("Konfirmasi hadir"), "attended": _("Peserta hadir"),
+            "no_shows": _("Tidak hadir"), "cancelled": _("Dibatalkan"), "waitlisted": _("Masih daftar tunggu")}
 
 
 def breakdown_names() -> dict[str, str]:
