@@ -16,6 +16,7 @@ from db.models import (
     ChannelIdentity,
     ConsentEvent,
     Conversation,
+    FollowUp,
     InboundMessage,
     OutboxMessage,
     Registration,
@@ -114,6 +115,11 @@ class Privacy:
         )
         await self.session.execute(update(ConsentEvent).where(ConsentEvent.artisan_id == person.id)
                                    .values(artisan_id=None))
+        # follow-ups: none asked any more; answers given stay as anonymous counts of the funders' report
+        await self.session.execute(update(FollowUp).where(FollowUp.artisan_id == person.id,
+                                                          FollowUp.status.in_(("pending", "asked")))
+                                   .values(status="skipped"))
+        await self.session.execute(update(FollowUp).where(FollowUp.artisan_id == person.id).values(artisan_id=None))
         identities = (await self.session.execute(
             select(ChannelIdentity.channel, ChannelIdentity.external_id).where(ChannelIdentity.artisan_id == person.id)
         )).all()
