@@ -25,14 +25,15 @@ kelamin gender sex my is bu pak mas mbak""".split())
 
 
 def ask_gender(ctx: HandlerContext) -> tuple[str, tuple[Button, ...]]:
-    return _("Jenis kelamin Anda? Boleh dilewati (hanya untuk laporan pelatihan)."), (
+    return _("Jenis kelamin Anda: perempuan, laki-laki, atau lebih suka tidak menyebut? Boleh dilewati (hanya "
+             "untuk laporan pelatihan)."), (
         Button(_("Perempuan"), "rf:gender:female"), Button(_("Laki-laki"), "rf:gender:male"),
-        Button(_("Lebih suka tidak menyebut"), "rf:gender:undisclosed"), cancel_button())
+        Button(_("Tidak menyebut"), "rf:gender:undisclosed"), cancel_button())
 
 
 def gender_in(text: str) -> str | None:
     """female, male or undisclosed as the message says it; None when it says none of them (or both)."""
-    words = set(words_of(text.replace("-", "")) + words_of(text))
+    words = set(words_of(text.replace("-", "")) + words_of(text)) - {"2"}  # "ibu2"
     if is_skip(text) or words & _UNDISCLOSED:
         return UNDISCLOSED
     female, male = bool(words & _FEMALE), bool(words & _MALE)
@@ -47,7 +48,7 @@ def read_gender(msg: IncomingMessage, ctx: HandlerContext) -> Reading:
     found = gender_in(msg.text or "")
     if found is not None:
         return Reading(found)
-    return Reading(problem=_("Pilih Perempuan, Laki-laki, atau Lebih suka tidak menyebut (boleh juga Lewati)."))
+    return Reading(problem=_("Pilih Perempuan, Laki-laki, atau Tidak menyebut (boleh juga dilewati)."))
 
 
 def looks_like_gender(msg: IncomingMessage, ctx: HandlerContext) -> bool:

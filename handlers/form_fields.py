@@ -49,7 +49,7 @@ FIELDS: tuple[Field, ...] = (
           lambda ctx: _("Mohon tulis nama usaha Anda, atau pilih Lewati."), lambda: _("Ubah nama usaha"),
           frozenset({"usaha", "toko", "brand", "merek", "business", "bisnis"}), button="business"),
     Field("gender", ask_gender, read_gender, looks_like_gender,
-          lambda ctx: _("Mohon pilih jenis kelamin Anda, atau Lewati."), lambda: _("Ubah jenis kelamin"),
+          lambda ctx: _("Mohon pilih jenis kelamin Anda, atau ketik lewati."), lambda: _("Ubah jenis kelamin"),
           frozenset({"kelamin", "gender", "sex"}), button="gender"),
 )
 BY_NAME = {f.name: f for f in FIELDS}
