@@ -31,15 +31,22 @@ def ask_gender(ctx: HandlerContext) -> tuple[str, tuple[Button, ...]]:
         Button(_("Tidak menyebut"), "rf:gender:undisclosed"), cancel_button())
 
 
+_SAYING = frozenset("""tidak gak ga nggak ngga enggak ndak mau ingin pengen lebih suka not to say no rather dont
+want""".split())  # the words around a "rather not say"
+
+
 def gender_in(text: str) -> str | None:
-    """female, male or undisclosed as the message says it; None when it says none of them (or both)."""
-    words = set(words_of(text.replace("-", "")) + words_of(text)) - {"2"}  # "ibu2"
-    if is_skip(text) or words & _UNDISCLOSED:
+    """female, male or undisclosed as the message says it; None when it says none of them, both, or more than
+    that (a sentence about something else)."""
+    words = set(words_of(text.replace("-", "")) + words_of(text)) - {"2"}  # "ibu2", "laki-laki"
+    if is_skip(text):
         return UNDISCLOSED
-    female, male = bool(words & _FEMALE), bool(words & _MALE)
-    if female != male and words <= _FEMALE | _MALE | _GLUE | {"lakilaki"}:
-        return FEMALE if female else MALE
-    return None
+    if not words or not words <= _FEMALE | _MALE | _UNDISCLOSED | _GLUE | _SAYING | {"lakilaki"}:
+        return None
+    if words & _UNDISCLOSED:
+        return UNDISCLOSED
+    female, male = bool(words & _FEMALE), bool(words & (_MALE | {"lakilaki"}))
+    return (FEMALE if female else MALE) if female != male else None
 
 
 def read_gender(msg: IncomingMessage, ctx: HandlerContext) -> Reading:

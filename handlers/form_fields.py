@@ -50,7 +50,7 @@ FIELDS: tuple[Field, ...] = (
           frozenset({"usaha", "toko", "brand", "merek", "business", "bisnis"}), button="business"),
     Field("gender", ask_gender, read_gender, looks_like_gender,
           lambda ctx: _("Mohon pilih jenis kelamin Anda, atau ketik lewati."), lambda: _("Ubah jenis kelamin"),
-          frozenset({"kelamin", "gender", "sex"}), button="gender"),
+          frozenset({"kelamin", "gender", "sex"}), button="gender", at_confirmation=True),
 )
 BY_NAME = {f.name: f for f in FIELDS}
 

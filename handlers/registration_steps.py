@@ -100,8 +100,16 @@ def _next_field(ctx: HandlerContext) -> str:
 
 def _not_asked(ctx: HandlerContext, field: str) -> bool:
     """A participant from abroad who said they have no Indonesian regency ("Skip", their country): the region
-    question is done."""
+    question is done. A field asked on the confirmation (gender) is no step of its own."""
+    if field in BY_NAME and BY_NAME[field].at_confirmation:
+        return True
     return field == "region" and bool(ctx.state.data.get(fields_place.ABROAD))
+
+
+def open_at_confirmation(ctx: HandlerContext) -> list[str]:
+    """The optional fields the confirmation still asks (not answered in the form nor known from the profile)."""
+    return [f.name for f in FIELDS if f.at_confirmation and not _value(ctx, f.name)
+            and ctx.state.data.get("mode") != "edit"]
 
 
 def _step(ctx: HandlerContext) -> str:
@@ -132,8 +140,15 @@ def _question(ctx: HandlerContext, field: str) -> tuple[str, tuple[Button, ...]]
         return text, (Button(_("Setuju"), "rf:consent:yes"), Button(_("Tidak setuju"), "rf:consent:no"))
     if field in BY_NAME:
         return BY_NAME[field].ask(ctx)
-    changes = (Button(f.change(), f"rf:change:{f.name}") for f in FIELDS) if ctx.state.data.get("mode") != "edit" else ()
-    return _summary(ctx), (Button(_("Ya, daftar"), "rf:confirm:yes"), *changes, cancel)
+    asked = open_at_confirmation(ctx)
+    changes = (Button(f.change(), f"rf:change:{f.name}") for f in FIELDS
+               if f.name not in asked) if ctx.state.data.get("mode") != "edit" else ()
+    text, optional = _summary(ctx), []
+    for name in asked:  # "Jenis kelamin Anda? Boleh dilewati": its buttons after "Ya, daftar"
+        question, buttons = BY_NAME[name].ask(ctx)
+        text += "\n\n" + question
+        optional += [b for b in buttons if b.payload != "rf:cancel"]
+    return text, (Button(_("Ya, daftar"), "rf:confirm:yes"), *optional, *changes, cancel)
 
 
 def _reask(ctx: HandlerContext, field: str) -> tuple[str, tuple[Button, ...]]:

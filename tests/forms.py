@@ -34,19 +34,16 @@ async def answer_contact(chat: Talking, name: str, phone: str) -> None:
 
 
 async def fill_form(chat: Talking, name: str, phone: str, crafts: Sequence[str] = ("Batik",),
-                    region: str = "Sleman", business: str | None = None, code: str = DEMO_CODE,
-                    gender: str | None = None) -> None:
+                    region: str = "Sleman", business: str | None = None, code: str = DEMO_CODE) -> None:
     """Open the training and answer every question of a first registration by its buttons, up to the summary
     (no business name: "Lewati")."""
     await open_form(chat, code)
     await answer_contact(chat, name, phone)
-    await answer_the_rest(chat, crafts, region, business, gender)
+    await answer_the_rest(chat, crafts, region, business)
 
 
-async def answer_the_rest(chat: Talking, crafts: Sequence[str], region: str, business: str | None,
-                          gender: str | None = None) -> None:
-    """After the name and phone: the crafts by their buttons, the region, the business name (None: "Lewati"), the
-    gender (None: "lewati" typed)."""
+async def answer_the_rest(chat: Talking, crafts: Sequence[str], region: str, business: str | None) -> None:
+    """After the name and phone: the crafts by their buttons, the region, the business name (None: "Lewati")."""
     for craft in crafts:
         await chat.tap(craft)
     await chat.tap("Selesai")
@@ -55,4 +52,3 @@ async def answer_the_rest(chat: Talking, crafts: Sequence[str], region: str, bus
         await chat.tap("Lewati")
     else:
         await chat.say(business)
-    await chat.say(gender or "lewati")

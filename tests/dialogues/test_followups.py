@@ -21,7 +21,8 @@ from tests.forms import DEMO_CODE, fill_form
 
 async def _registered(chat: ChannelChat, attended: bool = True) -> Registration:
     """Registered for the demo training in the chat; checked in at its door when `attended`."""
-    await fill_form(chat, "Sri Rahayu", "0812 2233 4455", gender="cewek")
+    await fill_form(chat, "Sri Rahayu", "0812 2233 4455")
+    await chat.say("cewek")  # the gender, asked on the confirmation
     await chat.tap("Ya, daftar")
     someone = await person(chat)
     async with chat.app.sessionmaker() as session, session.begin():

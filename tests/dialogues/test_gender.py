@@ -1,4 +1,4 @@
-"""Gender at registration, optional: asked after the business name, read in words ("cewek", "pr", "LK", "pria",
+"""Gender at registration, optional: asked on the confirmation (its buttons beside "Ya, daftar"), read in words ("cewek", "pr", "LK", "pria",
 "female", "rahasia aja", "skip"), by its buttons, or skipped; stored on the person when the registration is sent
 and shown in the registrants' export. Through console, Telegram and WhatsApp; the state is asserted."""
 
@@ -13,12 +13,13 @@ from tests.forms import answer_contact, open_form
 
 
 async def to_gender(chat: ChannelChat) -> None:
+    """Up to the confirmation, which asks the gender too."""
     await open_form(chat)
     await answer_contact(chat, "Sri Rahayu", "0812 2233 4455")
     await chat.say("batik")
     await chat.say("Sleman")
     await chat.say("Batik Sari")
-    assert await form_step(chat) == "reg:gender"
+    assert await form_step(chat) == "reg:confirm" and "gender" not in await form(chat)
 
 
 @pytest.mark.parametrize("said, stored", [
@@ -53,17 +54,26 @@ async def test_gender_skipped_by_button_everywhere(anywhere: ChannelChat) -> Non
     assert (await person(anywhere)).gender == "undisclosed"
 
 
-async def test_not_an_answer_asks_again(anywhere: ChannelChat) -> None:
+async def test_skipped_by_registering(anywhere: ChannelChat) -> None:
+    """Not answering it is skipping it: "Ya, daftar" registers, no gender stored."""
     await to_gender(anywhere)
     await anywhere.say("hmm apa ya")
-    assert "gender" not in await form(anywhere) and await form_step(anywhere) == "reg:gender"
-    await anywhere.say("LAKI LAKI")
-    assert (await form(anywhere))["gender"] == "male"
+    assert "gender" not in await form(anywhere) and await form_step(anywhere) == "reg:confirm"
+    await anywhere.tap("Ya, daftar")
+    registered = await person(anywhere)
+    assert registered.gender is None and registered.full_name == "Sri Rahayu"
+
+
+async def test_a_sentence_at_the_confirmation_is_no_gender(console: ChannelChat) -> None:
+    await to_gender(console)
+    await console.say("nomor saya salah, harusnya 0812 9999 1111")
+    assert "gender" not in await form(console)
 
 
 async def test_changed_at_the_confirmation(console: ChannelChat) -> None:
     await to_gender(console)
     await console.say("pria")
+    assert (await form(console))["gender"] == "male" and await form_step(console) == "reg:confirm"
     await console.tap("Ubah jenis kelamin")
     assert await form_step(console) == "reg:gender"
     await console.say("wanita")
