@@ -25,7 +25,6 @@ from handlers.registration_answers import (
 from handlers.registration_start import _cancel_form, _finish
 from handlers.registration_steps import (
     CHOICE,
-    open_at_confirmation,
     STATE,
     _ask,
     _is_cancel,
@@ -33,6 +32,7 @@ from handlers.registration_steps import (
     _reask,
     _step,
     _words,
+    open_at_confirmation,
     prompt,
 )
 
