@@ -26,8 +26,7 @@ from bot.followup_texts import (
 )
 from bot.i18n import _
 from bot.router import Form
-from bot.services.followups import STATE
-from db.models import FollowUp
+from bot.services.followups import STATE, Asked
 from handlers.form_reading import other_question
 
 logger = logging.getLogger(__name__)
@@ -51,7 +50,7 @@ def _typed(step: str, text: str) -> object:
     return online_in(text)
 
 
-def _next(ctx: HandlerContext, followup: FollowUp, step: str) -> list[Reply]:
+def _next(ctx: HandlerContext, followup: Asked, step: str) -> list[Reply]:
     """The next question (the state follows it unless another form is being filled), or thanks after the last."""
     later = STEPS[STEPS.index(step) + 1:]
     free = ctx.state.name is None or _in_followup(ctx)
@@ -79,7 +78,7 @@ def _gone(ctx: HandlerContext) -> list[Reply]:
     return [Reply(_("Pertanyaan itu sudah tidak berlaku. Terima kasih!"), (Button(_("Menu"), "menu"),))]
 
 
-def _take(ctx: HandlerContext, followup: FollowUp, step: str, value: object) -> list[Reply]:
+def _take(ctx: HandlerContext, followup: Asked, step: str, value: object) -> list[Reply]:
     if step == SALES:
         ctx.services.followups.record(followup, sales=value)
     elif step == CERTS:

@@ -25,6 +25,7 @@ LATE_AFTER = timedelta(days=14)  # a follow-up Kriya could not ask within two we
 STATE = "fu"  # the conversation state while a follow-up waits for typed answers: fu:<step>
 STOPPED = "stopped"  # the person asked for no more follow-ups
 OPEN = ("pending", "asked")
+Asked = FollowUp  # what handlers hold of one (they import no database code)
 
 
 def add_months(moment: datetime, months: int) -> datetime:
