@@ -133,13 +133,14 @@ async def _rows(session: AsyncSession, now: datetime, chosen: list[Training]) ->
         return []
     ended = {t.id: t.ends_at <= now for t in chosen}
     found = (await session.execute(
-        select(Registration.id, Registration.training_id, Registration.status, Artisan, CheckIn.id)
+        select(Registration.id, Registration.training_id, Registration.status, Artisan.id, Artisan.regency,
+               Artisan.crafts, Artisan.gender, CheckIn.id)
         .outerjoin(Artisan, Artisan.id == Registration.artisan_id)
         .outerjoin(CheckIn, CheckIn.registration_id == Registration.id)
         .where(Registration.training_id.in_(list(ended)))
         .order_by(Registration.id)
     )).all()
-    people = sorted({person.id for *_r, person, _c in found if person is not None})
+    people = sorted({row[3] for row in found if row[3] is not None})
     channels: dict[int, str] = {}
     if people:
         for artisan_id, channel in (await session.execute(
@@ -148,16 +149,14 @@ async def _rows(session: AsyncSession, now: datetime, chosen: list[Training]) ->
             channels.setdefault(artisan_id, channel)  # the first channel they wrote on
     seen: set[int] = set()
     rows = []
-    for registration_id, training_id, status, person, checkin_id in found:
+    for registration_id, training_id, status, person, regency, crafts, gender, checkin_id in found:
         if registration_id in seen:
             continue  # (a check-in per day may give a registration several rows)
         seen.add(registration_id)
         rows.append(Row(
             training_id=training_id, status=status, attended=checkin_id is not None, ended=ended[training_id],
-            regency=(person.regency if person else None) or UNKNOWN,
-            crafts=tuple(person.crafts or ()) if person else (),
-            gender=(person.gender if person else None) or UNKNOWN,
-            channel=channels.get(person.id, NO_CHAT) if person else UNKNOWN,
+            regency=regency or UNKNOWN, crafts=tuple(crafts or ()), gender=gender or UNKNOWN,
+            channel=(channels.get(person, NO_CHAT) if person is not None else UNKNOWN),
         ))
     return rows
 
@@ -166,7 +165,8 @@ async def _outcomes(session: AsyncSession, training_ids: list[int]) -> list[Outc
     outcomes = {months: Outcome(months) for months in MONTHS}
     if training_ids:
         for followup in (await session.execute(
-                select(FollowUp).where(FollowUp.training_id.in_(training_ids)))).scalars():
+                select(FollowUp.months, FollowUp.asked_at, FollowUp.sales, FollowUp.certifications, FollowUp.online)
+                .where(FollowUp.training_id.in_(training_ids)))).all():
             outcome = outcomes.get(followup.months)
             if outcome is None:
                 continue
