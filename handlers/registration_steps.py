@@ -143,11 +143,13 @@ def _question(ctx: HandlerContext, field: str) -> tuple[str, tuple[Button, ...]]
     asked = open_at_confirmation(ctx)
     changes = (Button(f.change(), f"rf:change:{f.name}") for f in FIELDS
                if f.name not in asked) if ctx.state.data.get("mode") != "edit" else ()
-    text, optional = _summary(ctx), []
-    for name in asked:  # "Jenis kelamin Anda? Boleh dilewati": its buttons after "Ya, daftar"
+    summary, _blank, last = _summary(ctx).rpartition("\n\n")
+    questions, optional = [], []
+    for name in asked:  # "Jenis kelamin Anda? Boleh dilewati": before the last line, its buttons after "Ya, daftar"
         question, buttons = BY_NAME[name].ask(ctx)
-        text += "\n\n" + question
+        questions.append(question)
         optional += [b for b in buttons if b.payload != "rf:cancel"]
+    text = "\n\n".join((summary, *questions, last))
     return text, (Button(_("Ya, daftar"), "rf:confirm:yes"), *optional, *changes, cancel)
 
 
