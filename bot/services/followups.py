@@ -49,12 +49,12 @@ def due_moment(training: Training, months: int) -> datetime:
 
 async def plan_attended(session: AsyncSession, now: datetime, limit: int = 500) -> int:
     """Plan the follow-ups of attendances of ended trainings that have none yet; returns how many were planned."""
-    planned = (exists().where(FollowUp.registration_id == Registration.id))
+    planned = exists().where(FollowUp.registration_id == Registration.id)
+    attended = exists().where(CheckIn.registration_id == Registration.id)  # (one row per day of a long training)
     rows = (await session.execute(
         select(Registration, Training)
-        .join(CheckIn, CheckIn.registration_id == Registration.id)
         .join(Training, Training.id == Registration.training_id)
-        .where(Training.ends_at <= now, Registration.artisan_id.is_not(None), ~planned)
+        .where(Training.ends_at <= now, Registration.artisan_id.is_not(None), attended, ~planned)
         .order_by(Registration.id).limit(limit)
     )).all()
     for registration, training in rows:
