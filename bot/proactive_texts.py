@@ -11,6 +11,7 @@ from bot.aftercare_texts import ABSENCE, CERTIFICATE, FEEDBACK
 from bot.aftercare_texts import wording as aftercare_wording
 from bot.core import Attachment, Button, Reply
 from bot.crafts import craft_name
+from bot.followup_texts import opening
 from bot.i18n import _, format_money, format_relative, format_when
 from bot.regions import region_name, zone_of
 from bot.services.tickets import ticket_attachment
@@ -37,6 +38,7 @@ CONFIRM_ROUTE = "cf"  # cf:{registration}:y | n
 OFFER_ROUTE = "of"  # of:{registration}:y | n
 # After a training (worded in bot/aftercare_texts.py): FEEDBACK (they attended: how was it, 1-5), ABSENCE (they
 # did not: why not), CERTIFICATE (their certificate of attendance; the Tell's text is its verification link).
+FOLLOWUP = "followup"  # months after a training they attended: how is business (the Tell's months and ref)
 
 
 @dataclass(frozen=True)
@@ -48,12 +50,16 @@ class Tell:
     registration_code: str | None = None
     text: str = ""  # a broadcast's text
     until: datetime | None = None  # until when an offer holds
+    months: int = 0  # a follow-up's months after the training
+    ref: int = 0  # the row a question is about (a follow-up's id), carried by its buttons
 
 
 def render(tell: Tell, at: datetime) -> Reply:
     """The message in the current language, as the person reads it at `at` ('in 3 days' counts from then)."""
     if tell.kind == BROADCAST:
         return Reply(tell.text)
+    if tell.kind == FOLLOWUP and tell.training is not None:
+        return opening(tell.months, tell.training.title, tell.ref)
     if tell.kind == REMOVED and tell.training is not None:
         return _removed(tell.training, tell.text)
     if tell.kind == OFFER and tell.training is not None and tell.until is not None:

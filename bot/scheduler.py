@@ -14,7 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.dispatch import Clock
-from bot.services import confirmations, seat_offers
+from bot.services import confirmations, followups, seat_offers
 from bot.services.aftercare import run_aftercare
 from bot.services.announcements import announce_new
 from bot.services.privacy import Privacy
@@ -66,7 +66,7 @@ class Scheduler:
 
     async def run_pass(self) -> dict[str, int] | None:
         """One pass: fire due reminders, announce new trainings, pass expired seat offers on, ask registrants to
-        confirm, ask after ended trainings. None when another scheduler leads."""
+        confirm, ask after ended trainings, ask due follow-ups. None when another scheduler leads."""
         if not await self.lead():
             return None
         now: datetime = self.clock()
@@ -81,6 +81,9 @@ class Scheduler:
             counts["confirm_asked"], counts["confirm_not_asked"] = asked["asked"], asked["not_asked"]
         async with self.sessionmaker() as session, session.begin():
             counts.update(await run_aftercare(session, now, self.policy, lock=self.postgres))
+        async with self.sessionmaker() as session, session.begin():
+            counts["followups_planned"] = await followups.plan_attended(session, now)
+            counts.update(await followups.fire_due(session, now, self.policy, skip_locked=self.postgres))
         async with self.sessionmaker() as session, session.begin():
             privacy = Privacy(session, now, "scheduler", self.policy)
             counts["purged"] = await privacy.purge_inactive()

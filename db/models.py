@@ -81,6 +81,7 @@ class Artisan(Base):
     province: Mapped[str | None] = mapped_column(String(13))
     regency: Mapped[str | None] = mapped_column(String(13))
     business_name: Mapped[str | None] = mapped_column(String(120))
+    gender: Mapped[str | None] = mapped_column(String(12))  # female, male, undisclosed (None: never asked)
     consent_at: Mapped[datetime | None]
     proactive_opt_out: Mapped[bool] = mapped_column(Boolean, default=False)
     is_demo: Mapped[bool] = mapped_column(Boolean, default=False)
@@ -452,3 +453,26 @@ class Certificate(Base):
     days_attended: Mapped[int] = mapped_column(Integer, default=1)
     link: Mapped[str] = mapped_column(String(300))  # its /verify address, as printed on it
     issued_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class FollowUp(Base):
+    """A question about outcomes 1, 3 or 6 months after a training the person attended, and its answers."""
+
+    __tablename__ = "followups"
+    __table_args__ = (Index("ix_followups_due", "status", "due_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(120), unique=True)  # followup:{registration}:{months}
+    registration_id: Mapped[int] = mapped_column(ForeignKey("registrations.id", ondelete="CASCADE"), index=True)
+    training_id: Mapped[int] = mapped_column(ForeignKey("trainings.id", ondelete="CASCADE"), index=True)
+    # NULL once the person deleted their data: the answers stay as anonymous counts.
+    artisan_id: Mapped[int | None] = mapped_column(ForeignKey("artisans.id", ondelete="SET NULL"), index=True)
+    months: Mapped[int] = mapped_column(Integer)
+    due_at: Mapped[datetime]
+    # pending, asked (in the outbox), answered, skipped (opted out, deleted, unreachable), expired
+    status: Mapped[str] = mapped_column(String(12), default="pending")
+    sales: Mapped[str | None] = mapped_column(String(8))  # up, same, down
+    certifications: Mapped[list[str] | None] = mapped_column(JSON)  # bnsp, merek, nib, batikmark; [] = none
+    online: Mapped[bool | None] = mapped_column(Boolean)
+    asked_at: Mapped[datetime | None]
+    answered_at: Mapped[datetime | None]

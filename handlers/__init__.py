@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 
 from bot import aftercare_texts as texts
+from bot import followup_texts
 from bot import payloads as p
 from bot.i18n import LANGUAGES
 from bot.nlu.codes import is_valid_code
@@ -13,6 +14,7 @@ from bot.router import Router
 from handlers import (
     aftercare,
     attendance,
+    followups,
     guide_questions,
     guides,
     language,
@@ -167,6 +169,8 @@ def build_router() -> Router:
     _add_profile(router)
     _add_subscriptions(router)
     _add_attendance(router)
+    router.form(followups.STATE, followups.FORM)  # answers to a follow-up months after a training
+    router.payload(followup_texts.ROUTE, followups.tap_followup, followup_texts.BUTTONS)
     router.intent("unknown", unknown.not_understood)  # last: a training's title the NLU did not read
     router.fallback = menu.show_fallback
     return router

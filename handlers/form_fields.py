@@ -17,6 +17,7 @@ from handlers.fields_contact import (
     read_phone,
 )
 from handlers.fields_crafts import ask_crafts, looks_like_crafts, read_crafts
+from handlers.fields_gender import ask_gender, looks_like_gender, read_gender
 from handlers.fields_place import (
     ask_business,
     ask_region,
@@ -47,6 +48,9 @@ FIELDS: tuple[Field, ...] = (
     Field("business", ask_business, read_business, looks_like_business,
           lambda ctx: _("Mohon tulis nama usaha Anda, atau pilih Lewati."), lambda: _("Ubah nama usaha"),
           frozenset({"usaha", "toko", "brand", "merek", "business", "bisnis"}), button="business"),
+    Field("gender", ask_gender, read_gender, looks_like_gender,
+          lambda ctx: _("Mohon pilih jenis kelamin Anda, atau ketik lewati."), lambda: _("Ubah jenis kelamin"),
+          frozenset({"kelamin", "gender", "sex"}), button="gender", at_confirmation=True),
 )
 BY_NAME = {f.name: f for f in FIELDS}
 

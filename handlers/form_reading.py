@@ -74,6 +74,8 @@ class Field:
     change: Callable[[], str]  # the title of its "change" button at the confirmation
     words: frozenset[str]  # words that name it ("nomornya salah", "ganti nama")
     button: str = ""  # the first argument of its own `rf:` buttons
+    # optional, asked on the confirmation itself (its buttons beside "Ya, daftar") instead of as a step of its own
+    at_confirmation: bool = False
 
 
 def cancel_button() -> Button:

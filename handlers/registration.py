@@ -32,6 +32,7 @@ from handlers.registration_steps import (
     _reask,
     _step,
     _words,
+    open_at_confirmation,
     prompt,
 )
 
@@ -62,6 +63,8 @@ def looks_like_answer(msg: IncomingMessage, ctx: HandlerContext) -> bool:
     if field in ("consent", "confirm"):
         if field == "confirm" and form_fields.change_request(msg.text or "", loose=True):
             return True
+        if field == "confirm" and _optional_answer(msg, ctx) is not None:
+            return True
         if answers.verb(msg.text or "") in answers.REGISTERING:
             return True  # "daftar" at the consent: this registration's question again, not "which training?"
         if form_answer(msg.text or "", bare_verb=field == "confirm", remark_after_no=field == "consent") is not None:
@@ -69,6 +72,21 @@ def looks_like_answer(msg: IncomingMessage, ctx: HandlerContext) -> bool:
     elif BY_NAME[field].looks_like(msg, ctx) or correction(msg, ctx):
         return True  # (a correction of any field: "ganti wilayah saya ke …" is for the form, not the profile)
     return form_questions.training_question(msg.text or "") is not None
+
+
+def _optional_answer(msg: IncomingMessage, ctx: HandlerContext) -> tuple[str, object] | None:
+    """An answer to a question the confirmation asks besides itself (gender): its button, or its words."""
+    asked = open_at_confirmation(ctx)
+    if ctx.args and ctx.args[0] in {BY_NAME[n].button for n in asked}:
+        name = next(n for n in asked if BY_NAME[n].button == ctx.args[0])
+        return name, BY_NAME[name].read(msg, ctx).value
+    if msg.payload is not None or ctx.args or form_answer(msg.text or "") is not None:
+        return None  # "ya", "gak" at the confirmation answer the confirmation
+    for name in asked:
+        reading = BY_NAME[name].read(msg, ctx)
+        if reading.value is not None and BY_NAME[name].looks_like(msg, ctx) and not reading.problem:
+            return name, reading.value
+    return None
 
 
 FREE_TEXT = ("name", "region", "business")  # questions whose answer is any text: a question there is no answer
@@ -98,6 +116,10 @@ async def answer_form(msg: IncomingMessage, ctx: HandlerContext) -> list[Reply]:
     typed = msg.payload is None and not ctx.args
     if field == "confirm" and typed and (wanted := form_fields.change_request(text, loose=True)):
         return _change(ctx, *wanted, msg=msg)
+    if field == "confirm" and (optional := _optional_answer(msg, ctx)) is not None:
+        name, value = optional  # "cewek", or its button, on the confirmation: recorded, the summary again
+        data[name] = value
+        return [_ask(ctx, "confirm")]
     if data.get("mode") == "edit" and typed and (wanted := _edit_request(text)):
         return await edit_field(ctx, *wanted, msg=msg)  # "ubah wilayah ke denpasar" while editing another field
     topic = form_questions.training_question(text) if typed else None
@@ -161,7 +183,8 @@ async def form_payload(msg: IncomingMessage, ctx: HandlerContext) -> list[Reply]
         return [Reply(_("Pertanyaan itu sudah tidak berlaku. Silakan mulai lagi dari menu."),
                       (Button(_("Menu"), "menu"),))]
     step = (ctx.state.name or "").split(":")[-1]
-    expected = {"consent": ("consent",), "confirm": ("confirm", "change"),
+    expected = {"consent": ("consent",), "confirm": ("confirm", "change", *(
+                    BY_NAME[n].button for n in open_at_confirmation(ctx))),
                 **{f.name: (f.button,) for f in FIELDS if f.button}}
     if ctx.args and ctx.args[0] != "cancel" and ctx.args[0] not in expected.get(step, ()):
         return [_ask(ctx, step)]

@@ -7,6 +7,7 @@ from dataclasses import replace
 from bot.context import HandlerContext
 from bot.core import IncomingMessage, Reply
 from bot.crafts import CRAFTS, craft_name
+from bot.genders import GENDERS, gender_name
 from bot.i18n import _
 from bot.regions import region_name
 from handlers import fields_crafts, form_fields, form_reading
@@ -97,6 +98,8 @@ def _shown(field: str, value: object) -> str:
         return ", ".join(craft_name(c) for c in value)
     if field == "region" and isinstance(value, str):
         return region_name(value) or value
+    if field == "gender":
+        return gender_name(value)
     return str(value)
 
 
@@ -154,6 +157,8 @@ def _apply(ctx: HandlerContext) -> None:
         person.regency, person.province = data["region"], data["region"].split(".")[0]
     if "business" in data:
         person.business_name = data["business"] if isinstance(data["business"], str) else None
+    if data.get("gender") in GENDERS:
+        person.gender = data["gender"]
 
 
 async def start_edit(ctx: HandlerContext, field: str) -> list[Reply]:

@@ -10,6 +10,7 @@ from bot import payloads
 from bot.context import HandlerContext
 from bot.core import Button, Reply
 from bot.crafts import CRAFTS, craft_name
+from bot.genders import GENDERS, gender_name
 from bot.i18n import _
 from bot.regions import region_name
 from handlers import fields_place, form_questions, form_reading
@@ -85,6 +86,8 @@ def _value(ctx: HandlerContext, field: str) -> Any:
         "crafts": person.crafts or None,
         "region": person.regency,
         "business": person.business_name or (True if person.full_name and person.regency else None),
+        # asked of everyone who registers from now on; a profile made before the question is not asked again
+        "gender": person.gender or (True if person.full_name and person.regency else None),
     }[field]
 
 
@@ -97,8 +100,16 @@ def _next_field(ctx: HandlerContext) -> str:
 
 def _not_asked(ctx: HandlerContext, field: str) -> bool:
     """A participant from abroad who said they have no Indonesian regency ("Skip", their country): the region
-    question is done."""
+    question is done. A field asked on the confirmation (gender) is no step of its own."""
+    if field in BY_NAME and BY_NAME[field].at_confirmation:
+        return True
     return field == "region" and bool(ctx.state.data.get(fields_place.ABROAD))
+
+
+def open_at_confirmation(ctx: HandlerContext) -> list[str]:
+    """The optional fields the confirmation still asks (not answered in the form nor known from the profile)."""
+    return [f.name for f in FIELDS if f.at_confirmation and not _value(ctx, f.name)
+            and ctx.state.data.get("mode") != "edit"]
 
 
 def _step(ctx: HandlerContext) -> str:
@@ -129,8 +140,17 @@ def _question(ctx: HandlerContext, field: str) -> tuple[str, tuple[Button, ...]]
         return text, (Button(_("Setuju"), "rf:consent:yes"), Button(_("Tidak setuju"), "rf:consent:no"))
     if field in BY_NAME:
         return BY_NAME[field].ask(ctx)
-    changes = (Button(f.change(), f"rf:change:{f.name}") for f in FIELDS) if ctx.state.data.get("mode") != "edit" else ()
-    return _summary(ctx), (Button(_("Ya, daftar"), "rf:confirm:yes"), *changes, cancel)
+    asked = open_at_confirmation(ctx)
+    changes = (Button(f.change(), f"rf:change:{f.name}") for f in FIELDS
+               if f.name not in asked) if ctx.state.data.get("mode") != "edit" else ()
+    summary, _blank, last = _summary(ctx).rpartition("\n\n")
+    questions, optional = [], []
+    for name in asked:  # "Jenis kelamin Anda? Boleh dilewati": before the last line, its buttons after "Ya, daftar"
+        question, buttons = BY_NAME[name].ask(ctx)
+        questions.append(question)
+        optional += [b for b in buttons if b.payload != "rf:cancel"]
+    text = "\n\n".join((summary, *questions, last))
+    return text, (Button(_("Ya, daftar"), "rf:confirm:yes"), *optional, *changes, cancel)
 
 
 def _reask(ctx: HandlerContext, field: str) -> tuple[str, tuple[Button, ...]]:
@@ -154,6 +174,7 @@ FORM_BUTTONS = payloads.either(
     payloads.args(payloads.one_of("region"), payloads.regency),
     payloads.args(payloads.one_of("region"), payloads.one_of("abroad")),
     payloads.args(payloads.one_of("business"), payloads.one_of("skip")),
+    payloads.args(payloads.one_of("gender"), payloads.one_of(*GENDERS)),
     payloads.args(payloads.one_of("confirm"), payloads.one_of("yes", "edit")),
     payloads.args(payloads.one_of("change"), payloads.one_of(*(f.name for f in FIELDS))),
 )
@@ -173,6 +194,7 @@ def _summary(ctx: HandlerContext) -> str:
         _("Kerajinan: {craft}").format(craft=crafts),
         _("Kabupaten/kota: {region}").format(region=region_name(_value(ctx, "region")) or "-"),
         _("Nama usaha: {business}").format(business=business if isinstance(business, str) else "-"),
+        _("Jenis kelamin: {gender}").format(gender=gender_name(_value(ctx, "gender"))),
         "",
         _("Sudah benar dan kirim pendaftaran?"),
     ]

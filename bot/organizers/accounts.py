@@ -27,10 +27,10 @@ logger = logging.getLogger(__name__)
 ROLES = STAFF_ROLES
 # What each role may do (pretix-style permission flags, one set per role).
 PERMISSIONS: dict[str, frozenset[str]] = {
-    "admin": frozenset({"view", "registrants", "edit", "checkin", "staff", "broadcasts", "send"}),
-    "staff": frozenset({"view", "registrants", "edit", "checkin", "broadcasts", "send"}),
+    "admin": frozenset({"view", "registrants", "edit", "checkin", "staff", "broadcasts", "send", "reports"}),
+    "staff": frozenset({"view", "registrants", "edit", "checkin", "broadcasts", "send", "reports"}),
     "checkin": frozenset({"view", "registrants", "checkin"}),
-    "viewer": frozenset({"view", "registrants", "broadcasts"}),
+    "viewer": frozenset({"view", "registrants", "broadcasts", "reports"}),
 }
 TOKEN_PREFIX = {"api": "kriya_", "session": "", "link": ""}
 SESSION_LIFETIME = timedelta(hours=12)

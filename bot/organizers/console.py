@@ -339,6 +339,7 @@ def routes(side: Side) -> list[BaseRoute]:
         console_checkin,
         console_person,
         console_registrants,
+        console_reports,
         console_trainings,
     )
 
@@ -358,6 +359,7 @@ def routes(side: Side) -> list[BaseRoute]:
         Route("/console/trainings/{code}/cancel", console.page("edit", console.cancel, form=True), methods=["POST"]),
         Route("/console/staff", console.page("staff", console.staff_list), methods=["GET"]),
         *console_broadcasts.routes(console),
+        *console_reports.routes(console),
         *console_registrants.routes(console),
         *console_checkin.routes(console),
         *console_aftercare.routes(console),

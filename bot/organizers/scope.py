@@ -2,9 +2,9 @@
 
 A session made by `organizer_sessionmaker` is an `OrganizerSession`. Its `do_orm_execute` hook adds
 `with_loader_criteria` for the organizer-owned entities (trainings, registrations through their training,
-check-ins through their registration, failed scans and seat offers through their training, broadcasts, staff
-accounts) to every statement, and raises `ScopeMissing` when the session carries no organizer, so a forgotten scope
-fails instead of leaking. Its
+check-ins through their registration, failed scans, seat offers and follow-ups through their training, broadcasts,
+staff accounts) to every statement, and raises `ScopeMissing` when the session carries no organizer, so a forgotten
+scope fails instead of leaking. Its
 `before_flush` hook refuses to write a row of another organizer. The chat side uses plain sessions: nothing
 here touches them.
 """
@@ -24,6 +24,7 @@ from db.models import (
     Certificate,
     CheckIn,
     CheckInAttempt,
+    FollowUp,
     Registration,
     SeatOffer,
     StaffAccount,
@@ -36,7 +37,7 @@ SCOPE_KEY = "kriya_organizer_id"  # in Session.info: the organizer whose rows th
 
 
 OWNED_TABLES = frozenset(model.__table__ for model in (Training, Registration, CheckIn, CheckInAttempt, SeatOffer,
-                                                       Broadcast, StaffAccount, AftercareAnswer, Certificate))
+                                                       Broadcast, StaffAccount, AftercareAnswer, Certificate, FollowUp))
 
 
 class ScopeMissing(RuntimeError):
@@ -89,6 +90,7 @@ def _add_scope(state: ORMExecuteState) -> None:
             with_loader_criteria(StaffAccount, StaffAccount.organizer_id == organizer_id, include_aliases=True),
             with_loader_criteria(AftercareAnswer, AftercareAnswer.training_id.in_(own_trainings), include_aliases=True),
             with_loader_criteria(Certificate, Certificate.training_id.in_(own_trainings), include_aliases=True),
+            with_loader_criteria(FollowUp, FollowUp.training_id.in_(own_trainings), include_aliases=True),
         )
 
 

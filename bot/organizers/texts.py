@@ -47,6 +47,7 @@ def page_texts() -> dict[str, str]:
         "deleted_person": _("(data dihapus atas permintaan)"),
         "back": _("Kembali ke daftar pelatihan"),
         "not_found": _("Halaman tidak ditemukan."),
+        "reports": _("Laporan untuk penyandang dana"),
         "forbidden": _("Peran Anda tidak mengizinkan halaman ini."),
         "csrf": _("Formulir kedaluwarsa. Muat ulang halaman lalu coba lagi."),
         "staff": _("Staf"),

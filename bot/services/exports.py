@@ -19,6 +19,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.crafts import craft_name
+from bot.genders import gender_name
 from bot.i18n import _, use_language
 from bot.regions import region_name
 from bot.services import checkins
@@ -110,24 +111,44 @@ def xlsx_bytes(rows: Sequence[Sequence[object]], title: str = "Registrants") -> 
     return out.getvalue()
 
 
+def book_bytes(sheets: Sequence[tuple[str, Sequence[Sequence[object]]]]) -> bytes:
+    """A workbook of several sheets (title, rows), each made like `write_xlsx`'s one, as download bytes."""
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    for title, rows in sheets:
+        _fill(workbook.create_sheet(), rows, title)
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
+
+
 def _workbook(rows: Sequence[Sequence[object]], title: str) -> Any:
     from openpyxl import Workbook
 
-    safe = [[XLSX_ILLEGAL_RE.sub("\ufffd", cell) for cell in row] for row in spreadsheet_rows(rows)]
     workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = title[:31]
+    _fill(workbook.active, rows, title)
+    return workbook
+
+
+SHEET_TITLE_UNSAFE = re.compile(r"[\\/?*\[\]:]")  # characters a sheet's title may not hold
+
+
+def _fill(sheet: Any, rows: Sequence[Sequence[object]], title: str) -> None:
+    """One sheet: every cell neutralised and stored as a string, header bold and frozen, widths readable."""
+    safe = [[XLSX_ILLEGAL_RE.sub("\ufffd", cell) for cell in row] for row in spreadsheet_rows(rows)]
+    sheet.title = SHEET_TITLE_UNSAFE.sub("-", title)[:31]
     for row_number, row in enumerate(safe, start=1):
         for column, text in enumerate(row, start=1):
             cell = sheet.cell(row=row_number, column=column)
             cell.value = text
             cell.data_type = "s"  # set after the value: openpyxl would take a text starting with '=' as a formula
     style_sheet(sheet, safe)
-    return workbook
 
 
 HEADER = ("training", "registration", "status", "registered_at", "full_name", "phone", "crafts", "regency",
-          "business_name")
+          "business_name", "gender")
 
 
 def header(language: str | None = None) -> tuple[str, ...]:
@@ -136,7 +157,7 @@ def header(language: str | None = None) -> tuple[str, ...]:
         return HEADER
     with use_language(language):
         return (_("Pelatihan"), _("Kode pendaftaran"), _("Status"), _("Waktu daftar"), _("Nama lengkap"),
-                _("Nomor HP"), _("Kerajinan"), _("Kabupaten/kota"), _("Nama usaha"))
+                _("Nomor HP"), _("Kerajinan"), _("Kabupaten/kota"), _("Nama usaha"), _("Jenis kelamin"))
 
 
 def _status(status: str, language: str | None) -> str:
@@ -152,6 +173,13 @@ def _crafts(crafts: list[str] | None, language: str | None) -> str:
         return " ".join(crafts or [])
     with use_language(language):
         return ", ".join(craft_name(c) for c in crafts or [])
+
+
+def _gender(code: str | None, language: str | None) -> str:
+    if language is None or not code:
+        return code or ""
+    with use_language(language):
+        return gender_name(code)
 
 
 def _regency(code: str | None, language: str | None) -> str:
@@ -186,7 +214,7 @@ async def registrants(session: AsyncSession, training_code: str | None = None,
             registration.created_at.isoformat(timespec="seconds"),
             (person.full_name or "") if person else "", (person.phone or "") if person else "",
             _crafts(person.crafts, language) if person else "", _regency(person.regency, language) if person else "",
-            (person.business_name or "") if person else "",
+            (person.business_name or "") if person else "", _gender(person.gender if person else None, language),
         ))
     return rows
 

@@ -19,6 +19,7 @@ from db.models import (
     ChannelIdentity,
     ConsentEvent,
     Conversation,
+    FollowUp,
     InboundMessage,
     OutboxMessage,
     Registration,
@@ -123,6 +124,11 @@ class Privacy:
         await self.session.execute(update(AftercareAnswer).where(AftercareAnswer.artisan_id == person.id)
                                    .values(artisan_id=None, comment=None))  # a rating stays, anonymous
         await self.session.execute(delete(Certificate).where(Certificate.artisan_id == person.id))
+        # follow-ups: none asked any more; answers given stay as anonymous counts of the funders' report
+        await self.session.execute(update(FollowUp).where(FollowUp.artisan_id == person.id,
+                                                          FollowUp.status.in_(("pending", "asked")))
+                                   .values(status="skipped"))
+        await self.session.execute(update(FollowUp).where(FollowUp.artisan_id == person.id).values(artisan_id=None))
         identities = (await self.session.execute(
             select(ChannelIdentity.channel, ChannelIdentity.external_id).where(ChannelIdentity.artisan_id == person.id)
         )).all()

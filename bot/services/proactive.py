@@ -24,6 +24,7 @@ from bot.proactive_texts import (
     CONFIRM,
     DEADLINE,
     FEEDBACK,
+    FOLLOWUP,
     MOVED,
     OFFER,
     PROMOTED,
@@ -41,7 +42,7 @@ OUTBOX_KINDS = {
     REMINDER: "reminder", DEADLINE: "reminder", ANNOUNCEMENT: "announcement", BROADCAST: "broadcast",
     PROMOTED: "notice", MOVED: "notice", CANCELLED: "notice",
     ADDED: "notice", ADDED_WAITLISTED: "notice", REMOVED: "notice", CONFIRM: "notice", OFFER: "notice",
-    FEEDBACK: "notice", ABSENCE: "notice", CERTIFICATE: "notice",
+    FEEDBACK: "notice", ABSENCE: "notice", CERTIFICATE: "notice", FOLLOWUP: "followup",
 }
 
 IDS_PER_QUERY = 500  # people whose channels one query looks up (a bound on the IN list)

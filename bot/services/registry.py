@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services.aftercare import Aftercare
 from bot.services.confirmations import Confirmations
+from bot.services.followups import FollowUps
 from bot.services.privacy import Privacy
 from bot.services.registrations import Registrations
 from bot.services.reminders import Policy
@@ -31,6 +32,7 @@ class Services:
     confirmations: Confirmations
     seat_offers: SeatOffers
     aftercare: Aftercare  # answers to the questions after a training
+    followups: FollowUps
 
     @classmethod
     def bind(cls, session: AsyncSession, now: datetime, channel: str, policy: Policy) -> Services:
@@ -45,4 +47,5 @@ class Services:
             confirmations=Confirmations(session, now, policy),
             seat_offers=SeatOffers(session, now, policy),
             aftercare=Aftercare(session, now),
+            followups=FollowUps(session, now),
         )
