@@ -180,6 +180,11 @@ def match_option(text: str, options: list[list[str]]) -> str | None:
     if verb:
         chosen = [option[1] for option in options if any(answers.same_verb(verb, w) for w in answers.words(option[0]))]
         return chosen[0] if len(chosen) == 1 else None
+    typed = answers.words(text)
+    if len(typed) > 1 and typed[-1] in answers.NEXT:  # "ulos kan bukan kayu bang 😅 lanjut": a remark, then on
+        going_on = [option[1] for option in options if len(option) > 2 and option[2] == "next"]
+        if len(going_on) == 1:
+            return going_on[0]
     return option_by_title_words(text, options)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from typing import Any
 
 from bot import content, payloads
@@ -209,6 +210,11 @@ _THE_STEPS = frozenset({"langkah", "langkahnya", "steps", "step", "caranya", "ta
                         "prosedur", "prosedurnya", "procedure"})
 
 
+# A step named by its number ("langkah 3", "step ke-2", "tahap 4") and a message ending by going on.
+_STEP_NAMED = re.compile(r"(?i)\b(?:langkah|step|tahap|tahapan)\s*(?:ke\s*-?\s*|no\.?\s*|nomor\s*)?(\d{1,2})\b")
+_GOING_ON_LAST = frozenset({"lanjut", "lanjutkan", "lanjutin", "next", "berikutnya", "selanjutnya", "lnjt", "lanjoot"})
+
+
 def follow_up(msg: IncomingMessage, ctx: HandlerContext) -> Route | None:
     """Under a certification guide: "lanjut" goes on from the step the person reached (also after another
     question was answered), and its duration or cost is answered without losing the step."""
@@ -218,7 +224,12 @@ def follow_up(msg: IncomingMessage, ctx: HandlerContext) -> Route | None:
     topic, step, guide = found
     typed = answers.words(msg.text or "")
     said = " ".join(typed)
-    going_on = answers.meaning(msg.text or "") == "next" or _has(said, _WHAT_NEXT)
+    named_step = _STEP_NAMED.search(msg.text or "")
+    if named_step:  # "oke sy udh punya NIB ternyata, lanjut merek langkah 3": that guide's step
+        wanted = ctx.understanding.topic if ctx.understanding and ctx.understanding.topic else topic
+        return Route(show_guide, [wanted, named_step.group(1)])
+    going_on = (answers.meaning(msg.text or "") == "next" or _has(said, _WHAT_NEXT)
+                or bool(typed and typed[-1] in _GOING_ON_LAST))  # "ulos kan bukan kayu bang 😅 lanjut"
     if going_on and step < len(guide["steps"]):
         return Route(show_guide, [topic, str(step + 1)])  # "lanjut", "trs abis itu ngapain"
     if step > 1 and _has(said, _THE_ONE_BEFORE):

@@ -103,7 +103,8 @@ def direction_read(msg: IncomingMessage, ctx: HandlerContext) -> Route | None:
             return Route(subscriptions.unsubscribe)  # "cuma gk mau kabar batik": that news, not the list of batik
         return None
     wanted = wish(msg.text)
-    if u.intent == "subscribe" and wanted is None and not _names_subscribing(msg.text):
+    named = bool(u.craft or u.province or u.regency)  # (without one, "subscribe" asks which, or resumes: harmless)
+    if u.intent == "subscribe" and named and wanted is None and not _names_subscribing(msg.text):
         return Route(search_trainings)  # "hoyong terang info pelatihan batik garutan": the list, nothing kept
     if u.intent == "unsubscribe" and wanted is None and asks_whether(msg.text):
         return Route(subscriptions.subscribe if (u.craft or u.province or u.regency) else subscriptions.start_messages)

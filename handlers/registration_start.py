@@ -106,5 +106,7 @@ async def start_registration(msg: IncomingMessage, ctx: HandlerContext, agreed: 
     if known:
         ctx.state.data["phone"] = known  # WhatsApp knows the number: the question is skipped
     intro = _("Mendaftar: {title}").format(title=training.title)
+    if training.is_full:  # "mau daftar tunggu yg BTK-YK-02, yg penuh itu": say what registering does here
+        intro += "\n" + _("Kuotanya sudah penuh, jadi pendaftaran ini memasukkan Anda ke daftar tunggu.")
     question = _ask(ctx, _next_field(ctx))
     return [Reply(f"{intro}\n\n{question.text}", question.buttons)]

@@ -41,10 +41,16 @@ from handlers.training_memory import (
 from handlers.training_questions import answer_about
 from handlers.training_search import register_code
 
+# Asking for the same craft elsewhere ("gerabah di tempat lain ada gk?"): not the venue of the one in view.
+_ELSEWHERE = frozenset({"tempat lain", "daerah lain", "kota lain", "lokasi lain", "wilayah lain", "kabupaten lain",
+                        "provinsi lain", "somewhere else", "elsewhere", "other places", "other cities", "gpp jauh",
+                        "nggak apa jauh", "walau jauh", "biar jauh"})
+_CANCELLING = frozenset({"batal", "batalkan", "batalin", "cancel", "gak jadi", "ga jadi", "gajadi", "tidak jadi"})
 # Asking for others like the training in view.
 _SIMILAR = frozenset({"yang lain", "yg lain", "mirip", "serupa", "sejenis", "similar", "other",
                       "others", "another", "yang sama", "yg sama", "kayak gini", "kaya gini", "like this"})
 SHORT_WORDS = 8  # a question about what is in view is short ("biayanya brp", "sertifikatnya dapat?")
+SHORT_WORDS_ASKING_THE_LIST = 16  # a question under a list naming a craft or place refines it ("eh bentar kak, ...?")
 SHORT_WORDS_NAMING_THE_LIST = 12  # a little longer when it names the list's own craft or place again, or asks ("?")
 
 # --- follow-ups (router context) ----------------------------------------------------------------
@@ -157,10 +163,16 @@ def follow_up(msg: IncomingMessage, ctx: HandlerContext) -> Route | None:
     list_in_view = memory.get("focus") == "list" and len(memory.get("list") or []) > 1
     if aspect == "fee" and list_in_view and _has(words, _FREE) and not _has(words, {"biaya", "bayar", "biayanya"}):
         aspect = None  # "yang gratis aja" after a list filters it
-    if aspect and u.intent not in _NOT_LIST - {"help"}:
-        subject = _subject(ctx)
+    in_detail = memory.get("focus") == "training" and bool(memory.get("training"))
+    if in_detail and _has(words, _ELSEWHERE) and not candidates:
+        return Route(similar_trainings, [str(memory["training"])])  # "trus gerabah di tempat lain ada gk? gpp jauh"
+    asks_certificate = aspect == "certificate" and u.intent == "certification" and u.topic is None
+    if aspect and (u.intent not in _NOT_LIST - {"help"} or asks_certificate):
+        subject = _subject(ctx)  # ("sertifikatnya dapet gk kak?" under a detail: its certificate, not the guides)
         if subject:
             return Route(answer_about, [aspect, *subject])
+    if in_detail and words.split()[0] in _REGISTER and not _has(words, _CANCELLING):
+        return Route(register_code, [str(memory["training"])])  # "Register please. Do I need an Indonesian number?"
     if (memory.get("focus") == "training" and memory.get("training") and short and not slots
             and _has(words, _SIMILAR) and not aspect):
         return Route(similar_trainings, [str(memory["training"])])  # "ADA YG LAIN GK YG MIRIP" under a detail
@@ -177,9 +189,10 @@ def follow_up(msg: IncomingMessage, ctx: HandlerContext) -> Route | None:
                 return Route(show_training, [code])
     wanted = read_wanted(text, ctx)
     other_request = u.intent in _NOT_LIST and (u.confidence >= 0.6 or u.intent == "register")
-    if u.intent == "profile" and list_in_view and not set(words.split()) & ONESELF:
+    if u.intent == "profile" and list_in_view and (not set(words.split()) & ONESELF or "?" in text):
         other_request = False  # "ganti ke kerajinan perak" under a list: the list, not one's profile
-    if (wanted and short and not _has(words, _NEW_SEARCH) and not other_request and u.topic is None
-            and not _has(words, _REGISTER)):
+    asked_of_the_list = list_in_view and "?" in text and len(words.split()) <= SHORT_WORDS_ASKING_THE_LIST
+    if (wanted and (short or asked_of_the_list) and not _has(words, _NEW_SEARCH) and not other_request
+            and u.topic is None and not _has(words, _REGISTER)):
         return Route(refine_list, [";".join(f"{k}={v}" for k, v in wanted.items())])
     return None

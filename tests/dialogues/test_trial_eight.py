@@ -91,3 +91,47 @@ async def test_a_corrected_guide_topic_with_a_question(anywhere: ChannelChat) ->
     await anywhere.say("cara daftar merek")
     await anywhere.say("bukan merek kak, BATIKMARK. lama prosesnya brp?")
     assert ((await memory_of(anywhere)).get("guide") or {}).get("topic") == "batikmark"
+
+
+async def test_the_same_craft_elsewhere_under_a_detail(anywhere: ChannelChat) -> None:
+    await anywhere.say("KRM-BTL-01")
+    await anywhere.say("trus gerabah di tempat lain ada gk? gpp jauh")
+    memory = await memory_of(anywhere)
+    wanted = (memory.get("shown") or {}).get("w") or {}
+    assert memory.get("focus") == "list" and wanted.get("c") and not wanted.keys() & {"p", "r", "n", "l"}
+
+
+async def test_the_certificate_of_the_training_in_view(anywhere: ChannelChat) -> None:
+    await anywhere.say("KRM-LBR-01")
+    await anywhere.say("sertifikatnya dapet gk kak? trus daftar")
+    memory = await memory_of(anywhere)
+    assert memory.get("training") == "KRM-LBR-01" and memory.get("focus") == "training"  # not the guides' menu
+    assert not memory.get("guide")
+
+
+async def test_register_please_with_a_question_under_a_detail(anywhere: ChannelChat) -> None:
+    await anywhere.say("ECO-ON-ASEAN")
+    await anywhere.say("Register please. Do I need an Indonesian phone number? I only have +63 917 123 4567")
+    from tests.dialogues.test_list_picks import conversation_data
+    assert (await conversation_data(anywhere))["form"]["training"] == "ECO-ON-ASEAN"
+
+
+async def test_changing_ones_mind_under_a_list_is_the_list(anywhere: ChannelChat) -> None:
+    await anywhere.say("pelatihan batik di jogja")
+    await anywhere.say("eh bentar kak, sy ganti aja deh, mau yg tenun aja, ada di jogja?")
+    memory = await memory_of(anywhere)
+    assert memory.get("focus") == "list" and ((memory.get("shown") or {}).get("w") or {}).get("c") == "tenun"
+
+
+async def test_a_remark_then_going_on_under_a_tip(anywhere: ChannelChat) -> None:
+    await anywhere.say("tips ekspor")
+    await anywhere.say("lanjut")
+    page = ((await memory_of(anywhere)).get("tip") or {}).get("page")
+    await anywhere.say("ulos kan bukan kayu bang 😅 lanjut")
+    assert ((await memory_of(anywhere)).get("tip") or {}).get("page") == page + 1
+
+
+async def test_another_guides_step_named_under_a_guide(anywhere: ChannelChat) -> None:
+    await anywhere.say("cara daftar NIB")
+    await anywhere.say("oke sy udh punya NIB ternyata, lanjut merek langkah 3")
+    assert (await memory_of(anywhere)).get("guide") == {"topic": "merek", "step": 3}
