@@ -15,6 +15,7 @@ from typing import Any, TextIO
 from bot.crafts import CRAFTS
 from bot.nlu.codes import CODE_MAX
 from bot.services.catalogue import COLUMNS, MODES, OPTIONAL
+from bot.services.catalogue.limits import MAX_CONFIRM_DAYS
 from bot.services.exports import save_workbook, style_sheet, write_csv
 
 logger = logging.getLogger(__name__)
@@ -54,6 +55,8 @@ GUIDE: dict[str, str] = {
     "requirements": "Syarat peserta atau barang yang perlu dibawa.",
     "language": "Bahasa pelatihan: id (Indonesia) atau en (Inggris). Kosong = id.",
     "status": "published (ditampilkan) atau cancelled (dibatalkan: pendaftar diberi tahu). Kosong = published.",
+    "confirm_days": f"Berapa hari sebelum mulai pendaftar diminta memastikan kehadirannya lewat chat: angka bulat 0 "
+                    f"sampai {MAX_CONFIRM_DAYS}. 0 = tidak ditanya. Kosong = 3 hari.",
 }
 NOTES = (
     "Satu baris = satu pelatihan. Baris 1 (nama kolom) jangan diubah; urutan kolom boleh diubah.",
