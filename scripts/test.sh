@@ -19,4 +19,5 @@ if [ -n "$missing" ] && command -v apt-get >/dev/null; then
 fi
 .venv/bin/ruff check .
 .venv/bin/mypy
-.venv/bin/python -m pytest -q "$@"
+# One worker per core (pytest-xdist); each worker has its own PostgreSQL database (tests/conftest.py).
+.venv/bin/python -m pytest -q -n "${KRIYA_TEST_WORKERS:-auto}" "$@"

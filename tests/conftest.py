@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import make_url, text
 
 from bot.app import App, open_app
 from bot.config import Settings
@@ -30,6 +30,10 @@ def postgres_url() -> str | None:
         return None
     if url.startswith("postgresql://") or url.startswith("postgres://"):
         url = "postgresql+asyncpg://" + url.split("://", 1)[1]
+    worker = os.environ.get("PYTEST_XDIST_WORKER")  # parallel runs (pytest -n): each worker its own database
+    if worker:
+        parsed = make_url(url)
+        url = parsed.set(database=f"{parsed.database}_{worker}").render_as_string(hide_password=False)
     return url
 
 
@@ -51,10 +55,16 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 
 
 def pytest_terminal_summary(terminalreporter: Any) -> None:
-    if _postgres_left_out:
-        terminalreporter.write_line(
-            f"{_postgres_left_out} PostgreSQL tests not run: TEST_DATABASE_URL is not set (e.g. "
-            "TEST_DATABASE_URL=postgresql+asyncpg://postgres@127.0.0.1:5432/test bash scripts/test.sh)")
+    if postgres_url() is not None:
+        return
+    # Under pytest -n the workers collect (the count is theirs, unseen here); the line is the controller's.
+    parallel = bool(getattr(terminalreporter.config.option, "numprocesses", None))
+    if not _postgres_left_out and not parallel:
+        return
+    counted = f"{_postgres_left_out} " if _postgres_left_out else ""
+    terminalreporter.write_line(
+        f"{counted}PostgreSQL tests not run: TEST_DATABASE_URL is not set (e.g. "
+        "TEST_DATABASE_URL=postgresql+asyncpg://postgres@127.0.0.1:5432/test bash scripts/test.sh)")
 
 
 @dataclass
@@ -94,8 +104,24 @@ def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 _pg_migrated = False
 
 
+async def _create_database(url: str) -> None:
+    """The worker's own database, made on first use from the server's maintenance database."""
+    name = make_url(url).database
+    server = create_engine(make_url(url).set(database="postgres").render_as_string(hide_password=False),
+                           isolation_level="AUTOCOMMIT")
+    try:
+        async with server.connect() as conn:
+            exists = await conn.scalar(text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": name})
+            if not exists:
+                await conn.execute(text(f'CREATE DATABASE "{name}"'))
+    finally:
+        await server.dispose()
+
+
 async def _fresh_postgres(url: str) -> None:
     global _pg_migrated
+    if not _pg_migrated and os.environ.get("PYTEST_XDIST_WORKER"):
+        await _create_database(url)
     engine = create_engine(url)
     try:
         if not _pg_migrated:
