@@ -89,7 +89,7 @@ def change_request(text: str, loose: bool = False) -> tuple[str, str] | None:
         named = "business"
     # The new value, when given in the same message: the raw text after the last cue or field word.
     raw = text.strip()
-    cut = re.split(r"(?i)\b(?:jadi|jd|menjadi|harusnya|seharusnya|yang\s+benar|yg\s+benar|should\s+be|must\s+be|to|is|ke)\b",
+    cut = re.split(r"(?i)\b(?:jadi|jd|menjadi|harusnya|seharusnya|yang\s+benar|yg\s+benar|yang\s+bener|yg\s+bener|should\s+be|must\s+be|to|is|ke)\b",
                    raw, maxsplit=1)
     rest = cut[1].strip(" :,-") if len(cut) > 1 else ""
     if not rest and named == "phone":

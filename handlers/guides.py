@@ -185,6 +185,12 @@ async def answer_about_guide(msg: IncomingMessage, ctx: HandlerContext) -> list[
         line = _("Biaya: {cost} (per {day})").format(cost=guide["cost"], day=format_as_of(guide.get("cost_as_of")))
     elif ctx.args and ctx.args[0] == "documents":
         line = "\n".join([_("Yang perlu disiapkan:"), *(f"• {d}" for d in guide["documents"])])
+    elif ctx.args and ctx.args[0] == "step" and step:
+        current = guide["steps"][step - 1]
+        line = "\n".join([_("Yang bisa saya bantu dari sini: langkah {n}, {title}.").format(n=step, title=current["title"]),
+                          current["body"].strip()])
+        if guide.get("help"):
+            line += "\n\n" + _("Butuh bantuan? {help}").format(help=guide["help"].strip())
     elif ctx.args and ctx.args[0] == "help":
         line = _("Itu belum bisa saya jawab dengan pasti. Yang bisa ditanya: {help}").format(help=guide["help"].strip())
     else:
@@ -215,6 +221,17 @@ _STEP_NAMED = re.compile(r"(?i)\b(?:langkah|step|tahap|tahapan)\s*(?:ke\s*-?\s*|
 _GOING_ON_LAST = frozenset({"lanjut", "lanjutkan", "lanjutin", "next", "berikutnya", "selanjutnya", "lnjt", "lanjoot"})
 
 
+GUIDE_UNSURE = 0.6  # below this the NLU's reading of a question under a guide's step yields to the step
+_SHARED_WORDS = 2  # content words a question shares with the step's text to be about it
+_CONTENT_LETTERS = 4  # shorter words ("ada", "yg", "sy") say nothing of what the question is about
+
+
+def _about_the_step(typed: list[str], step: dict[str, Any]) -> bool:
+    """Whether a question speaks of what the step says ("nama merek" under "Cek nama merek")."""
+    said = {w for w in answers.words(f"{step['title']} {step['body']}") if len(w) >= _CONTENT_LETTERS}
+    return len(said & {w for w in typed if len(w) >= _CONTENT_LETTERS}) >= _SHARED_WORDS
+
+
 def follow_up(msg: IncomingMessage, ctx: HandlerContext) -> Route | None:
     """Under a certification guide: "lanjut" goes on from the step the person reached (also after another
     question was answered), and its duration or cost is answered without losing the step."""
@@ -234,6 +251,12 @@ def follow_up(msg: IncomingMessage, ctx: HandlerContext) -> Route | None:
         return Route(show_guide, [topic, str(step + 1)])  # "lanjut", "trs abis itu ngapain"
     if step > 1 and _has(said, _THE_ONE_BEFORE):
         return Route(show_guide, [topic, str(step - 1)])  # "balik lg ke yg td"
+    u = ctx.understanding
+    asks = ((msg.text or "").strip().endswith("?") or form_questions.is_question(msg.text or "")
+            or bool(set(typed) & _ASKING_ANYWHERE))
+    unsure = u is None or u.intent == "unknown" or u.confidence < GUIDE_UNSURE
+    if step and asks and unsure and _about_the_step(typed, guide["steps"][step - 1]):
+        return Route(answer_about_guide, ["step"])  # "nama merek sy udh ada yg pake gmn? bisa dicekin?"
     if len(typed) > 6:
         return None
     if asking.asks_duration(msg.text or ""):
@@ -245,9 +268,6 @@ def follow_up(msg: IncomingMessage, ctx: HandlerContext) -> Route | None:
         return Route(answer_about_guide, ["documents"])  # "syaratnya apa aja": the documents to prepare
     if step == 0 and set(typed) & _THE_STEPS:
         return Route(show_guide, [topic, "1"])  # "what are the steps", "langkahnya gimana" under the overview
-    u = ctx.understanding
-    asks = ((msg.text or "").strip().endswith("?") or form_questions.is_question(msg.text or "")
-            or bool(set(typed) & _ASKING_ANYWHERE))
     named = u is not None and bool(u.craft or u.province or u.regency or u.date_from or u.topic)
     other = u is not None and u.intent not in ("unknown", "training_search", "training_detail", "help")
     if guide.get("help") and asks and not named and not other and not set(typed) & _SEARCHING:

@@ -83,6 +83,26 @@ def asks_whether(text: str) -> bool:
     return bool(words) and words[-1] in _QUESTION_TAGS
 
 
+# "kalo sy stop, langganan tenun sy masih ada gk?": asking what stopping does, or whether news still comes.
+_STILL_THERE = ("masih ada", "msh ada", "masi ada", "masih aktif", "msh aktif", "tetap ada", "tetep ada",
+                "masih berlaku", "masih jalan", "still have", "still there", "still active", "still on", "still be")
+_IF = frozenset({"kalau", "kalo", "klo", "kl", "jika", "jikalau", "seandainya", "misal", "misalnya", "andai", "if",
+                 "when", "once", "nek", "lamun", "upami"})
+
+
+def asks_about_state(text: str) -> bool:
+    """Whether a message about stopping asks how things stand instead: a question with "masih" ("still"), or
+    whose only stopping word follows an "if" ("kalau sy stop, ..."): nothing is to be removed by it."""
+    if "?" not in text:
+        return False
+    words = words_of(text).split()
+    said = f" {' '.join(words)} "
+    if any(f" {still} " in said for still in _STILL_THERE) and not any(_sending(word) for word in words):
+        return True  # ("kok masih dikirimin?" complains of the sending: that is a wish to stop)
+    stops = [at for at, word in enumerate(words) if word in _STOPPING]
+    return bool(stops) and all(set(words[max(at - 3, 0):at]) & _IF for at in stops)
+
+
 def wish(text: str) -> str | None:
     """STOP or SEND when the message speaks of Kriya sending (the first such verb decides), else None; STOP too
     when it ends by saying there is no need of what it names ("yg tenun jg gausah")."""
@@ -91,6 +111,20 @@ def wish(text: str) -> str | None:
         if _sending(word):
             return STOP if _negated(words, at) else SEND
     return STOP if "?" not in text and _no_need_at_the_end(words) else None
+
+
+def how_it_stands(msg: IncomingMessage, ctx: HandlerContext) -> Route | None:
+    """A router context: "kalo sy stop, langganan tenun sy masih ada gk?" asks about one's subscriptions; it
+    neither removes nor adds one, whatever the NLU read."""
+    u = ctx.understanding
+    if msg.payload or u is None or not msg.text or u.intent not in ("subscribe", "unsubscribe", "stop", "unknown"):
+        return None
+    return Route(subscriptions.list_subscriptions) if asks_about_state(msg.text) and _about_news(msg.text) else None
+
+
+def _about_news(text: str) -> bool:
+    words = words_of(text).split()
+    return _names_subscribing(text) or any(_sending(word) for word in words) or bool(set(words) & _STOPPING)
 
 
 def direction_read(msg: IncomingMessage, ctx: HandlerContext) -> Route | None:

@@ -31,6 +31,9 @@ _ABOUT_SUBSCRIPTIONS = frozenset({"langganan", "langganannya", "berlangganan", "
 
 
 # "kerajinan saya sekarang kayu sama bambu", "usaha saya sekarang namanya Batik Sekar": a field and its new value.
+_WRONG = frozenset({"salah", "keliru", "typo", "wrong", "mistake"})  # a value of one's own said to be wrong
+
+
 def _refines_the_list(msg: IncomingMessage, ctx: HandlerContext, field: str) -> bool:
     """Under a list of trainings "ganti ke kerajinan perak" changes the list, not one's profile (that takes a
     "saya" or "profil")."""
@@ -65,10 +68,13 @@ def profile_request(msg: IncomingMessage, ctx: HandlerContext) -> tuple[str, str
         wanted = form_fields.change_request(text) or form_fields.field_and_value(text)
         if wanted is not None and wanted[0] in EDITABLE:
             return wanted
+    wanted = form_fields.change_request(text)
+    words = set(form_reading.words_of(text))
+    if wanted is not None and wanted[0] in EDITABLE and wanted[1] and words & _WRONG and words & form_reading.ONESELF:
+        return wanted  # "eh nomor hp sy salah ketik, yg bener 0813 3721 9989": one's own, the right value given
     moved = _MOVED.search(text)
     if moved and _names_a_place(moved.group("place")):
         return "region", moved.group("place").strip(" .!")
-    words = set(form_reading.words_of(text))
     if words & _CRAFT_CHANGE and (words & _PROFILE or "kerajinan" in words) and fields_crafts.crafts_in(text)[0]:
         return "crafts", text
     return None

@@ -8,6 +8,7 @@ from bot import payloads
 from bot.context import HandlerContext
 from bot.core import Button, IncomingMessage, Reply
 from bot.i18n import _
+from bot import nlu
 from bot.nlu import answers
 from bot.router import Form
 from handlers import form_fields, form_questions, form_reading
@@ -60,6 +61,8 @@ def looks_like_answer(msg: IncomingMessage, ctx: HandlerContext) -> bool:
         return True
     if ctx.state.data.get("mode") == "edit" and _edit_request(msg.text or ""):
         return True  # another field named while editing one: that one is edited instead
+    if _registering_again(msg, ctx):
+        return True  # "laki2, ya daftar": this registration's answer, never a fresh start that drops the answers
     if field in ("consent", "confirm"):
         if field == "confirm" and form_fields.change_request(msg.text or "", loose=True):
             return True
@@ -72,6 +75,33 @@ def looks_like_answer(msg: IncomingMessage, ctx: HandlerContext) -> bool:
     elif BY_NAME[field].looks_like(msg, ctx) or correction(msg, ctx):
         return True  # (a correction of any field: "ganti wilayah saya ke …" is for the form, not the profile)
     return form_questions.training_question(msg.text or "") is not None
+
+
+def _registering_again(msg: IncomingMessage, ctx: HandlerContext) -> bool:
+    """A wish to register, in the middle of registering, naming no other training."""
+    understood = ctx.understanding
+    if understood is None or understood.intent != REGISTER_INTENT:
+        return False
+    code = nlu.find_training_code(msg.text or "")
+    return code is None or code.casefold() == str(ctx.state.data.get("training") or "").casefold()
+
+
+def _optional_and_yes(msg: IncomingMessage, ctx: HandlerContext) -> tuple[str, object] | None:
+    """An optional question's answer and the yes in one message ("laki2, ya daftar", "daftar aja, sy cewek"):
+    the answer when one side of the message reads as it and the other as a yes."""
+    if msg.payload is not None or ctx.args:
+        return None
+    tokens = (msg.text or "").split()
+    for cut in range(1, len(tokens)):
+        for answer, rest in ((tokens[:cut], tokens[cut:]), (tokens[cut:], tokens[:cut])):
+            if form_answer(" ".join(rest)) != "yes":
+                continue
+            part = replace(msg, text=" ".join(answer))
+            for name in open_at_confirmation(ctx):
+                reading = BY_NAME[name].read(part, ctx)
+                if reading.value is not None and not reading.problem and BY_NAME[name].looks_like(part, ctx):
+                    return name, reading.value
+    return None
 
 
 def _optional_answer(msg: IncomingMessage, ctx: HandlerContext) -> tuple[str, object] | None:
@@ -89,6 +119,7 @@ def _optional_answer(msg: IncomingMessage, ctx: HandlerContext) -> tuple[str, ob
     return None
 
 
+REGISTER_INTENT = "register"
 FREE_TEXT = ("name", "region", "business")  # questions whose answer is any text: a question there is no answer
 OTHER_QUESTION = "other"  # a question the form cannot answer: the organizer's contact
 
@@ -120,6 +151,10 @@ async def answer_form(msg: IncomingMessage, ctx: HandlerContext) -> list[Reply]:
         name, value = optional  # "cewek", or its button, on the confirmation: recorded, the summary again
         data[name] = value
         return [_ask(ctx, "confirm")]
+    if field == "confirm" and (optional := _optional_and_yes(msg, ctx)) is not None:
+        name, value = optional  # "cowok, ya kirim": recorded, and sent
+        data[name] = value
+        return await _finish(ctx)
     if data.get("mode") == "edit" and typed and (wanted := _edit_request(text)):
         return await edit_field(ctx, *wanted, msg=msg)  # "ubah wilayah ke denpasar" while editing another field
     topic = form_questions.training_question(text) if typed else None

@@ -192,11 +192,31 @@ def _word(token: str) -> tuple[str, ...]:
     return tuple(_unglue(token, known))
 
 
+# "Ya sudah" and its kin mean "all right then" ("yaudah daftar aja", "nya atos, daftar wae"): read as "oke", never
+# as "already" (which would make "yaudah daftar" "already registered").
+_OK_THEN = frozenset({"yaudah", "yaudh", "yauda", "yaudahlah", "ywdh", "ywd", "yowis", "yawis", "yasudah", "yodah",
+                      "yadah", "yaud"})
+_OK_THEN_FIRST = frozenset({"ya", "yah", "yo", "ye", "nya", "yaa"})  # ... "sudah" as the message's first two words
+OK = "oke"
+
+
+def _all_right_then(words: list[str]) -> list[str]:
+    read: list[str] = []
+    for word in words:
+        if word in _OK_THEN:
+            read.append(OK)
+        elif word == "sudah" and len(read) == 1 and read[0] in _OK_THEN_FIRST:
+            read[-1] = OK
+        else:
+            read.append(word)
+    return read
+
+
 def normalize(text: str) -> str:
     """The text as Kriya reads it: 'Plthn BTK jgja bln dpn gak??' -> 'pelatihan batik jgja bulan depan tidak'.
     """
     text = unleet(text)
-    words = [w for token in fold(text).split() for w in _word(token)]
+    words = _all_right_then([w for token in fold(text).split() for w in _word(token)])
     after = [*words[1:], ""]
     words = ["nomor" if w == "no" and after[i] in _NO_NOUNS else w for i, w in enumerate(words)]
     return " ".join(words)

@@ -1,0 +1,99 @@
+"""What the ninth trial found (new users, each reply graded): each asserts what was stored, kept or shown (a
+registration and its gender, a subscription kept, a phone number changed, the guide's step), never the wording."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.channels import ChannelChat, form_step
+from tests.dialogues.test_answers import memory_of, person_of, statuses
+from tests.dialogues.test_gender import to_gender
+from tests.dialogues.test_trial_eight import subscribed
+
+
+@pytest.mark.parametrize(("said", "stored"), [
+    ("laki2, ya daftar", "male"),
+    ("cewek, kirim aja", "female"),
+    ("ya daftar, sy perempuan", "female"),
+    ("LK YA DAFTAR", "male"),
+])
+async def test_gender_and_yes_in_one_answer_registers(anywhere: ChannelChat, said: str, stored: str) -> None:
+    """The trial's data-risky one: "laki2, ya daftar" at the confirmation started the registration over."""
+    await to_gender(anywhere)
+    await anywhere.say(said)
+    assert (await statuses(anywhere)) == {"BTK-YK-01": "registered"}
+    person = await person_of(anywhere)
+    assert person is not None and person.gender == stored and person.full_name == "Sri Rahayu"
+
+
+async def test_gender_and_yes_in_english_registers(anywhere: ChannelChat) -> None:
+    anywhere.language = "en"
+    await to_gender(anywhere)
+    await anywhere.say("male. yes register")
+    assert (await statuses(anywhere)) == {"BTK-YK-01": "registered"}
+    person = await person_of(anywhere)
+    assert person is not None and person.gender == "male"
+
+
+@pytest.mark.parametrize("said", ["mau daftar", "daftar aja kak", "yaudah daftar", "register me"])
+async def test_wanting_to_register_while_registering_keeps_the_answers(console: ChannelChat, said: str) -> None:
+    await to_gender(console)
+    await console.say(said)
+    if await statuses(console):  # taken as the yes: sent, with the answers
+        person = await person_of(console)
+        assert person is not None and person.full_name == "Sri Rahayu"
+        assert await statuses(console) == {"BTK-YK-01": "registered"}
+    else:  # or asked again: never the consent again, with the answers gone
+        assert await form_step(console) == "reg:confirm"
+        from tests.dialogues.test_forms import form
+        assert (await form(console)).get("name") == "Sri Rahayu"
+
+
+@pytest.mark.parametrize("asked", ["kalo sy stop, langganan tenun sy masih ada gk kak?",
+                                   "langganan tenun sy masih ada kan?",
+                                   "if I stop, do I still have my weaving subscription?"])
+async def test_asking_about_a_subscription_keeps_it(anywhere: ChannelChat, asked: str) -> None:
+    await anywhere.say("langganan tenun di NTT")
+    before = await subscribed(anywhere)
+    assert before == {"tenun:53"}
+    await anywhere.say("STOP")
+    await anywhere.say(asked)
+    assert await subscribed(anywhere) == before
+    person = await person_of(anywhere)
+    assert person is not None and person.proactive_opt_out  # STOP still holds
+
+
+async def test_stopping_a_craft_in_so_many_words_still_removes_it(anywhere: ChannelChat) -> None:
+    await anywhere.say("langganan tenun di NTT")
+    await anywhere.say("berhenti langganan tenun")
+    assert await subscribed(anywhere) == set()
+
+
+@pytest.mark.parametrize("said", ["eh nomor hp sy salah ketik, yg bener 0813 3721 9989",
+                                  "nomor sy salah kak, harusnya 081337219989"])
+async def test_own_number_said_wrong_after_registering_is_changed(anywhere: ChannelChat, said: str) -> None:
+    await to_gender(anywhere)
+    await anywhere.tap("Ya, daftar")
+    await anywhere.say(said)
+    person = await person_of(anywhere)
+    assert person is not None and person.phone == "+6281337219989"
+    assert (await statuses(anywhere)) == {"BTK-YK-01": "registered"}
+
+
+@pytest.mark.parametrize("said", ["nya atos, daftar wae", "yaudah daftar aja", "ya udah, daftar"])
+async def test_all_right_then_register_under_a_detail_registers(console: ChannelChat, said: str) -> None:
+    """ "Ya sudah" is "all right then", not "already": it was read as "my registrations"."""
+    await console.say("BTK-YK-01")
+    await console.say(said)
+    assert (await form_step(console) or "").startswith("reg:")
+
+
+async def test_a_question_about_the_guides_step_is_answered_by_the_step(anywhere: ChannelChat) -> None:
+    await anywhere.say("cara daftar merek gmn?")
+    await anywhere.say("1")
+    assert (await memory_of(anywhere)).get("guide") == {"topic": "merek", "step": 1}
+    reply = await anywhere.say('kalo nama merek sy "Ukir Jati Mulyo" udh ada yg pake gmn? bisa dicekin gk mas')
+    assert "pdki-indonesia.dgip.go.id" in reply  # the step's own way to check the name
+    assert (await memory_of(anywhere)).get("guide") == {"topic": "merek", "step": 1}
+    await anywhere.say("lanjut")
+    assert (await memory_of(anywhere)).get("guide") == {"topic": "merek", "step": 2}
