@@ -1,7 +1,7 @@
 """The training's page keeps itself up to date in a real browser (Playwright driving Debian's Chromium): the page
 is open, a registrant says in the chat they cannot come, and the page shows the decline and the seat offered to the
 first person waiting, then the offer taken, without a reload; a failed update is said quietly and retried; a hidden
-tab does not ask. Screenshots go to $KRIYA_SCREENSHOTS when it is set."""
+tab does not ask; a session gone is said. Screenshots go to $KRIYA_SCREENSHOTS when it is set."""
 
 from __future__ import annotations
 
@@ -97,7 +97,10 @@ async def test_a_decline_in_the_chat_shows_on_the_open_page(demo_app: App, clock
             await Chat(demo_app, user="w-0").say("ambil kak")  # the offer taken while the page cannot ask
             await page.unroute("**/live*")
             await expect(section.locator("[data-offer]")).to_have_count(0, timeout=WAIT_MS)
-            await expect(page.locator("tr", has_text=offered_code)).to_contain_text("Akan datang")
+            taken = page.locator("tr", has_text=offered_code)
+            await expect(taken).to_contain_text("Akan datang")
+            await taken.scroll_into_view_if_needed()
+            await page.screenshot(path=str(shots / "live-taken-360.png"))
             await expect(status).to_contain_text("Diperbarui otomatis pukul")
             assert await page.evaluate("window.kriyaNotReloaded") is True
 
@@ -114,5 +117,10 @@ async def test_a_decline_in_the_chat_shows_on_the_open_page(demo_app: App, clock
             }""")
             await page.wait_for_timeout(300)
             assert len(asked) >= 1  # visible again: asks at once
+
+            await page.context.clear_cookies()  # the session is gone: the page says so (and keeps what it shows)
+            await expect(status).to_have_text("Sesi berakhir: muat ulang halaman untuk masuk lagi.",
+                                              timeout=WAIT_MS)
+            assert await page.locator(f'tr:has-text("{offered_code}")').count() == 1
         finally:
             await browser.close()

@@ -67,6 +67,8 @@
       if (apply(html)) {
         version = response.headers.get("ETag") || version;
         say(texts.live_updated.replace("{time}", now()));
+      } else if (status.dataset.failed) {
+        say(texts.live_on);
       }
       delete status.dataset.failed;
       delay = config.poll_ms;
