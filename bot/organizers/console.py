@@ -30,7 +30,6 @@ from bot.organizers.texts import page_texts, role_name, status_name
 from bot.organizers.trainings import import_columns
 from bot.organizers.web import TEMPLATES_DIR, Side
 from bot.regions import region_name, zone_of
-from bot.services import confirmations
 from db.models import StaffAccount, StaffCredential
 
 logger = logging.getLogger(__name__)
@@ -274,6 +273,7 @@ class Console:
 
     async def training(self, request: Request, staff: Staff, credential: StaffCredential) -> Response:
         from bot.organizers.console_aftercare import section
+        from bot.organizers.console_live import PAGE_CSP, live_parts
 
         async with scoped(self.side.scoped_maker, staff.organizer_id) as session:
             found = await queries.training(session, request.path_params["code"])
@@ -283,12 +283,10 @@ class Console:
             people = await queries.registrants(session, found.training.id)
             with use_language(language_of(request)):
                 after = await section(session, found.training, self.app.settings.public_url)
-        wanted = {name: request.query_params.get(name, "").strip() for name in queries.FILTERS}
-        return render(request, "training.html", staff=staff, csrf=credential.csrf, item=found,
-                      people=queries.matching(people, wanted), counts=queries.counts(people), wanted=wanted,
-                      choices=queries.choices(people), now=self.app.clock(),
-                      attendance=queries.attendance(people), offered=queries.offered(people),
-                      confirm_days=confirmations.confirm_days(found.training), **after)
+        response = render(request, "training.html", staff=staff, csrf=credential.csrf, now=self.app.clock(),
+                          **live_parts(request, staff, found, people), **after)
+        response.headers["Content-Security-Policy"] = PAGE_CSP  # its script keeps who comes up to date
+        return response
 
     async def cancel_page(self, request: Request, staff: Staff, credential: StaffCredential) -> Response:
         """Ask before cancelling (a page with one form: no script needed)."""
@@ -337,6 +335,7 @@ def routes(side: Side) -> list[BaseRoute]:
         console_aftercare,
         console_broadcasts,
         console_checkin,
+        console_live,
         console_person,
         console_registrants,
         console_reports,
@@ -363,5 +362,6 @@ def routes(side: Side) -> list[BaseRoute]:
         *console_registrants.routes(console),
         *console_checkin.routes(console),
         *console_aftercare.routes(console),
+        *console_live.routes(console),
         *console_person.routes(console),  # last: its {registration} would take /registrants/new, /cancel, /done
     ]

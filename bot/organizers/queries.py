@@ -117,6 +117,27 @@ async def registrants(session: AsyncSession, training_id: int) -> list[Registran
     ]
 
 
+State = tuple[int, str, str | None, datetime | None]  # registration id, status, confirmation, pending offer until
+
+
+async def attendance_state(session: AsyncSession, training_id: int) -> list[State]:
+    """What the training's page shows of who comes, in one small query (no people's data): the live page's version
+    is made of it, and so is the page's own from `registrants` (`state_of`)."""
+    scope_of(session)
+    rows = (await session.execute(
+        select(Registration.id, Registration.status, Registration.confirmation, SeatOffer.expires_at)
+        .join(SeatOffer, (SeatOffer.registration_id == Registration.id) & (SeatOffer.status == "pending"),
+              isouter=True)
+        .where(Registration.training_id == training_id)
+    )).tuples().all()
+    return list(rows)
+
+
+def state_of(people: list[Registrant]) -> list[State]:
+    """The same state as `attendance_state`, read from the registrants already loaded."""
+    return [(p.id, p.status, p.confirmation, p.offer_until) for p in people]
+
+
 def counts(people: list[Registrant]) -> dict[str, int]:
     found = Counter(p.status for p in people)
     return {status: found.get(status, 0) for status in STATUSES}

@@ -25,3 +25,13 @@ def attendance_texts() -> dict[str, str]:
         "label_confirm_days": _("Tanya konfirmasi kehadiran (hari sebelum mulai)"),
         "hint_confirm_days": _("Bilangan bulat 0 sampai 60; 0 berarti tidak ditanya; kosongkan untuk 3 hari."),
     }
+
+
+def live_texts() -> dict[str, str]:
+    """What the training page's script says about its updates ({time}: the browser's clock, hours and minutes)."""
+    return {
+        "live_on": _("Halaman ini memperbarui dirinya sendiri."),
+        "live_updated": _("Diperbarui otomatis pukul {time}."),
+        "live_failed": _("Pembaruan otomatis gagal; dicoba lagi sebentar lagi."),
+        "live_signed_out": _("Sesi berakhir: muat ulang halaman untuk masuk lagi."),
+    }
