@@ -49,11 +49,18 @@ _THANKING = re.compile(r"(?i)\b(?:makasih|makasi|maksih|trims|trimakasih|terima\
 THANKS = "terima kasih"  # a whole message of thanks, as the NLU knows it best ("thanks a lot!", "thank you so much")
 
 
+# What closes a thank-you ("ok makasih kak, udh cukup", "thanks, that is helpful!", "makasih banyak ya, tabe").
+_CLOSING = frozenset({"cukup", "udh", "udah", "sudah", "dah", "helpful", "membantu", "banyak", "that", "is", "was",
+                      "very", "really", "tabe", "ya", "yaa", "great", "nice", "good", "mantap", "infonya", "info",
+                      "sangat", "jelas", "paham", "ngerti", "much", "lot", "for", "help", "bantuannya", "ok", "oke",
+                      "sip", "siap", "matur", "nuwun", "suksma", "hatur", "nuhun", "god", "bless", "berkah", "amin"})
+
+
 def without_acknowledgement(text: str) -> str:
     """The message without an opening "ok makasih", when something follows it that is more than courtesy; a
     message that is all thanks reads as plain thanks."""
     rest = _ACKNOWLEDGED.sub("", text + " ", count=1).strip()
-    if not any(w not in answers.COURTESY for w in answers.words(rest)):
+    if not any(w not in answers.COURTESY | _CLOSING for w in answers.words(rest)):
         return THANKS if _THANKING.search(text) and rest != text.strip() else text
     return rest if rest != text.strip() else text
 

@@ -103,10 +103,15 @@ def asks_about_state(text: str) -> bool:
     return bool(stops) and all(set(words[max(at - 3, 0):at]) & _IF for at in stops)
 
 
+_STOP_FIRST = frozenset({"stop", "berhenti", "hentikan", "udahan", "setop", "stp"})
+
+
 def wish(text: str) -> str | None:
     """STOP or SEND when the message speaks of Kriya sending (the first such verb decides), else None; STOP too
     when it ends by saying there is no need of what it names ("yg tenun jg gausah")."""
     words = words_of(text).split()
+    if words and words[0] in _STOP_FIRST:
+        return STOP  # "stop dulu lah, banyak bana pesan": a message that opens with stopping asks for it
     for at, word in enumerate(words):
         if _sending(word):
             return STOP if _negated(words, at) else SEND

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from bot import payloads
+from bot import nlu, payloads
 from bot.context import HandlerContext
 from bot.core import Button, IncomingMessage, Reply
 from bot.i18n import _
-from bot import nlu
 from bot.nlu import answers
 from bot.router import Form
 from handlers import form_fields, form_questions, form_reading

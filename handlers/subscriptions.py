@@ -144,6 +144,9 @@ async def subscribe(msg: IncomingMessage, ctx: HandlerContext) -> list[Reply]:
         if set(words) & _RESUMING:
             return await start_messages(msg, ctx)
         return [_choices(ctx)]
+    if craft and not region and not ctx.args and set(_words(ctx)) & _RESUMING and any(
+            s.craft == craft for s in await ctx.services.subscriptions.of(ctx.person.id)):
+        return await start_messages(msg, ctx)  # "MULAI lg, sy rindu kabar songket": the one she has, resumed
     named = crafts_in(msg.text or "")[0] if not ctx.args and craft else []
     if len(named) > 1:  # "sy mau dikabarin kalo ada pelatihan tenun sama batik": one subscription for each craft
         return await _follow(ctx, named[-1], region, more=named[:-1])

@@ -105,6 +105,11 @@ _FILLER = {"yang", "yg", "ada", "halaman", "page", "dong", "kak", "ka", "mas", "
            "cuma", "hanya", "only", "mau", "pengen", "pingin", "pgn", "di", "nya", "bisa", "tolong"}
 # Questions about the training in view, first match wins (the deadline before the time: "daftar sampai kapan").
 ASPECTS: tuple[tuple[str, frozenset[str]], ...] = tuple((name, frozenset(words)) for name, words in (
+    ("lodging", {"penginapan", "penginapannya", "nginap", "menginap", "nginep", "nginapnya", "hotel", "hotelnya",
+                 "akomodasi", "akomodasinya", "accommodation", "lodging", "homestay", "tempat nginap",
+                 "tempat menginap", "tempat nginep", "stay overnight", "where to stay", "place to stay"}),
+    ("link", {"link", "linknya", "link zoom", "link zoomnya", "zoomnya", "tautan", "tautannya", "link meet",
+              "link gmeet", "meeting link", "zoom link", "the link"}),
     ("reminder", {"pengingat", "pengingatnya", "reminder", "reminders", "diingatkan", "diingetin", "diingatin",
                   "ingetin", "ingatkan", "remind", "reminded"}),
     ("waitlist", {"daftar tunggu", "daftar tunggunya", "waiting list", "waitlist", "wait list", "antrian", "antri",
@@ -220,7 +225,17 @@ def read_wanted(text: str, ctx: HandlerContext) -> dict[str, str]:
             wanted["l"] = island
     if _has(words, _NEAR):
         wanted["n"] = wanted.pop("r", "") or wanted.pop("p", "")
+    if _has(words, _ANY_CRAFT):
+        wanted["c"] = ""  # "kulit atau apa aja deh", "all online ones, not only weaving": no craft (also the list's)
     return wanted
+
+
+# Any craft will do ("KULIT ATAU APA AJA DEH", "not only weaving"); not "pelatihan batik apa aja" (which ones).
+_ANY_CRAFT = frozenset({"atau apa aja", "atau apa saja", "ato apa aja", "atau apapun", "apa aja deh", "apa aja boleh",
+                        "apa saja boleh", "apapun boleh", "gpp apa aja", "kerajinan apa aja", "kerajinan apa saja",
+                        "any craft", "or anything", "all online ones", "not only", "bukan cuma", "bukan hanya",
+                        "ga harus", "gak harus", "gk harus", "nggak harus", "tidak harus", "semua kerajinan",
+                        "all crafts", "any kind"})
 
 
 def _merge(old: dict[str, str], new: dict[str, str], ctx: HandlerContext) -> dict[str, str]:

@@ -11,9 +11,11 @@ from bot.nlu.codes import code_candidates
 from handlers.registration_start import start_registration
 from handlers.titles import MIN_MATCHED_SEARCH, may_name_a_title, named_by_title
 from handlers.training_detail import _not_found, _show, _show_view, show_training
-from handlers.training_filters import _REGISTER, _has, _merge, code_payload, read_wanted, words_of
+from handlers.training_filters import _REGISTER, _aspect, _has, _merge, code_payload, read_wanted, words_of
 from handlers.training_lists import _render_list
 from handlers.training_memory import _page_offset, pick_from_list
+from handlers.training_questions import answer_about
+from handlers.training_text import OTHER_ASPECT
 
 Handler = Callable[[IncomingMessage, HandlerContext], Awaitable[list[Reply]]]
 
@@ -49,7 +51,7 @@ async def search_trainings(msg: IncomingMessage, ctx: HandlerContext) -> list[Re
     if named is not None:  # "mau daftar pelatihan pewarnaan batik zat warna alam": that one
         return named
     wanted = read_wanted(msg.text or "", ctx)
-    if "n" in wanted and not wanted["n"]:
+    if ("n" in wanted and not wanted["n"]) or ("c" in wanted and not wanted["c"]):
         wanted = _merge({}, wanted, ctx)
     return await _render_list(ctx, wanted)
 
@@ -97,6 +99,15 @@ async def show_training_detail(msg: IncomingMessage, ctx: HandlerContext) -> lis
             return await _show(ctx, shown[0])
         if memory.get("focus") == "training" and memory.get("training"):
             return await _show(ctx, str(memory["training"]))
+    wanted = read_wanted(msg.text or "", ctx)
+    if wanted:  # "KALO YG DI JABAR ADA GAK, KULIT ATAU APA AJA DEH": a search; under a list it refines that list
+        if memory.get("focus") == "list" and memory.get("shown"):
+            return await _render_list(ctx, _merge((memory.get("shown") or {}).get("w") or {}, wanted, ctx))
+        return await search_trainings(msg, ctx)
+    if memory.get("focus") == "training" and memory.get("training"):
+        # "sy dr makale, ada penginapan gk disediakan?" under a detail: a question about it, not a pick
+        ctx.args = [_aspect(words) or OTHER_ASPECT, str(memory["training"])]
+        return await answer_about(msg, ctx)
     if shown:
         offset = _page_offset(ctx)
         text = _("Nomor berapa? Pilih nomor {first} sampai {last} dari daftar terakhir.").format(

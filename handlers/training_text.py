@@ -117,6 +117,9 @@ def _certificate_note(training: TrainingView) -> str | None:
     return " ".join(found) or None
 
 
+OTHER_ASPECT = "other"  # a question about a training that its data does not answer: its organizer can
+
+
 def _aspect_line(aspect: str, t: TrainingView, ctx: HandlerContext) -> str:
     """One training's answer to a question about it."""
     zone = t.zone
@@ -125,6 +128,19 @@ def _aspect_line(aspect: str, t: TrainingView, ctx: HandlerContext) -> str:
             return _("{title}: gratis, tanpa biaya.").format(title=t.title)
         return _("Biaya {title}: {fee}. Pembayaran ke penyelenggara; tanyakan caranya ke {contact}.").format(
             title=t.title, fee=_fee(t), contact=t.contact)
+    if aspect == OTHER_ASPECT:
+        return _("Maaf, itu belum bisa saya jawab dari data {title}. Tanyakan ke penyelenggara, {organizer}: "
+                 "{contact}.").format(title=t.title, organizer=t.organizer, contact=t.contact)
+    if aspect == "lodging":
+        return _("Soal penginapan untuk {title} tidak ada di data pelatihannya. Tanyakan ke penyelenggara, "
+                 "{organizer}: {contact}.").format(title=t.title, organizer=t.organizer, contact=t.contact)
+    if aspect == "link":
+        if t.mode == "offline":
+            return _("{title} diadakan tatap muka di {venue}, jadi tidak ada link untuk bergabung.").format(
+                title=t.title, venue=t.venue)
+        return _("Link untuk bergabung ke {title} dikirim oleh penyelenggara kepada yang terdaftar, biasanya "
+                 "menjelang pelatihan. Bila belum menerimanya, tanyakan ke {contact}.").format(
+                     title=t.title, contact=t.contact)
     if aspect == "pay":
         if not t.fee:
             return _("{title} gratis, jadi tidak ada yang perlu dibayar.").format(title=t.title)

@@ -97,3 +97,70 @@ async def test_a_question_about_the_guides_step_is_answered_by_the_step(anywhere
     assert (await memory_of(anywhere)).get("guide") == {"topic": "merek", "step": 1}
     await anywhere.say("lanjut")
     assert (await memory_of(anywhere)).get("guide") == {"topic": "merek", "step": 2}
+
+
+async def test_resuming_with_a_followed_craft_adds_no_subscription(anywhere: ChannelChat) -> None:
+    await anywhere.say("yo lah, kabari se kalau ado songket di sumatera barat")
+    assert await subscribed(anywhere) == {"tenun:13"}
+    await anywhere.say("STOP")
+    await anywhere.say("MULAI lg uni, sy rindu kabar songket 😅")
+    person = await person_of(anywhere)
+    assert person is not None and not person.proactive_opt_out
+    assert await subscribed(anywhere) == {"tenun:13"}  # hers, resumed; no nationwide one added
+
+
+@pytest.mark.parametrize("said", ["stop dulu lah, banyak bana pesan", "STOP DULU KAK, kebanyakan pesan"])
+async def test_a_message_opening_with_stop_stops(anywhere: ChannelChat, said: str) -> None:
+    await anywhere.say("langganan tenun di NTT")
+    await anywhere.say(said)
+    person = await person_of(anywhere)
+    assert person is not None and person.proactive_opt_out
+
+
+@pytest.mark.parametrize("said", ["ok makasih kak, udh cukup", "thanks, that is helpful!", "makasih banyak ya, tabe"])
+async def test_thanks_with_a_closing_is_thanks(console: ChannelChat, said: str) -> None:
+    from tests.dialogues.test_dead_ends import MENU, payloads, seen
+    await console.say("tips jualan online dong")
+    await console.say(said)
+    assert (await seen(console)).misses == 0
+    assert MENU <= payloads(console)
+
+
+@pytest.mark.parametrize(("asked", "aspect"), [
+    ("sy dr makale, ada penginapan gk disediakan? kalo gk ada sy pulang pergi aja", "lodging"),
+    ("ada tempat nginap gk buat peserta dr luar rantepao?", "lodging"),
+    ("penginapan disediakan gk?", "lodging"),
+])
+async def test_a_question_the_data_cannot_answer_sends_to_the_organizer(anywhere: ChannelChat, asked: str,
+                                                                        aspect: str) -> None:
+    await anywhere.say("ada pelatihan ukir di sulawesi?")
+    await anywhere.say("1")
+    training = (await memory_of(anywhere)).get("training")
+    reply = await anywhere.say(asked)
+    assert (await memory_of(anywhere)).get("training") == training  # still about it
+    assert "Disperindag Kabupaten Toraja Utara" in reply  # its organizer, to ask
+
+
+async def test_when_the_link_comes_for_an_online_training(anywhere: ChannelChat) -> None:
+    await anywhere.say("ECO-ON-01")
+    reply = await anywhere.say("link zoomnya kapan dikirim bang?")
+    assert "esmart" in reply.casefold()  # its organizer's contact: they send the link
+    assert (await memory_of(anywhere)).get("training") == "ECO-ON-01"
+
+
+@pytest.mark.parametrize("asked", ["JAUH BGT MAGETAN. KALO YG DI JABAR ADA GAK, KULIT ATAU APA AJA DEH",
+                                   "kalo yg di jabar ada gak, kulit atau apa aja deh"])
+async def test_another_place_any_craft_under_a_detail_is_a_search(anywhere: ChannelChat, asked: str) -> None:
+    await anywhere.say("KAK SAYA PENGRAJIN KULIT DI GARUT ADA PELATIHAN KULIT GAK BULAN JANUARI")
+    await anywhere.say("1")
+    await anywhere.say(asked)
+    wanted = ((await memory_of(anywhere)).get("shown") or {}).get("w") or {}
+    assert wanted.get("p") == "32" and "c" not in wanted
+
+
+async def test_all_online_ones_not_only_weaving_drops_the_craft(anywhere: ChannelChat) -> None:
+    anywhere.language = "en"
+    await anywhere.say("Hi, I am a songket weaver from Terengganu, Malaysia. Are there any online trainings I can join?")
+    await anywhere.say("what about all online ones, not only weaving? and is it in english?")
+    wanted = ((await memory_of(anywhere)).get("shown") or {}).get("w") or {}
+    assert wanted.get("m") == "on" and "c" not in wanted
