@@ -30,6 +30,9 @@ from handlers.training_filters import _has
 _NAME_RE = re.compile(r"^[^\W\d_]+(?:[ .,'-]+[^\W\d_]+)*\.?$")
 _NAME_FRAME = re.compile(
     r"^\s*(?:(?:sa|sa\s+pu|beta\s+pung|ana\s+pu)\s+nama"  # eastern Indonesia: "sa pu nama", "beta pung nama"
+    # Javanese ("asmanipun kulo", "nami kulo", "jenengku"), Sundanese ("nami abdi", "wasta abdi"), Balinese ("nama tiang")
+    r"|(?:asmanipun|asma|asmane|nami|naminipun|jeneng|jenenge|wasta|wastana|adan|wastan)\s+(?:kulo|kula|aku|abdi|tiang|titiang|sy|saya)"
+    r"|jenengku|jenengkuh|nama\s+(?:tiang|titiang|kulo|kula|abdi)"
     r"|(?:nama|nm|name)\s*(?:lengkap|lengkapnya|full)?\s*(?:saya|sy|aku|ku|gue|gw|my|sa|beta)?\s*(?:adalah|ialah|yaitu|is)?"
     r"|namaku|namanya|my\s+(?:full\s+)?name\s+is|my\s+name'?s|i\s+am|i'm|im|it'?s|saya|sy|aku|gue|gw"
     r"|perkenalkan(?:\s+nama\s+saya)?|kenalin(?:\s+nama\s+saya)?)\s*[:=-]?\s+(?=\S)",
@@ -72,7 +75,36 @@ def ask_name(ctx: HandlerContext) -> tuple[str, tuple[Button, ...]]:
     return _("Siapa nama lengkap Anda (sesuai KTP)?"), (cancel_button(),)
 
 
+# Where the number starts in "nama tiang I Ketut Arsana nomor hp nya 0813…": its own word before it, or the digits.
+_PHONE_CUE = re.compile(r"(?i)[\s,;.]+(?:(?:nomor|nomer|no|nmr|hp|wa|whatsapp|telp|telepon|tlp|phone|number)\b[\s.:]*)+"
+                        r"(?:nya\b|saya\b|sy\b|ku\b|my\b|is\b|[\s:=-])*(?=[+\d(])")
+
+
+def _name_and_more(text: str, ctx: HandlerContext) -> tuple[str, dict[str, object]]:
+    """The name's part of an answer that goes on to give the number and the craft in one message ("nama tiang I
+    Ketut Arsana nomor hp nya 081338001122 sy pengukir kayu di gianyar"), and the other answers read from it."""
+    number = number_in(text)
+    if number is None:
+        return text, {}
+    cue = _PHONE_CUE.search(text)
+    at = cue.start() if cue else text.find(number[:4])
+    if at <= 0:
+        return text, {}
+    more: dict[str, object] = {}
+    phone = _phone_value(number, ctx)
+    if phone.value is not None and not phone.problem:
+        more["phone"] = phone.value
+    crafts = crafts_in(text[at:].replace(number, " "))[0]
+    if crafts:
+        more["crafts"] = crafts
+    return text[:at], more
+
+
 def read_name(msg: IncomingMessage, ctx: HandlerContext) -> Reading:
+    said, more = _name_and_more(msg.text or "", ctx)
+    name = _name_value(_strip_name(said)[0])
+    if name is not None and more:
+        return Reading(name, data=more)
     name = _name_value(_strip_name(msg.text or "")[0])
     if name is None:
         return Reading(problem=_("Maaf, nama itu belum bisa saya pakai. Tulis nama lengkap dengan huruf saja, "
@@ -81,6 +113,9 @@ def read_name(msg: IncomingMessage, ctx: HandlerContext) -> Reading:
 
 
 def looks_like_name(msg: IncomingMessage, ctx: HandlerContext) -> bool:
+    said, more = _name_and_more(msg.text or "", ctx)
+    if more and _name_value(_strip_name(said)[0]) is not None:
+        return True  # the name, then the number (and the craft) in one answer
     name, framed = _strip_name(msg.text or "")
     if _name_value(name) is None:
         return False

@@ -61,7 +61,7 @@ _STOPPING = frozenset({"berhenti", "stop", "hapus", "hapuskan", "hapusin", "bata
 
 
 # Asking to follow news in so many words (besides Kriya's sending verbs: "kabarin", "kirim", "notif").
-_SUBSCRIBING_STEMS = ("langganan", "berlangganan", "langgan", "subscrib", "follow", "ikuti", "update", "lganan",
+_SUBSCRIBING_STEMS = ("langganan", "berlangganan", "langgan", "subscrib", "subscript", "follow", "ikuti", "update", "lganan",
                       "langanan", "langgnan", "info terbaru", "kabar terbaru", "berita", "kalau ada", "kalo ada",
                       "klo ada", "kl ada", "if there", "whenever", "tiap ada", "setiap ada", "tolong kasih tau",
                       "kasih tau", "kasi tau", "kasitau", "let me know", "tell me when", "inform", "woro")
@@ -71,6 +71,17 @@ def _names_subscribing(text: str) -> bool:
     """Whether the message asks in words to be told of trainings from now on (not just for information now)."""
     words = f" {words_of(text)} "
     return any(f" {stem}" in words for stem in _SUBSCRIBING_STEMS)
+
+
+# Asking to be told from now on in words no search uses ("kalau ada" may open a search: "kalau ada, sy ikut").
+_TOLD_STEMS = ("tell me when", "let me know", "update me", "keep me posted", "notify", "inform me", "kabari",
+               "kabarin", "dikabari", "dikabarin", "langganan", "berlangganan", "subscrib", "dapat kabar",
+               "dapet kabar", "dapat info terbaru", "dapet info terbaru", "kasih kabar", "kasi kabar")
+
+
+def _asks_to_be_told(text: str) -> bool:
+    words = f" {words_of(text)} "
+    return any(f" {stem}" in words for stem in _TOLD_STEMS)
 
 
 def asks_whether(text: str) -> bool:
@@ -129,7 +140,7 @@ def how_it_stands(msg: IncomingMessage, ctx: HandlerContext) -> Route | None:
 
 def _about_news(text: str) -> bool:
     words = words_of(text).split()
-    return _names_subscribing(text) or any(_sending(word) for word in words) or bool(set(words) & _STOPPING)
+    return _names_subscribing(text) or any(_sending(word) for word in words)
 
 
 def direction_read(msg: IncomingMessage, ctx: HandlerContext) -> Route | None:
@@ -137,12 +148,15 @@ def direction_read(msg: IncomingMessage, ctx: HandlerContext) -> Route | None:
     u = ctx.understanding
     if msg.payload or u is None or not msg.text:
         return None
-    if u.intent not in ("subscribe", "unsubscribe"):
-        if (u.craft or u.province or u.regency) and u.intent == "unknown" and wish(msg.text) == STOP:
-            return Route(subscriptions.unsubscribe)  # "cuma gk mau kabar batik": that news, not the list of batik
-        return None
     wanted = wish(msg.text)
     named = bool(u.craft or u.province or u.regency)  # (without one, "subscribe" asks which, or resumes: harmless)
+    if u.intent not in ("subscribe", "unsubscribe"):
+        if named and u.intent == "unknown" and wanted == STOP:
+            return Route(subscriptions.unsubscribe)  # "cuma gk mau kabar batik": that news, not the list of batik
+        if named and wanted != STOP and (u.intent == "unknown" and _names_subscribing(msg.text)
+                                         or u.intent == "training_search" and _asks_to_be_told(msg.text)):
+            return Route(subscriptions.subscribe)  # "please tell me when there are new weaving trainings"
+        return None
     if u.intent == "subscribe" and named and wanted is None and not _names_subscribing(msg.text):
         return Route(search_trainings)  # "hoyong terang info pelatihan batik garutan": the list, nothing kept
     if u.intent == "unsubscribe" and wanted is None and asks_whether(msg.text):

@@ -124,6 +124,9 @@ async def ask_delete(msg: IncomingMessage, ctx: HandlerContext) -> list[Reply]:
     return [Reply(text, (yes, no))]
 
 
+_IF_SO = re.compile(r"(?i)^\W*(?:(?:kalo|kalau|klo|kl)\s+(?:gt|gitu|begitu|gtu)|if\s+so|then)\b")  # "kalo gt jgn dulu"
+
+
 def question_at_delete(msg: IncomingMessage, ctx: HandlerContext) -> Route | None:
     """A follow-up reader: a question under "Anda ingin menghapus data Anda?" ("kalau dihapus pendaftaran saya
     gimana?") gets the explanation and the question again, not the fallback."""
@@ -131,7 +134,19 @@ def question_at_delete(msg: IncomingMessage, ctx: HandlerContext) -> Route | Non
     if msg.payload or not any(o[1] == "dely" for o in options) or answers.meaning(msg.text or ""):
         return None
     text = (msg.text or "").strip()
+    asked, _mark, after = text.rpartition("?")
+    if asked and answers.meaning(_IF_SO.sub("", after)) == "no":
+        return Route(keep_data)  # "pendaftaran sy ikut kehapus jg ya? kalo gt jgn dulu": the answer, and nothing deleted
     return Route(ask_delete) if text.endswith("?") or set(asking.words(text)) & asking.QUESTION_WORDS else None
+
+
+async def keep_data(msg: IncomingMessage, ctx: HandlerContext) -> list[Reply]:
+    """A question about deleting followed by a no: what deleting would have done, and that nothing was deleted."""
+    return [Reply("\n\n".join((
+        _("Yang dihapus bila Anda setuju: nama, nomor HP, kerajinan, wilayah, nama usaha, langganan, dan percakapan; "
+          "pendaftaran ke pelatihan yang belum dimulai ikut dibatalkan."),
+        _("Baik, tidak ada yang dihapus. Data dan pendaftaran Anda tetap tersimpan."))),
+        (Button(_("Pelatihan saya"), "my"), Button(_("Menu"), "menu")))]
 
 
 async def delete_data(msg: IncomingMessage, ctx: HandlerContext) -> list[Reply]:

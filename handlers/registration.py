@@ -103,6 +103,24 @@ def _optional_and_yes(msg: IncomingMessage, ctx: HandlerContext) -> tuple[str, o
     return None
 
 
+def _yes_and_answer(msg: IncomingMessage, ctx: HandlerContext) -> IncomingMessage | None:
+    """A yes to the consent followed by the answer to the first question ("setuju, nama sy Sri Rahayu"): that
+    answer, as a message of its own; None when what follows the yes does not answer it."""
+    if msg.payload is not None or ctx.args or ctx.state.data.get("mode") == "edit":
+        return None
+    tokens = (msg.text or "").split()
+    for cut in range(1, min(len(tokens), YES_WORDS_MAX + 1)):
+        if form_answer(" ".join(tokens[:cut]), bare_verb=False) != "yes":
+            continue
+        rest = replace(msg, text=" ".join(tokens[cut:]).strip(" ,.;-"))
+        ctx.state.data["consent"] = True  # (the next question is the one after the consent)
+        following = _next_field(ctx)
+        ctx.state.data.pop("consent")
+        if following in BY_NAME and BY_NAME[following].looks_like(rest, ctx):
+            return rest
+    return None
+
+
 def _optional_answer(msg: IncomingMessage, ctx: HandlerContext) -> tuple[str, object] | None:
     """An answer to a question the confirmation asks besides itself (gender): its button, or its words."""
     asked = open_at_confirmation(ctx)
@@ -119,6 +137,7 @@ def _optional_answer(msg: IncomingMessage, ctx: HandlerContext) -> tuple[str, ob
 
 
 REGISTER_INTENT = "register"
+YES_WORDS_MAX = 4  # the words of a yes before an answer ("iya kak setuju,")
 FREE_TEXT = ("name", "region", "business")  # questions whose answer is any text: a question there is no answer
 OTHER_QUESTION = "other"  # a question the form cannot answer: the organizer's contact
 
@@ -191,6 +210,9 @@ async def answer_form(msg: IncomingMessage, ctx: HandlerContext) -> list[Reply]:
             data[QUEUED] = [*data.get(QUEUED, []), list(also)]  # a new list: the stored state sees the change
             reask, buttons = _reask(ctx, "consent")
             return [Reply(_("Baik, itu juga disimpan setelah Anda setuju.") + " " + reask, buttons)]
+        elif (answer := _yes_and_answer(msg, ctx)) is not None:
+            data["consent"] = True  # "setuju, nama sy Lalu Rahmat Hidayat hp 081907123456": agreed, and answered
+            return await _take(ctx, _next_field(ctx), answer)
         else:
             reask, buttons = _reask(ctx, "consent")
             return [Reply(_("Mohon jawab Setuju atau Tidak setuju.") + " " + reask, buttons)]

@@ -164,3 +164,73 @@ async def test_all_online_ones_not_only_weaving_drops_the_craft(anywhere: Channe
     await anywhere.say("what about all online ones, not only weaving? and is it in english?")
     wanted = ((await memory_of(anywhere)).get("shown") or {}).get("w") or {}
     assert wanted.get("m") == "on" and "c" not in wanted
+
+
+@pytest.mark.parametrize(("said", "name"), [("asmanipun kulo Darmi Sutarni", "Darmi Sutarni"),
+                                            ("nami abdi Asep Sunandar", "Asep Sunandar"),
+                                            ("nama tiang I Ketut Arsana", "I Ketut Arsana")])
+async def test_my_name_is_in_regional_words(console: ChannelChat, said: str, name: str) -> None:
+    from tests.dialogues.test_answers import answer_until
+    from tests.dialogues.test_stop_twenty_left import conversation_form
+    await console.say("daftar BTK-YK-01")
+    await answer_until(console, "name")
+    await console.say(said)
+    assert (await conversation_form(console)).get("name") == name
+
+
+async def test_name_number_and_craft_in_one_answer(anywhere: ChannelChat) -> None:
+    from tests.dialogues.test_answers import answer_until
+    from tests.dialogues.test_stop_twenty_left import conversation_form
+    await anywhere.say("daftar KYU-GNR-01")
+    await answer_until(anywhere, "name")
+    await anywhere.say("nama tiang I Ketut Arsana nomor hp nya 081338001122 sy pengukir kayu di gianyar")
+    form = await conversation_form(anywhere)
+    assert form.get("name") == "I Ketut Arsana" and form.get("crafts") == ["kayu"]
+    if anywhere.channel != "whatsapp":  # (WhatsApp knows the number: it never asks it)
+        assert form.get("phone") == "+6281338001122"
+    assert await form_step(anywhere) == "reg:region"
+
+
+async def test_consent_with_the_name_in_one_answer(anywhere: ChannelChat) -> None:
+    from tests.dialogues.test_stop_twenty_left import conversation_form
+    await anywhere.say("daftar BTK-YK-01")
+    await anywhere.say("setuju, nama sy Lalu Rahmat Hidayat hp 081907123456")
+    form = await conversation_form(anywhere)
+    assert form.get("consent") is True and form.get("name") == "Lalu Rahmat Hidayat"
+    assert await form_step(anywhere) not in ("reg:consent", "reg:name")
+
+
+@pytest.mark.parametrize(("said", "crafts"), [
+    ("please tell me when there are new weaving trainings", {"tenun"}),
+    ("Can you update me about weaving and natural dye trainings?", {"tenun"}),
+    ("mau dapat kabar kalau ada pelatihan tenun di NTT", {"tenun"}),
+])
+async def test_asking_to_be_told_subscribes(anywhere: ChannelChat, said: str, crafts: set[str]) -> None:
+    await anywhere.say(said)
+    assert {s.split(":")[0] for s in await subscribed(anywhere)} == crafts
+
+
+async def test_if_there_is_one_i_join_is_a_search_not_a_subscription(anywhere: ChannelChat) -> None:
+    await anywhere.say("kalau ada pelatihan batik di jogja sy mau ikut")
+    assert await subscribed(anywhere) == set()
+    assert ((await memory_of(anywhere)).get("shown") or {}).get("w", {}).get("c") == "batik"
+
+
+async def test_tais_is_woven(anywhere: ChannelChat) -> None:
+    anywhere.language = "en"
+    await anywhere.say("Hello, I weave tais in Dili, Timor-Leste. Can I join trainings in Indonesia? Is there "
+                       "anything in NTT near the border?")
+    assert ((await memory_of(anywhere)).get("shown") or {}).get("w", {}).get("c") == "tenun"
+
+
+async def test_a_question_then_no_at_deleting_keeps_everything(anywhere: ChannelChat) -> None:
+    await anywhere.say("daftar BTK-YK-01")
+    from tests.dialogues.test_answers import answer_until
+    await answer_until(anywhere, "confirm")
+    await anywhere.tap("Ya, daftar")
+    await anywhere.say("hapus semua data sy dong")
+    await anywhere.say("eh tp pendaftaran sy yg kemarin ikut kehapus jg ya? kalo gt jgn dulu")
+    person = await person_of(anywhere)
+    assert person is not None and person.full_name == "Sri Rahayu Lestari"
+    assert await statuses(anywhere) == {"BTK-YK-01": "registered"}
+    assert "dely" not in {o[1] for o in (await memory_of(anywhere)).get("options") or []}  # not asked again
