@@ -153,8 +153,8 @@ def direction_read(msg: IncomingMessage, ctx: HandlerContext) -> Route | None:
     if u.intent not in ("subscribe", "unsubscribe"):
         if named and u.intent == "unknown" and wanted == STOP:
             return Route(subscriptions.unsubscribe)  # "cuma gk mau kabar batik": that news, not the list of batik
-        if named and wanted != STOP and (u.intent == "unknown" and _names_subscribing(msg.text)
-                                         or u.intent == "training_search" and _asks_to_be_told(msg.text)):
+        if named and wanted != STOP and ((u.intent == "unknown" and _names_subscribing(msg.text))
+                                         or (u.intent == "training_search" and _asks_to_be_told(msg.text))):
             return Route(subscriptions.subscribe)  # "please tell me when there are new weaving trainings"
         return None
     if u.intent == "subscribe" and named and wanted is None and not _names_subscribing(msg.text):
