@@ -12,14 +12,18 @@ from bot.router import Route
 from handlers.training_filters import _has, words_of
 from handlers.training_memory import GUIDE
 
+QUESTIONS_JOIN = "+"  # two questions of one guide in one message: "…warna apa? trus merek hrs udh jadi sertifikat?"
+
 
 def question_asked(text: str) -> tuple[str, str] | None:
-    """(topic, question key) of the guide question `text` asks, if it asks one."""
+    """(topic, question keys joined by QUESTIONS_JOIN) of the guide questions `text` asks, if it asks one: every
+    question it asks of the first guide it asks about."""
     typed = words_of(text)
-    for topic, key, words in content.guide_questions():
-        if _has(typed, words):
-            return topic, key
-    return None
+    asked = [(topic, key) for topic, key, words in content.guide_questions() if _has(typed, words)]
+    if not asked:
+        return None
+    topic = asked[0][0]
+    return topic, QUESTIONS_JOIN.join(key for of, key in asked if of == topic)
 
 
 def asked(msg: IncomingMessage, ctx: HandlerContext) -> Route | None:
@@ -30,7 +34,7 @@ def asked(msg: IncomingMessage, ctx: HandlerContext) -> Route | None:
 async def answer_question(msg: IncomingMessage, ctx: HandlerContext) -> list[Reply]:
     topic, key = ctx.args
     guide = content.guides()[topic]
-    answer = guide["questions"][key]["answer"].strip()
+    answer = "\n\n".join(guide["questions"][k]["answer"].strip() for k in key.split(QUESTIONS_JOIN))
     where = ctx.state.memory.get("guide")
     step = where.get("step") if isinstance(where, dict) and where.get("topic") == topic else None
     buttons = []

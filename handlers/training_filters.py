@@ -211,7 +211,9 @@ def read_wanted(text: str, ctx: HandlerContext) -> dict[str, str]:
         if u.date_to:
             wanted["t"] = u.date_to.strftime("%Y%m%d")
     words = words_of(text)
-    if _has(words, _ONLINE):
+    if _has(words, _IF_NONE):
+        pass  # "kalo gk ada, yg online jg boleh": either will do, no way of taking part is asked for
+    elif _has(words, _ONLINE):
         wanted["m"] = "off" if _refused(words, _ONLINE) else "on"  # "jangan yang online, ga bisa pakai zoom"
     elif _has(words, _OFFLINE):
         wanted["m"] = "on" if _refused(words, _OFFLINE) else "off"
@@ -230,6 +232,11 @@ def read_wanted(text: str, ctx: HandlerContext) -> dict[str, str]:
     return wanted
 
 
+# "If there is none" before another way of taking part ("kalo gk ada yg online jg boleh"): both will do.
+_IF_NONE = frozenset({"kalo gk ada", "kalo ga ada", "kalo gak ada", "kalo nggak ada", "kalo tidak ada", "kalau gk ada",
+                      "kalau ga ada", "kalau gak ada", "kalau nggak ada", "kalau tidak ada", "klo gk ada", "klo ga ada",
+                      "kl gk ada", "kalo engga ada", "kalau enggak ada", "if there is none", "if there are none",
+                      "if none", "if there isn t", "if there aren t", "otherwise"})
 # Any craft will do ("KULIT ATAU APA AJA DEH", "not only weaving"); not "pelatihan batik apa aja" (which ones).
 _ANY_CRAFT = frozenset({"atau apa aja", "atau apa saja", "ato apa aja", "atau apapun", "apa aja deh", "apa aja boleh",
                         "apa saja boleh", "apapun boleh", "gpp apa aja", "kerajinan apa aja", "kerajinan apa saja",

@@ -119,6 +119,9 @@ async def about_registration(msg: IncomingMessage, ctx: HandlerContext) -> list[
     return [Reply(text, buttons)]
 
 
+_ALREADY = frozenset({"sudah", "udah", "udh", "sdh", "dah", "already", "pernah"})  # "udh daftar kemarin": done
+
+
 def follow_up(msg: IncomingMessage, ctx: HandlerContext) -> Route | None:
     """A message about what was just shown: a registration code ("batal KR-JWC4ZD"), a typed code ("daftar
     UJIREG-1"), a question about the training in view ("biayanya brp"), paging ("lagi"), a number past the
@@ -173,6 +176,9 @@ def follow_up(msg: IncomingMessage, ctx: HandlerContext) -> Route | None:
             return Route(answer_about, [aspect, *subject])
     if in_detail and words.split()[0] in _REGISTER and not _has(words, _CANCELLING):
         return Route(register_code, [str(memory["training"])])  # "Register please. Do I need an Indonesian number?"
+    if (in_detail and _has(words, _REGISTER) and u.intent in ("unknown", "register")
+            and not _has(words, _CANCELLING | _ALREADY)):
+        return Route(register_code, [str(memory["training"])])  # "sa tra punya hp sendiri, pake hp anak. bisa daftar kah?"
     if (memory.get("focus") == "training" and memory.get("training") and short and not slots
             and _has(words, _SIMILAR) and not aspect):
         return Route(similar_trainings, [str(memory["training"])])  # "ADA YG LAIN GK YG MIRIP" under a detail

@@ -234,3 +234,26 @@ async def test_a_question_then_no_at_deleting_keeps_everything(anywhere: Channel
     assert person is not None and person.full_name == "Sri Rahayu Lestari"
     assert await statuses(anywhere) == {"BTK-YK-01": "registered"}
     assert "dely" not in {o[1] for o in (await memory_of(anywhere)).get("options") or []}  # not asked again
+
+
+async def test_can_i_register_under_a_detail_starts_registering(anywhere: ChannelChat) -> None:
+    await anywhere.say("selamat siang, sa mama perajin noken dari jayapura. ada pelatihan kah?")
+    await anywhere.say("1")
+    training = (await memory_of(anywhere)).get("training")
+    await anywhere.say("kaka, sa tra punya hp sendiri, pake hp anak. bisa daftar kah?")
+    from tests.dialogues.test_stop_twenty_left import conversation_form
+    assert (await form_step(anywhere) or "").startswith("reg:")
+    assert (await conversation_form(anywhere)).get("training") == training
+
+
+async def test_already_registered_under_a_detail_registers_nothing(console: ChannelChat) -> None:
+    await console.say("BTK-YK-01")
+    await console.say("sy udh daftar kemarin, kok blm ada kabar?")
+    assert not (await form_step(console) or "").startswith("reg:")
+
+
+async def test_online_also_fine_if_none_is_no_in_person_filter(anywhere: ChannelChat) -> None:
+    await anywhere.say("horas! sy penenun ulos di toba, mau tanya pelatihan tenun di sumut ada gk? kalo gk ada yg "
+                       "online jg boleh")
+    wanted = ((await memory_of(anywhere)).get("shown") or {}).get("w") or {}
+    assert wanted.get("c") == "tenun" and "m" not in wanted
