@@ -11,6 +11,7 @@ from bot.services.tickets import ticket_attachment
 from handlers import fields_contact, form_reading
 from handlers.registration_answers import _apply
 from handlers.registration_steps import STATE, _ask, _next_field
+from handlers.tickets import ticket_use
 from handlers.training_choice import training_meant, which_training
 from handlers.training_memory import remember
 
@@ -49,7 +50,7 @@ async def _finish(ctx: HandlerContext) -> list[Reply]:
                                                                                     zone.name)),
         _("Kami akan mengirim pengingat sebelum pelatihan dimulai. Pertanyaan untuk penyelenggara: {contact}").format(
             contact=training.contact),
-        _("Ini tiket Anda: tunjukkan QR ini (atau sebutkan kodenya) kepada panitia saat datang."),
+        _("Ini tiket Anda.") + " " + ticket_use(training.mode),
     ))
     return [Reply(text, buttons, attachment=ticket_attachment(registration.code))]
 

@@ -37,9 +37,20 @@ def ticket_reply(item: RegistrationView, buttons: tuple[Button, ...] = ()) -> Re
         _("Tiket Anda: {registration}").format(registration=item.code),
         _("{title}, mulai {when}.").format(title=item.training_title,
                                            when=format_when(item.starts_at, zone.zone, zone.name)),
-        _("Tunjukkan QR ini (atau sebutkan kodenya) kepada panitia saat datang."),
+        ticket_use(),
     ))
     return Reply(caption, buttons, attachment=ticket_attachment(item.code))
+
+
+ONLINE = "online"  # a training's mode: taken part in from afar (hybrid ones have a door too)
+
+
+def ticket_use(mode: str = "") -> str:
+    """What the ticket is for: shown at the door, or (online) kept for the organizer's roll call."""
+    if mode == ONLINE:
+        return _("Simpan kode ini: panitia bisa memintanya saat pelatihan daring berlangsung. Link untuk bergabung "
+                 "dikirim oleh penyelenggara.")
+    return _("Tunjukkan QR ini (atau sebutkan kodenya) kepada panitia saat datang.")
 
 
 def ticket_replies(found: list[RegistrationView], buttons: tuple[Button, ...] = ()) -> list[Reply]:

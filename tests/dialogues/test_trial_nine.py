@@ -257,3 +257,25 @@ async def test_online_also_fine_if_none_is_no_in_person_filter(anywhere: Channel
                        "online jg boleh")
     wanted = ((await memory_of(anywhere)).get("shown") or {}).get("w") or {}
     assert wanted.get("c") == "tenun" and "m" not in wanted
+
+
+def _answer(topic: str, key: str) -> str:
+    from bot import content
+    return str(content.guides_in("id")[topic]["questions"][key]["answer"]).strip()
+
+
+@pytest.mark.parametrize(("opening", "asked", "answered"), [
+    ("mbak gmn sih caranya dapet batikmark? sy batik cap pekalongan",
+     "sy cap dicampur tulis mbak, jadi dapetnya yg warna apa? trus merek hrs udh jadi sertifikat blm?",
+     [("batikmark", "colour"), ("batikmark", "trademark")]),
+    ("TKDN itu apa ya, perlu gk buat jual ke hotel?", "jadi kalo cuma jual ke hotel swasta gk wajib ya?",
+     [("tkdn", "required")]),
+    ("EH KAK SY JADI PENGEN TAU CARA BIKIN MEREK BUAT JAKET KULIT SY", "JADI NIB DULU APA MEREK DULU KAK??",
+     [("nib", "order")]),
+])
+async def test_questions_under_a_guide_answered_from_its_content(anywhere: ChannelChat, opening: str, asked: str,
+                                                                 answered: list[tuple[str, str]]) -> None:
+    await anywhere.say(opening)
+    reply = await anywhere.say(asked)
+    for topic, key in answered:
+        assert _answer(topic, key) in reply  # the guide's own answer, every one asked
