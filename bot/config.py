@@ -72,6 +72,24 @@ def _json_object(name: str, value: str) -> dict[str, Any]:
     return parsed
 
 
+def _template(name: str, params: list[str], quick_replies: int) -> dict[str, Any]:
+    return {"name": name, "language": {"id": "id", "en": "en"}, "params": params, "quick_replies": quick_replies}
+
+
+# The templates of the questions and notices Kriya sends by itself after registration (issue 15), by their kind:
+# sent outside WhatsApp's 24-hour window under these names unless WHATSAPP_TEMPLATES says otherwise for the kind
+# (another entry, or null: then the kind goes as its outbox kind's template, "notice"). Their bodies and buttons,
+# to submit to Meta: docs/whatsapp.md. Parameters: bot/proactive_texts.py template_params.
+DEFAULT_WHATSAPP_TEMPLATES: dict[str, Any] = {
+    "confirm": _template("kriya_confirm", ["training", "when", "place", "registration"], 2),
+    "offer": _template("kriya_seat_offer", ["training", "when", "until"], 2),
+    "feedback": _template("kriya_feedback", ["training"], 5),
+    "absence": _template("kriya_absence", ["training"], 5),
+    "followup": _template("kriya_followup", ["months", "training"], 4),
+    "certificate": _template("kriya_certificate", ["training", "link"], 0),
+}
+
+
 @dataclass(frozen=True)
 class Settings:
     """Everything Kriya reads from its environment, with the defaults of contracts.md."""
@@ -100,6 +118,11 @@ class Settings:
     # {"reminder": {"name": "kriya_reminder", "language": {"id": "id", "en": "en_US"}}, ...}
     whatsapp_templates: dict[str, Any] = field(default_factory=dict)
     public_url: str = "http://localhost:8000"  # the web side's address as people reach it (links in messages)
+
+    @property
+    def templates(self) -> dict[str, Any]:
+        """The WhatsApp templates in force: the defaults, replaced kind by kind by WHATSAPP_TEMPLATES."""
+        return {**DEFAULT_WHATSAPP_TEMPLATES, **self.whatsapp_templates}
 
     @property
     def is_sqlite(self) -> bool:

@@ -52,6 +52,7 @@ class Tell:
     until: datetime | None = None  # until when an offer holds
     months: int = 0  # a follow-up's months after the training
     ref: int = 0  # the row a question is about (a follow-up's id), carried by its buttons
+    reminds: bool = False  # a confirmation question that carries the reminder due at the same time (one message)
 
 
 def render(tell: Tell, at: datetime) -> Reply:
@@ -64,11 +65,32 @@ def render(tell: Tell, at: datetime) -> Reply:
         return _removed(tell.training, tell.text)
     if tell.kind == OFFER and tell.training is not None and tell.until is not None:
         return _offer(tell.training, tell.registration_code or "", tell.until)
+    if tell.kind == CONFIRM and tell.training is not None:
+        return _confirm(tell.training, tell.registration_code or "", at, tell.reminds)
     if tell.kind in _AFTERCARE and tell.training is not None:
         return aftercare_wording(tell.kind, tell.training, tell.registration_code or "", tell.text)
     if tell.training is None or tell.kind not in _WORDING:
         raise ValueError(f"cannot word a proactive message of kind {tell.kind!r}")
     return _WORDING[tell.kind](tell.training, tell.registration_code, at)
+
+
+def template_params(tell: Tell) -> dict[str, str]:
+    """The facts a WhatsApp template of this kind fills its {{1}}, {{2}}... with (bot/config.py
+    DEFAULT_WHATSAPP_TEMPLATES names them), in the current language: for a message outside the 24-hour window."""
+    training = tell.training
+    if training is None:
+        return {}
+    params = {"training": training.title, "code": training.code, "when": _when(training, training.starts_at),
+              "place": training.venue or _("daring (online)")}
+    if tell.registration_code:
+        params["registration"] = tell.registration_code  # a certificate's: the certificate's code
+    if tell.until is not None:
+        params["until"] = _when(training, tell.until)
+    if tell.kind == CERTIFICATE:
+        params["link"] = tell.text
+    if tell.months:
+        params["months"] = str(tell.months)
+    return params
 
 
 def _when(training: Training, moment: datetime) -> str:
@@ -90,7 +112,8 @@ def _register(training: Training) -> Button:
     return Button(_("Daftar"), f"rg:{training.code}")
 
 
-def _reminder(training: Training, registration_code: str | None, at: datetime) -> Reply:
+def _reminder_lines(training: Training, registration_code: str | None, at: datetime) -> list[str]:
+    """What a reminder tells: the training, when it starts (in its own zone), where, the code, whom to ask."""
     lines = [
         _("Pengingat: {title} dimulai {relative} ({when}).").format(
             title=training.title, relative=format_relative(training.starts_at - at),
@@ -100,7 +123,11 @@ def _reminder(training: Training, registration_code: str | None, at: datetime) -
     if registration_code is not None:
         lines.append(_("Kode pendaftaran Anda: {registration}").format(registration=registration_code))
     lines.append(_("Kontak: {contact}").format(contact=training.contact))
-    return Reply("\n".join(lines), (_see(training),))
+    return lines
+
+
+def _reminder(training: Training, registration_code: str | None, at: datetime) -> Reply:
+    return Reply("\n".join(_reminder_lines(training, registration_code, at)), (_see(training),))
 
 
 def _deadline(training: Training, registration_code: str | None, at: datetime) -> Reply:
@@ -166,13 +193,20 @@ def _removed(training: Training, reason: str) -> Reply:
     return Reply(text, (Button(_("Pelatihan lain"), "tl"),))
 
 
-def _confirm(training: Training, registration_code: str | None, at: datetime) -> Reply:
+def _confirm(training: Training, registration_code: str, at: datetime, reminds: bool) -> Reply:
+    """The question whether they come; carrying the reminder due at the same time, it is the reminder with the
+    question under it (and the reminder's button)."""
+    yes = Button(_("Ya, saya datang"), f"{CONFIRM_ROUTE}:{registration_code}:y", answer="yes")
+    no = Button(_("Tidak bisa datang"), f"{CONFIRM_ROUTE}:{registration_code}:n", answer="no")
+    if reminds:
+        question = _("Apakah Anda tetap datang? Bila tidak bisa, kursi Anda kami berikan ke peserta di daftar tunggu.")
+        return Reply("\n".join([*_reminder_lines(training, registration_code, at), "", question]),
+                     (yes, no, _see(training)))
     text = _("{title} ({code}) dimulai {relative} ({when}), di {venue}. Apakah Anda tetap datang? "
              "Bila tidak bisa, kursi Anda kami berikan ke peserta di daftar tunggu.").format(
         title=training.title, code=training.code, relative=format_relative(training.starts_at - at),
         when=_when(training, training.starts_at), venue=training.venue)
-    return Reply(text, (Button(_("Ya, saya datang"), f"{CONFIRM_ROUTE}:{registration_code}:y", answer="yes"),
-                        Button(_("Tidak bisa datang"), f"{CONFIRM_ROUTE}:{registration_code}:n", answer="no")))
+    return Reply(text, (yes, no))
 
 
 def _offer(training: Training, registration_code: str, until: datetime) -> Reply:
@@ -188,5 +222,4 @@ _AFTERCARE = (FEEDBACK, ABSENCE, CERTIFICATE)
 _WORDING: dict[str, Callable[[Training, str | None, datetime], Reply]] = {
     REMINDER: _reminder, DEADLINE: _deadline, ANNOUNCEMENT: _announcement,
     PROMOTED: _promoted, MOVED: _moved, CANCELLED: _cancelled, ADDED: _added, ADDED_WAITLISTED: _added_waitlisted,
-    CONFIRM: _confirm,
 }

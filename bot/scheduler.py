@@ -65,7 +65,7 @@ class Scheduler:
                 lease.expires_at = self.clock() - timedelta(seconds=1)
 
     async def run_pass(self) -> dict[str, int] | None:
-        """One pass: fire due reminders, announce new trainings, pass expired seat offers on, ask registrants to
+        """One pass: fire due reminders (one due with a confirmation question waits for it), announce new trainings, pass expired seat offers on, ask registrants to
         confirm, ask after ended trainings, ask due follow-ups. None when another scheduler leads."""
         if not await self.lead():
             return None
@@ -79,6 +79,7 @@ class Scheduler:
         async with self.sessionmaker() as session, session.begin():
             asked = await confirmations.ask_due(session, now, self.policy)
             counts["confirm_asked"], counts["confirm_not_asked"] = asked["asked"], asked["not_asked"]
+            counts["reminders_joined"] = asked["reminders_joined"]  # went as part of the question
         async with self.sessionmaker() as session, session.begin():
             counts.update(await run_aftercare(session, now, self.policy, lock=self.postgres))
         async with self.sessionmaker() as session, session.begin():

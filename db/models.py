@@ -281,7 +281,8 @@ class Reminder(Base):
     kind: Mapped[str] = mapped_column(String(20))  # before_start, deadline
     offset_seconds: Mapped[int] = mapped_column(Integer, default=0)
     due_at: Mapped[datetime]
-    # pending, queued (in the outbox), expired (missed), dropped (cancelled or moved), skipped (opted out)
+    # pending, queued (in the outbox), expired (missed), dropped (cancelled or moved), skipped (opted out),
+    # merged (went as part of the confirmation question, bot/services/asking.py)
     status: Mapped[str] = mapped_column(String(12), default="pending")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 

@@ -73,8 +73,10 @@ async def test_a_notice_keeps_the_configured_quiet_hours(demo_app: App, clock: C
 async def fire_first_reminder_at_night(app: App, clock: Clock) -> datetime:
     """Kriya was down: the first reminder is still worth sending, but it is 22.00 in Jayapura now.
     Returns the morning it waits for."""
-    async with app.sessionmaker() as session:
+    async with app.sessionmaker() as session, session.begin():
         first = (await session.execute(select(Reminder).order_by(Reminder.due_at).limit(1))).scalar_one()
+        # no confirmation question: the reminder goes alone (with it: tests/dialogues/test_reminder_with_question.py)
+        await session.execute(update(Training).where(Training.id == first.training_id).values(confirm_days=0))
     day = first.due_at.astimezone(WIT.zone).date()
     clock.now = datetime.combine(day, time(22), tzinfo=WIT.zone)
     async with app.sessionmaker() as session, session.begin():

@@ -28,7 +28,7 @@ from bot.core import IncomingMessage, MessageNotStored
 from bot.delivery import AttachmentRefused, ChannelSender, FinalError, Outgoing, SendResult, WindowClosed
 from bot.i18n import normalize_language, use_language
 from bot.logs import ref
-from bot.outbox import TEMPLATE_FLAG, DeliveryStatuses, Sessionmaker, recipient_language
+from bot.outbox import TEMPLATE_FLAG, TEMPLATE_KIND, DeliveryStatuses, Sessionmaker, recipient_language
 from bot.ratelimit import RateLimiter
 
 if TYPE_CHECKING:
@@ -61,9 +61,19 @@ def window_over(last_inbound_at: datetime | None, now: datetime) -> bool:
     return last_inbound_at is None or now - last_inbound_at >= WINDOW - WINDOW_MARGIN
 
 
-def has_template(templates: dict[str, Any], kind: str) -> bool:
-    """Whether WHATSAPP_TEMPLATES configures a template for messages of `kind` (their way past a closed window)."""
-    return isinstance(templates.get(kind), dict)
+def template_for(templates: dict[str, Any], kind: str, body: dict[str, Any] | None = None) -> dict[str, Any] | None:
+    """The WHATSAPP_TEMPLATES entry a message goes as past a closed window: its own kind's (`body[TEMPLATE_KIND]`:
+    "confirm", "offer", ...), else its outbox kind's ("notice"); None when neither is configured."""
+    for key in ((body or {}).get(TEMPLATE_KIND), kind):
+        config = templates.get(key) if isinstance(key, str) else None
+        if isinstance(config, dict):
+            return config
+    return None
+
+
+def has_template(templates: dict[str, Any], kind: str, body: dict[str, Any] | None = None) -> bool:
+    """Whether WHATSAPP_TEMPLATES configures a template for this message (its way past a closed window)."""
+    return template_for(templates, kind, body) is not None
 
 
 class WhatsAppSender:
@@ -85,8 +95,8 @@ class WhatsAppSender:
         self.sent_ids: Recent[str] = Recent(SENT_IDS_MAX)  # every part's wamid -> outbox id, to match statuses
         self._parts = SentParts()
 
-    def has_template(self, kind: str) -> bool:
-        return has_template(self.templates, kind)
+    def has_template(self, kind: str, body: dict[str, Any] | None = None) -> bool:
+        return has_template(self.templates, kind, body)
 
     async def send(self, item: Outgoing) -> SendResult:
         reply = item.reply
@@ -144,13 +154,14 @@ class WhatsAppSender:
             return [await self._send_template(item, language, closed.reason)]
 
     async def _send_template(self, item: Outgoing, language: str, why: str) -> str | None:
-        config = self.templates.get(item.kind)
-        if not isinstance(config, dict):
-            raise WindowClosed(f"{why}; no WhatsApp template configured for '{item.kind}' messages", code=REENGAGEMENT)
+        config = template_for(self.templates, item.kind, item.body)
+        kind = item.body.get(TEMPLATE_KIND) or item.kind
+        if config is None:
+            raise WindowClosed(f"{why}; no WhatsApp template configured for '{kind}' messages", code=REENGAGEMENT)
         try:
             payload = template_message(item.external_id, config, item.reply, item.body, language)
         except TemplateError as error:
-            raise WindowClosed(f"{why}; template for '{item.kind}' unusable: {error}", code=REENGAGEMENT) from None
+            raise WindowClosed(f"{why}; template for '{kind}' unusable: {error}", code=REENGAGEMENT) from None
         return await self.api.send_message(payload)
 
     async def _language(self, item: Outgoing) -> str:
@@ -173,7 +184,7 @@ class WhatsAppChannel:
         self.api = GraphClient(
             settings.whatsapp_api_base_url, settings.whatsapp_token or "", settings.whatsapp_phone_number_id or ""
         )
-        self.whatsapp_sender = WhatsAppSender(self.api, dict(settings.whatsapp_templates), dispatcher.clock,
+        self.whatsapp_sender = WhatsAppSender(self.api, settings.templates, dispatcher.clock,
                                               dispatcher.sessionmaker)
         self.sender: ChannelSender = self.whatsapp_sender
         self.statuses = DeliveryStatuses(

@@ -22,7 +22,7 @@ from bot.outbox.rows import (
     retry_deadline,
 )
 from bot.outbox.sending import Outbox
-from bot.outbox.statuses import TEMPLATE_FLAG, DeliveryStatuses
+from bot.outbox.statuses import TEMPLATE_FLAG, TEMPLATE_KIND, DeliveryStatuses
 
 __all__ = [
     "FORGOTTEN",
@@ -33,6 +33,7 @@ __all__ = [
     "RETRY_WINDOW",
     "SENDING",
     "TEMPLATE_FLAG",
+    "TEMPLATE_KIND",
     "Claim",
     "Claims",
     "DeliveryStatuses",

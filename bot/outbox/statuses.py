@@ -21,6 +21,9 @@ STATUS_RANK = {"sent": 1, "delivered": 2, "read": 3, "failed": 4}  # a status ne
 FAILED = "failed"
 # In an outbox body: send this row as its kind's template (WhatsApp's re-engagement message).
 TEMPLATE_FLAG = "whatsapp_template"
+# In an outbox body: the WHATSAPP_TEMPLATES entry it goes as, before its outbox kind's (a proactive message's own
+# kind: "confirm", "offer", ...; bot.services.proactive writes it).
+TEMPLATE_KIND = "template_kind"
 ERROR_MAX = 300
 
 
@@ -29,7 +32,7 @@ def _like_pattern(message_id: str) -> str:
     return '%"' + message_id.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + '"%'
 
 
-def _never(_key: str) -> Any:
+def _never(*_args: Any) -> Any:
     return None
 
 
@@ -38,14 +41,14 @@ class DeliveryStatuses:
     """Records a channel's delivery statuses on its outbox rows.
 
     `known` maps a message id this process sent to its outbox id (a quick way to a part's row);
-    `has_template` says whether a kind of message has a template to fall back on when a send failed with
+    `has_template` says whether a message (its kind and body) has a template to fall back on when a send failed with
     `window_closed_code` (then the row is queued again, to go as that template)."""
 
     sessionmaker: Sessionmaker
     clock: Callable[[], datetime]
     channel: str
     window_closed_code: int | None = None
-    has_template: Callable[[str], bool] = _never
+    has_template: Callable[[str, dict[str, Any]], bool] = _never  # (outbox kind, body)
     known: Callable[[str], int | None] = _never
 
     async def record(self, message_id: str, status: str, *, error: str = "", error_code: int | None = None) -> bool:
@@ -74,7 +77,7 @@ class DeliveryStatuses:
 
     def _as_template(self, row: OutboxMessage, error: str, now: datetime) -> dict[str, Any]:
         """The values that queue a proactive row again as its template (none for a reply or a template)."""
-        if row.kind == "reply" or row.body.get(TEMPLATE_FLAG) or not self.has_template(row.kind):
+        if row.kind == "reply" or row.body.get(TEMPLATE_FLAG) or not self.has_template(row.kind, row.body):
             return {}
         body = {k: v for k, v in row.body.items() if k != PROVIDER_IDS}
         body[TEMPLATE_FLAG] = True

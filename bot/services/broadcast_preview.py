@@ -61,7 +61,7 @@ class Preview:
 
 def broadcast_template(settings: Settings) -> bool:
     """Whether WhatsApp recipients outside their window can still get a broadcast (as its approved template)."""
-    return has_template(settings.whatsapp_templates, OUTBOX_KINDS[BROADCAST])
+    return has_template(settings.templates, OUTBOX_KINDS[BROADCAST])
 
 
 async def preview(session: AsyncSession, text: str, wanted: Audience, send_at: datetime,

@@ -11,28 +11,20 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.proactive_texts import CONFIRM, Tell
+from bot.services.asking import DEFAULT_CONFIRM_DAYS, MERGED, asking_from, confirm_days, joins_question
 from bot.services.catalogue.limits import MAX_CONFIRM_DAYS
-from bot.services.proactive import best_identities, queue
+from bot.services.proactive import best_identities, queue, withdraw
 from bot.services.registrations import Registrations
 from bot.services.timing import Policy
-from db.models import Artisan, Registration, Training
+from db.models import Artisan, Registration, Reminder, Training
+
+__all__ = ["ASKED", "CONFIRMED", "DECLINED", "NOT_ASKED", "STATES", "Confirmations", "ask_due", "confirm_days"]
 
 logger = logging.getLogger(__name__)
 
-DEFAULT_CONFIRM_DAYS = 3
 ASKED, CONFIRMED, DECLINED, NOT_ASKED = "asked", "confirmed", "declined", "not_asked"
 STATES = (CONFIRMED, ASKED, DECLINED, NOT_ASKED)  # as the console counts them (None: not asked yet)
 TRAININGS_PER_PASS = 200
-
-
-def confirm_days(training: Training) -> int:
-    return DEFAULT_CONFIRM_DAYS if training.confirm_days is None else training.confirm_days
-
-
-def asking_from(training: Training) -> datetime | None:
-    """When the training's registrants are asked; None when they are not (confirm_days 0)."""
-    days = confirm_days(training)
-    return training.starts_at - timedelta(days=days) if days > 0 else None
 
 
 @dataclass(frozen=True)
@@ -46,8 +38,9 @@ class Answer:
 
 async def ask_due(session: AsyncSession, now: datetime, policy: Policy) -> dict[str, int]:
     """Ask every registered person of the trainings whose asking moment has come (once per registration);
-    people who stopped messages, cannot be reached, or registered after that moment are not asked."""
-    counts = {"asked": 0, "not_asked": 0}
+    people who stopped messages, cannot be reached, or registered after that moment are not asked. A reminder
+    due about then (bot/services/asking.py) goes as part of the question: one message, the reminder not again."""
+    counts = {"asked": 0, "not_asked": 0, "reminders_joined": 0}
     trainings = (await session.execute(
         select(Training).where(Training.status == "published", Training.starts_at > now,
                                Training.starts_at <= now + timedelta(days=MAX_CONFIRM_DAYS),
@@ -62,18 +55,52 @@ async def ask_due(session: AsyncSession, now: datetime, policy: Policy) -> dict[
             .where(Registration.training_id == training.id, Registration.status == "registered",
                    Registration.confirmation.is_(None)))).all()
         identities = await best_identities(session, [person.id for _, person in waiting])
+        joining = await _joining_reminders(session, training, [registration.id for registration, _ in waiting])
         for registration, person in waiting:
             identity = identities.get(person.id)
             queued = None
             if identity is not None and not person.proactive_opt_out and registration.created_at <= moment:
-                queued = await queue(session, person, identity, Tell(CONFIRM, training, registration.code),
+                joined = await _take_back(session, joining.get(registration.id, []))
+                tell = Tell(CONFIRM, training, registration.code, reminds=bool(joined))
+                queued = await queue(session, person, identity, tell,
                                      key=f"confirm:{registration.id}:{registration.created_at.isoformat()}",
                                      now=now, quiet_hours=policy.quiet_hours, latest=training.starts_at)
+                _settle(joined, asked=queued.at is not None)
+                counts["reminders_joined"] += len(joined) if queued.at is not None else 0
             asked = queued is not None and queued.at is not None
             registration.confirmation, registration.confirmation_at = (ASKED if asked else NOT_ASKED), now
             counts["asked" if asked else "not_asked"] += 1
     await session.flush()
     return counts
+
+
+async def _joining_reminders(session: AsyncSession, training: Training,
+                             registration_ids: list[int]) -> dict[int, list[Reminder]]:
+    """The reminders of these registrations that go with the question, not sent yet, by registration."""
+    found: dict[int, list[Reminder]] = {}
+    if not registration_ids:
+        return found
+    rows = (await session.execute(select(Reminder).where(
+        Reminder.registration_id.in_(registration_ids), Reminder.kind == "before_start",
+        Reminder.status.in_(("pending", "queued"))))).scalars()
+    for reminder in rows:
+        if reminder.registration_id is not None and joins_question(
+                training, timedelta(seconds=reminder.offset_seconds)):
+            found.setdefault(reminder.registration_id, []).append(reminder)
+    return found
+
+
+async def _take_back(session: AsyncSession, reminders: list[Reminder]) -> list[Reminder]:
+    """The reminders the question can carry: those not queued yet, and those queued (for after the person's quiet
+    hours) that no sender has taken; a reminder already on its way is left to go."""
+    taken = set(await withdraw(session, [r.key for r in reminders if r.status == "queued"]))
+    return [r for r in reminders if r.status == "pending" or r.key in taken]
+
+
+def _settle(joined: list[Reminder], asked: bool) -> None:
+    """Reminders that went as part of the question are merged; when the question could not go, they go alone."""
+    for reminder in joined:
+        reminder.status = MERGED if asked else "pending"
 
 
 class Confirmations(Registrations):

@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.delivery import reply_to_body
 from bot.i18n import use_language
-from bot.outbox import enqueue
+from bot.outbox import TEMPLATE_KIND, enqueue
 from bot.proactive_texts import (
     ABSENCE,
     ADDED,
@@ -32,6 +32,7 @@ from bot.proactive_texts import (
     REMOVED,
     Tell,
     render,
+    template_params,
 )
 from bot.services.timing import allowed_time, person_zone
 from db.models import Artisan, ChannelIdentity, OutboxMessage
@@ -71,8 +72,12 @@ async def queue(
         return Queued(None, None)
     with use_language(person.language):
         reply = render(tell, at)
+        params = template_params(tell)  # in their language too: for a template, outside WhatsApp's window
+    body = {**reply_to_body(reply), "language": person.language, TEMPLATE_KIND: tell.kind}
+    if params:
+        body["template_params"] = params
     row = await enqueue(session, artisan_id=person.id, channel=identity.channel, external_id=identity.external_id,
-                        kind=OUTBOX_KINDS[tell.kind], body={**reply_to_body(reply), "language": person.language},
+                        kind=OUTBOX_KINDS[tell.kind], body=body,
                         dedupe_key=key, now=now, not_before=at, expires_at=latest, new_key=new_key,
                         broadcast_id=broadcast_id)
     return Queued(row, at)

@@ -10,6 +10,7 @@ from sqlalchemy import ColumnElement, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.proactive_texts import DEADLINE, REMINDER, Tell
+from bot.services.asking import MERGED, joins_question, question_to_come
 from bot.services.proactive import best_identities, queue, withdraw
 from bot.services.timing import Policy, allowed_time, person_zone
 from db.models import Artisan, ChannelIdentity, Registration, Reminder, Training
@@ -51,7 +52,7 @@ class ReminderPlanner:
                                           registration_id=registration.id, kind="before_start",
                                           offset_seconds=seconds, due_at=when, status="pending",
                                           created_at=self.now))
-            elif existing.status in ("pending", "dropped", "expired"):
+            elif existing.status in ("pending", "dropped", "expired", MERGED):  # merged: the training moved
                 existing.due_at, existing.status = when, "pending"
             planned += 1
         await self.session.flush()
@@ -95,7 +96,7 @@ async def fire_due(session: AsyncSession, now: datetime, policy: Policy, limit: 
              .order_by(Reminder.due_at, Reminder.id).limit(limit))
     if skip_locked:
         query = query.with_for_update(skip_locked=True)
-    counts = {"queued": 0, "expired": 0, "dropped": 0, "skipped": 0, "postponed": 0}
+    counts = {"queued": 0, "expired": 0, "dropped": 0, "skipped": 0, "postponed": 0, "held": 0}
     due = (await session.execute(query)).scalars().all()
     # Everything the batch needs, loaded once (and held: the session's identity map keeps only weak references).
     people = await _by_id(session, Artisan, {r.artisan_id for r in due})
@@ -127,6 +128,8 @@ async def _fire_one(session: AsyncSession, reminder: Reminder, now: datetime, po
     if person is None or person.proactive_opt_out or identity is None:
         reminder.status = "skipped"
         return "skipped"
+    if _held_for_question(reminder, training, registration):
+        return "held"
     tell = Tell(DEADLINE if reminder.kind == "deadline" else REMINDER, training,
                 registration.code if registration is not None else None)
     queued = await queue(session, person, identity, tell, key=reminder.key, now=now, quiet_hours=policy.quiet_hours,
@@ -136,6 +139,18 @@ async def _fire_one(session: AsyncSession, reminder: Reminder, now: datetime, po
         return "expired"
     reminder.status = "queued"
     return "postponed" if queued.at > now else "queued"  # postponed: queued for the end of their quiet hours
+
+
+def _held_for_question(reminder: Reminder, training: Training, registration: Registration | None) -> bool:
+    """A reminder that joins the confirmation question still to come waits for it (due at its moment, at the
+    latest): the question carries it (bot/services/confirmations.py marks it merged)."""
+    if reminder.kind == "deadline" or registration is None:
+        return False
+    moment = question_to_come(training, registration)
+    if moment is None or not joins_question(training, timedelta(seconds=reminder.offset_seconds)):
+        return False
+    reminder.due_at = max(reminder.due_at, moment)
+    return True
 
 
 async def _latest_moment(session: AsyncSession, reminder: Reminder, now: datetime, training: Training,

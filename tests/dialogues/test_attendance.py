@@ -57,7 +57,8 @@ async def asked(chat: ChannelChat) -> int:
     [question] = await notices_to(chat.app, artisan_id, "confirm:")
     assert question.channel == chat.channel and question.external_id == chat.user
     code = (await registration_of(chat.app, artisan_id)).code
-    assert [b["payload"] for b in question.body["buttons"]] == [f"cf:{code}:y", f"cf:{code}:n"]
+    assert [b["payload"] for b in question.body["buttons"]][:2] == [f"cf:{code}:y", f"cf:{code}:n"]
+    assert await notices_to(chat.app, artisan_id, "reminder:") == []  # the reminder came with the question
     await scheduler_pass(chat.app)
     assert len(await notices_to(chat.app, artisan_id, "confirm:")) == 1  # asked once
     assert (await registration_of(chat.app, artisan_id)).confirmation == "asked"

@@ -18,7 +18,7 @@ from sqlalchemy import func, select
 
 from bot.app import App, open_app
 from bot.channels.whatsapp import WhatsAppChannel
-from bot.config import Settings
+from bot.config import DEFAULT_WHATSAPP_TEMPLATES, Settings
 from bot.web import create_web_app
 from db.models import OutboxMessage
 from tests.conftest import Clock
@@ -33,7 +33,10 @@ TEMPLATES = {
     "reminder": {"name": "kriya_reminder", "language": {"id": "id", "en": "en"}, "params": ["text"]},
     "notice": {"name": "kriya_notice", "language": {"id": "id", "en": "en"}, "params": ["first_line", "rest"]},
 }
-APPROVED = {"kriya_reminder": 1, "kriya_notice": 2}  # what the fake Graph API knows: name -> parameter count
+# What the fake Graph API knows: name -> parameter count, and quick-reply buttons (the defaults as documented)
+APPROVED = {"kriya_reminder": 1, "kriya_notice": 2,
+            **{t["name"]: len(t["params"]) for t in DEFAULT_WHATSAPP_TEMPLATES.values()}}
+APPROVED_BUTTONS = {t["name"]: t["quick_replies"] for t in DEFAULT_WHATSAPP_TEMPLATES.values()}
 
 
 def new_wamid() -> str:
@@ -71,6 +74,12 @@ def chose(option_id: str, title: str = "pilihan", kind: str = "list_reply", **kw
     return inbound(name, interactive={"type": kind, kind: {"id": option_id, "title": title}}, **kwargs)
 
 
+def quick_reply(payload: str, title: str = "pilihan", **kwargs: Any) -> dict[str, Any]:
+    """A quick-reply button of a template tapped (type button, its payload and text)."""
+    return inbound("template_quick_reply_button.json", type="button", button={"payload": payload, "text": title},
+                   **kwargs)
+
+
 def status(name: str, message_id: str, user: str = USER) -> dict[str, Any]:
     """A status webhook from a real sample, for the message `message_id`."""
     data = fixture(name)
@@ -79,6 +88,21 @@ def status(name: str, message_id: str, user: str = USER) -> dict[str, Any]:
     for item in value["statuses"]:
         item["id"], item["recipient_id"] = message_id, user
     return data
+
+
+def senders(payload: Any) -> list[str]:
+    """Who wrote the messages of a webhook body (hostile bodies have none)."""
+    found: list[str] = []
+    entries = payload.get("entry") if isinstance(payload, dict) else None
+    for entry in entries if isinstance(entries, list) else []:
+        changes = entry.get("changes") if isinstance(entry, dict) else None
+        for change in changes if isinstance(changes, list) else []:
+            value = change.get("value") if isinstance(change, dict) else None
+            messages = value.get("messages") if isinstance(value, dict) else None
+            for message in messages if isinstance(messages, list) else []:
+                if isinstance(message, dict) and isinstance(message.get("from"), str):
+                    found.append(message["from"])
+    return found
 
 
 def sign(body: bytes, secret: str = APP_SECRET) -> str:
@@ -119,6 +143,8 @@ class WhatsApp:
                    headers: dict[str, str] | None = None) -> httpx.Response:
         """POST a webhook body (signed with the app secret unless `signature` says otherwise)."""
         body = payload if isinstance(payload, bytes) else json.dumps(payload).encode()
+        for user in senders(payload):
+            self.fake.heard_from(user)
         sent = {"content-type": "application/json", **(headers or {})}
         if signature == "valid":
             sent["x-hub-signature-256"] = sign(body)
@@ -143,7 +169,8 @@ async def serving(database_url: str, clock: Clock) -> AsyncIterator[WhatsApp]:
     """Kriya's WhatsApp path served on 127.0.0.1 with the demo catalogue; fails if a message broke the API's limits."""
     from db.seed import seed_demo
 
-    fake = FakeGraph(token=TOKEN, phone_number_id=PHONE_NUMBER_ID, templates=dict(APPROVED))
+    fake = FakeGraph(token=TOKEN, phone_number_id=PHONE_NUMBER_ID, templates=dict(APPROVED),
+                     template_buttons=dict(APPROVED_BUTTONS), clock=clock)
     async with serve(fake.app()) as graph_url:
         fake.base_url = graph_url
         settings = Settings(

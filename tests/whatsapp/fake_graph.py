@@ -15,6 +15,7 @@ from collections import deque
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +30,7 @@ logger = logging.getLogger(__name__)
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 VERSION = "v21.0"
+WINDOW = timedelta(hours=24)  # the customer service window: free-form messages only this long after the last inbound
 
 
 def fixture(name: str) -> Any:
@@ -286,6 +288,11 @@ class FakeGraph:
     violations: list[str] = field(default_factory=list)
     requests: int = 0
     closed_windows: set[str] = field(default_factory=set)  # recipients whose 24-hour window is closed
+    # With a clock, the window as Meta keeps it: free-form text to someone who last wrote 24 hours ago or more is
+    # refused with 131047 (people the fake never heard from are not checked: tests seed them directly).
+    clock: Callable[[], datetime] | None = None
+    last_inbound: dict[str, datetime] = field(default_factory=dict)
+    template_buttons: dict[str, int] = field(default_factory=dict)  # approved template name -> quick-reply buttons
     _scripted: deque[list[Any]] = field(default_factory=deque)
     base_url: str = ""
     on_sent: Callable[[Sent], None] | None = None  # called for every accepted message (benchmarks)
@@ -310,6 +317,18 @@ class FakeGraph:
         """The uploaded file an image or document message showed."""
         assert sent.media_id is not None, sent.payload
         return self.media[sent.media_id]
+
+    def heard_from(self, user: str) -> None:
+        """The person wrote to the business: their 24-hour window opens (again) now."""
+        if self.clock is not None:
+            self.last_inbound[user.lstrip("+")] = self.clock()
+
+    def window_closed(self, recipient: str) -> bool:
+        """Whether Meta would refuse free-form text to `recipient` now (131047)."""
+        if recipient in self.closed_windows:
+            return True
+        last = self.last_inbound.get(recipient.lstrip("+"))
+        return self.clock is not None and last is not None and self.clock() - last >= WINDOW
 
     def to(self, recipient: str) -> list[Sent]:
         return [s for s in self.sent if s.to == recipient]
@@ -408,11 +427,12 @@ class FakeGraph:
                                                 f"template name ({name}) does not exist"), status_code=404)
             params = [p for c in payload["template"].get("components", []) if c["type"] == "body"
                       for p in c["parameters"]]
-            if len(params) != self.templates[name]:
+            buttons = [c for c in payload["template"].get("components", []) if c["type"] == "button"]
+            if len(params) != self.templates[name] or len(buttons) > self.template_buttons.get(name, len(buttons)):
                 return JSONResponse(graph_error(132000, "Number of parameters does not match the expected number "
                                                 "of params", "body: number of localizable_params mismatch"),
                                     status_code=400)
-        elif payload["to"] in self.closed_windows:
+        elif self.window_closed(payload["to"]):
             return JSONResponse(ERRORS[131047], status_code=400)
         message_id = "wamid." + base64.b64encode(uuid.uuid4().bytes + b"\x00kriya").decode()
         sent = Sent(payload, message_id, time.monotonic())

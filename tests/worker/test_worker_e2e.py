@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 from datetime import timedelta
 from pathlib import Path
 
@@ -33,7 +34,6 @@ async def test_worker_sends_a_due_reminder_to_telegram_once(database_url: str, c
                 person = (await session.execute(select(Artisan).where(Artisan.display_name == "Perajin 0"))).scalar_one()
                 person.province, person.regency = "91", "91.71"  # Jayapura: WIT
                 training = (await session.execute(select(Training).where(Training.code == "BTK-YK-01"))).scalar_one()
-                training.confirm_days = 0  # the reminder alone (the confirmation question: tests/dialogues/test_attendance.py)
                 await Registrations(session, clock(), app.settings.policy).register(person.id, training.id)
             fake.known_chats.add(chat)
             async with app.sessionmaker() as session:
@@ -43,12 +43,14 @@ async def test_worker_sends_a_due_reminder_to_telegram_once(database_url: str, c
             async with background(app):
                 await fake.wait_until(lambda: len(fake.sent(chat)) == 1, within=10)
                 await asyncio.sleep(0.6)  # a few more scheduler passes: nothing more is sent
-            [message] = fake.sent(chat)
+            [message] = fake.sent(chat)  # 3 days before: the reminder and the confirmation question, one message
             assert message["text"].startswith("Pengingat: Pelatihan Pewarnaan Batik")
             assert "pukul 08.00 WIB" in message["text"]  # the training's own zone
+            assert "cf:" in json.dumps(message["reply_markup"])  # the question's buttons
             async with app.sessionmaker() as session:
-                row = (await session.execute(select(OutboxMessage).where(OutboxMessage.kind == "reminder"))).scalar_one()
-            assert row.status == "sent" and row.provider_message_id
+                [row] = (await session.execute(select(OutboxMessage).where(OutboxMessage.kind != "reply"))).scalars()
+                assert (await session.get_one(Reminder, first.id)).status == "merged"
+            assert row.dedupe_key.startswith("confirm:") and row.status == "sent" and row.provider_message_id
     finally:
         await fake.stop()
 
@@ -77,7 +79,8 @@ async def test_the_telegram_rate_limit_holds_for_a_broadcast(database_url: str, 
 
 
 async def test_worker_sends_a_reminder_on_whatsapp_as_a_template_outside_the_window(whatsapp) -> None:  # type: ignore[no-untyped-def]
-    """Registered on WhatsApp, silent since: three days before the start the reminder goes as the template."""
+    """Registered on WhatsApp, silent since: three days before the start the reminder goes as the template (the
+    confirmation question set off: the reminder alone)."""
     from tests.whatsapp.conftest import USER
 
     app, clock = whatsapp.app, whatsapp.clock
@@ -88,7 +91,7 @@ async def test_worker_sends_a_reminder_on_whatsapp_as_a_template_outside_the_win
         identity = (await session.execute(select(ChannelIdentity).where(ChannelIdentity.external_id == USER))
                     ).scalar_one()
         training = (await session.execute(select(Training).where(Training.code == "BTK-YK-01"))).scalar_one()
-        training.confirm_days = 0  # the reminder alone (the confirmation question: tests/dialogues/test_attendance.py)
+        training.confirm_days = 0  # no question (with it: tests/dialogues/test_reminder_with_question.py)
         await Registrations(session, clock(), app.settings.policy).register(identity.artisan_id, training.id)
     async with app.sessionmaker() as session:
         first = (await session.execute(select(Reminder).order_by(Reminder.due_at))).scalars().first()
