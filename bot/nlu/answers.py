@@ -231,12 +231,16 @@ def without_keeping(words: list[str]) -> list[str]:
 REFUSING_PREFIX_MAX = 3  # words of the opening "no" ("ga mau ah", "no")
 
 
-CORRECTING = frozenset({"bukan", "not"})  # "bukan X, Y": what follows corrects, it does not refuse
+CORRECTING = frozenset({"bukan", "not"})
+CONDITIONAL = frozenset({"kalo", "kalau", "klo", "kl", "if", "jika", "jikalau", "bila", "misal", "misalnya", "seandainya"})
+ASKING_HOW = frozenset({"gmn", "gimana", "bagaimana", "gmana", "gimane", "how"})  # "bukan X, Y": what follows corrects, it does not refuse
 
 
 def refuses_first(typed: list[str]) -> bool:
     """A reply that opens with a plain no and goes on with a remark, never with a yes or a verb: "ga mau ah,
     ngapain data saya disimpen", "no keep it", "nggak, takut disalahgunakan"."""
+    if (typed and typed[0] in CONDITIONAL) or set(typed) & ASKING_HOW:
+        return False  # "kalo ga punya npwp gmn": a question about not having one, no refusal
     spelled = [_known(w) or w for w in typed]
     if spelled and spelled[0] in INTERJECTIONS:
         spelled = spelled[1:]  # "hmm gk setuju deh, data sy disimpen"
@@ -288,8 +292,13 @@ def answer_and_rest(text: str) -> tuple[str, str] | None:
         spelled = [_known(w) or w for w in typed]
         if meaning(rest) is not None or all(w in COURTESY for w in without_keeping(spelled)):
             return None
+        if meaning(head) == "yes" and not ("?" in rest or set(typed[:2]) & _QUESTION_WORDS):
+            return None  # "ya. tp nama saya salah": a yes with a reservation is read whole, never sent as it is
         return head, rest
     return None
 
 
+_QUESTION_WORDS = frozenset({"apa", "apakah", "berapa", "brp", "kapan", "dimana", "dmn", "gimana", "gmn",
+                             "bagaimana", "siapa", "kenapa", "knp", "what", "when", "where", "how", "who", "why",
+                             "do", "does", "is", "are", "can"})
 _TRAILING_CONTRAST = re.compile(r"(?i)^(?:tapi|tp|tpi|but|namun)\s+")
