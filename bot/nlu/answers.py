@@ -266,28 +266,25 @@ def verb(text: str) -> str | None:
 
 
 # Where an answer ends and another request begins: "setuju. tp sertifikatnya dapet gk?", "eh gk jd deh, tp stop
-# kabar anyaman aja". A comma parts them only before a request that is no question ("ya, biayanya berapa?" stays one
-# question about the training: "ya" is often only a way to begin).
+# kabar anyaman aja". A comma alone parts nothing ("gak punya usaha, masih ikut juragan" is one answer, "bukan, nama
+# saya Sri" one correction).
 _CONTRAST = re.compile(r"(?i)(?:[.!;]+\s+|,\s*|\s+)(?:tapi|tp|tpi|tapii|but|namun|cuma|cm)\s+")
 _SENTENCE_END = re.compile(r"[.!;]+\s+")
-_COMMA = re.compile(r",\s*")
 
 
 def answer_and_rest(text: str) -> tuple[str, str] | None:
     """(a plain yes or no, the request that follows it) of a message that says both, or None. The rest must say
     something of its own: not another answer, not courtesy, not the same no again ("gk jadi, tetep ikut")."""
-    for pattern in (_CONTRAST, _SENTENCE_END, _COMMA):
+    for pattern in (_CONTRAST, _SENTENCE_END):
         found = pattern.search(text)
         if found is None or found.start() == 0:
             continue
         head, rest = text[:found.start()].strip(), text[found.end():].strip()
-        if pattern is _COMMA and ("?" in rest or _TRAILING_CONTRAST.match(rest)):
-            continue
         rest = _TRAILING_CONTRAST.sub("", rest).strip()
         typed = words(rest)
         if meaning(head) not in ("yes", "no") or not typed:
             continue
-        if words(head)[0] in CORRECTING and len(words(head)) > 1:
+        if words(head)[0] in CORRECTING:
             return None  # "bukan merek kak, BATIKMARK. lama prosesnya brp?": a correction, then a question
         spelled = [_known(w) or w for w in typed]
         if meaning(rest) is not None or all(w in COURTESY for w in without_keeping(spelled)):
