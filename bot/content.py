@@ -47,3 +47,21 @@ def guide_questions() -> tuple[tuple[str, str, frozenset[str]], ...]:
             for key, question in (guide.get("questions") or {}).items():
                 found.setdefault((topic, key), set()).update(w.casefold() for w in question.get("words") or ())
     return tuple((topic, key, frozenset(words)) for (topic, key), words in found.items())
+
+
+BODIES_TOPIC = "bnsp"  # the guide that names certification bodies (LSPs) and the crafts each tests
+
+
+@cache
+def body_words() -> frozenset[str]:
+    """The words that ask for a certification body ("LSP utk tenun ada gk?"), of every language together."""
+    found: set[str] = set()
+    for language in LANGUAGES:
+        bodies = guides_in(language).get(BODIES_TOPIC, {}).get("bodies") or {}
+        found.update(w.casefold() for w in bodies.get("words") or ())
+    return frozenset(found)
+
+
+def bodies() -> list[dict[str, Any]]:
+    """The certification bodies Kriya knows, in the current language: name, crafts (codes), about."""
+    return list((guides().get(BODIES_TOPIC, {}).get("bodies") or {}).get("known") or [])

@@ -50,11 +50,6 @@ def is_duplicate(error: IntegrityError) -> bool:
     return "inbound_messages" in str(error.orig)
 
 
-def asks_yes_or_no(replies: list[Reply]) -> bool:
-    """Whether the last reply asks a yes/no question of its own (a confirmation)."""
-    return bool(replies) and any(b.answer in ("yes", "no") for b in replies[-1].buttons)
-
-
 def person_deleted(person: Artisan) -> bool:
     state = sa_inspect(person)
     return bool(state.deleted or state.was_deleted)
@@ -189,13 +184,7 @@ class Dispatcher:
             ctx = HandlerContext(person=person, state=state, services=services, now=now)
             with use_language(person.language):
                 msg = self.router.prepared(msg, state.name)
-                route, form = self.router.resolve(msg, ctx)
-                ctx.args = route.args
-                before = ctx.state.name
-                replies = await route.handler(msg, ctx)
-                if form and ctx.state.name == before and not asks_yes_or_no(replies):
-                    replies.append(form.prompt(ctx))  # an interruption: come back to the question
-                    # (not after a question of its own, "Yakin menghapus data?": its yes must stay answerable)
+                replies = await self.router.answer(msg, ctx)  # (an interrupted form's question asked again)
             forgotten = person_deleted(person)  # "hapus data saya": nothing may point at the person any more
             if not forgotten:
                 state.memory["options"] = options_of(replies[-1], msg.channel) if replies else []

@@ -12,6 +12,7 @@ from bot import nlu
 from bot.context import HandlerContext
 from bot.core import IncomingMessage, Reply
 from bot.nlu import answers
+from bot.nlu.answers import answer_and_rest
 from bot.nlu.normalize import normalize
 from bot.nlu.numbers import PICK_WORDS, find_number
 from bot.payloads import Spec, accepts, parse
@@ -126,9 +127,15 @@ def chose_button_without_payload(text: str, options: list[list[str]]) -> bool:
     return bool(wanted) and any(not o[1] and " ".join(answers.words(o[0])) == wanted for o in options)
 
 
+NEGATION_REACH = 2  # a verb negated by a word this close is not the answer's verb ("ga jadi batal": keep it)
+
+
 def _verbs_agree(text: str, title: str) -> bool:
-    """A yes with a verb confirms only an option about that verb: "hapus data saya" is not "Ya, batalkan"."""
-    typed = [w for w in answers.words(text) if w in answers.CONFIRMING | answers.ABORTING]
+    """A yes with a verb confirms only an option about that verb: "hapus data saya" is not "Ya, batalkan" (a verb
+    kept or negated, "gk jadi deh, tetep ikut", "ga jadi batal", is no verb of the answer)."""
+    said = answers.without_keeping(answers.words(text))
+    typed = [w for i, w in enumerate(said) if w in answers.CONFIRMING | answers.ABORTING
+             and not any(answers.meaning(before) == "no" for before in said[max(0, i - NEGATION_REACH):i])]
     if not typed:
         return True
     shown = answers.words(title)
@@ -193,6 +200,19 @@ def match_option(text: str, options: list[list[str]]) -> str | None:
         if len(going_on) == 1:
             return going_on[0]
     return option_by_title_words(text, options)
+
+
+def asks_yes_or_no(replies: list[Reply]) -> bool:
+    """Whether the last reply asks a yes/no question of its own (a confirmation)."""
+    return bool(replies) and any(b.answer in ("yes", "no") for b in replies[-1].buttons)
+
+
+def asks_again(replies: list[Reply], prompt: Reply) -> bool:
+    """Whether the replies end with the form's question already (the same choices as its prompt)."""
+    if not replies:
+        return False
+    shown = [b.payload for b in replies[-1].buttons]
+    return bool(shown) and shown == [b.payload for b in prompt.buttons]
 
 
 @dataclass
@@ -305,6 +325,64 @@ class Router:
             return msg  # ("oke kak lanjut" is an answer as it is)
         text = without_acknowledgement(msg.text)
         return msg if text == msg.text else replace(msg, text=text)
+
+    async def answer(self, msg: IncomingMessage, ctx: HandlerContext) -> list[Reply]:
+        """The replies to `msg`: its handler's, then the interrupted form's question again (once). Two answers in
+        one message ("setuju. tp sertifikatnya dapet gk?", "eh gk jd deh, tp stop kabar anyaman aja") are both
+        done, in the order said, when the first answers the question asked and the second is a request."""
+        parts = self.two_answers(msg, ctx)
+        if parts is None:
+            return await self.run(msg, ctx)
+        first = await self.run(replace(msg, text=parts[0]), ctx)
+        ctx.state.memory["options"] = options_of(first[-1], msg.channel) if first else []
+        form = self.by_state(ctx.state.name)
+        then = await self.run(replace(msg, text=parts[1]), ctx)
+        prompt = form.prompt(ctx) if form and self.by_state(ctx.state.name) is form else None
+        if prompt and asks_again(first, prompt) and asks_again(then, prompt):
+            return [*first[:-1], *then[:-1], first[-1]]  # the form's question once, last, as it was first asked
+        return [*first, *then]
+
+    async def run(self, msg: IncomingMessage, ctx: HandlerContext) -> list[Reply]:
+        """One message's handler; after an interruption the form's question is asked again, unless the replies
+        already end with it (a form's own button, a registration started again) or with a question of their own
+        ("Yakin menghapus data?": its yes must stay answerable)."""
+        route, form = self.resolve(msg, ctx)
+        ctx.args = route.args
+        before = ctx.state.name
+        replies = await route.handler(msg, ctx)
+        if form and ctx.state.name == before and not asks_yes_or_no(replies):
+            prompt = form.prompt(ctx)
+            if not asks_again(replies, prompt):
+                replies.append(prompt)
+        return replies
+
+    def two_answers(self, msg: IncomingMessage, ctx: HandlerContext) -> tuple[str, str] | None:
+        """(the answer, the request after it) when a typed message answers the question asked and goes on with
+        another request; None when it is one answer or one request."""
+        if msg.payload or not msg.text:
+            return None
+        parts = answer_and_rest(msg.text[:MAX_TEXT])
+        if parts is None:
+            return None
+        head, rest = (replace(msg, text=part) for part in parts)
+        form = self.by_state(ctx.state.name)
+        options = ctx.state.memory.get("options") or []
+        if not (match_option(parts[0], options) or (form and form.looks_like_answer(head, ctx))):
+            return None  # the first part answers nothing asked
+        understanding = ctx.understanding
+        ctx.understanding = nlu.understand(parts[1][:1000], today=ctx.today)
+        try:
+            if form and form.looks_like_answer(rest, ctx):
+                return parts  # a question about the training being registered for
+            route = self.by_context(rest, ctx)
+            if route is None:
+                u = ctx.understanding
+                if u.intent == "unknown" or u.confidence < INTERRUPTION_CONFIDENCE:
+                    return None  # a remark ("nggak, takut disalahgunakan"): the message is read whole
+                route = self.by_intent(u.intent)
+            return parts if route.handler is not self.fallback else None
+        finally:
+            ctx.understanding = understanding
 
     def resolve(self, msg: IncomingMessage, ctx: HandlerContext) -> tuple[Route, Form | None]:
         """The handler for `msg`, and the form to ask again afterwards when the message interrupted one."""

@@ -79,6 +79,7 @@ def _add_trainings(router: Router) -> None:
     router.context(tickets.asked_in_words)  # "tiket saya", "mana tiketnya kak" (before the training in view's questions)
     router.context(my_registrations.pick_in_words)  # "yg tgl 3 des" under one's registrations (before lists')
     router.context(guide_questions.asked)  # "kalo ga punya npwp gmn", "what is KBLI?": from the guides' content
+    router.context(guide_questions.asked_for_a_body)  # "LSP utk tenun ada gk? sy di jepara": bodies, trainings
     router.context(message_wishes.how_it_stands)  # "kalo sy stop, langganan sy masih ada gk?" (before removals)
     router.context(subscriptions.narrow_in_words)  # "khusus yg di jogja aja" right after subscribing
     router.context(subscriptions.remove_all_in_words)  # "actually remove all of them" under one's subscriptions
@@ -115,6 +116,7 @@ def _add_registration(router: Router) -> None:
     router.intent("my_registrations", my_registrations.show_my_registrations)
     router.payload("rc", my_registrations.cancel_registration, p.args(p.registration_code))
     router.payload("rcy", my_registrations.confirm_cancel, p.args(p.registration_code))
+    router.payload("rck", my_registrations.keep_registration, p.args(p.registration_code))
     router.intent("cancel_registration", my_registrations.cancel_registration)
 
 

@@ -82,9 +82,20 @@ async def cancel_registration(msg: IncomingMessage, ctx: HandlerContext) -> list
         if code is None and len(found) != 1:
             return await show_my_registrations(msg, ctx)
         code = code or found[0].code
-    yes, no = Button(_("Ya, batalkan"), payloads.make("rcy", code), answer="yes"), Button(_("Tidak"), "my", answer="no")
+    yes = Button(_("Ya, batalkan"), payloads.make("rcy", code), answer="yes")
+    no = Button(_("Tidak"), payloads.make("rck", code), answer="no")  # kept, and said so
     return [Reply(_("Yakin membatalkan pendaftaran {code}? Kursi Anda akan diberikan ke orang berikutnya.").format(
         code=code), (yes, no))]
+
+
+async def keep_registration(msg: IncomingMessage, ctx: HandlerContext) -> list[Reply]:
+    """"Tidak" (or "eh gk jadi deh kak, tetep ikut") at "cancel your registration?": nothing is cancelled."""
+    code = ctx.args[0] if ctx.args else ""
+    kept = [r for r in await ctx.services.registrations.upcoming_for(ctx.person.id) if r.code == code]
+    if not kept:
+        return await show_my_registrations(msg, ctx)
+    return [Reply(_("Baik, pendaftaran {code} ({title}) tetap berlaku. Tidak ada yang dibatalkan.").format(
+        code=code, title=kept[0].training_title), (Button(_("Pelatihan saya"), "my"), Button(_("Menu"), "menu")))]
 
 
 async def confirm_cancel(msg: IncomingMessage, ctx: HandlerContext) -> list[Reply]:

@@ -8,6 +8,7 @@ from functools import lru_cache
 from typing import Protocol, TypeVar
 
 from bot.nlu import normalize
+from bot.nlu.stems import same_word, title_words
 
 # Words of titles that name no training in particular.
 GENERIC = frozenset("""pelatihan kelas workshop kursus training course class bimtek bimbingan teknis lokakarya
@@ -58,3 +59,30 @@ def named_by_title(text: str, trainings: Sequence[T], at_least: int = MIN_MATCHE
     if not scored or (len(scored) > 1 and scored[1][:2] >= (scored[0][0], scored[0][1] * 0.8)):
         return None
     return scored[0][2]
+
+
+# Words that are in titles but name no training in particular in a search ("pelatihan kerajinan tangan").
+NOT_TITLE_WORDS = frozenset("""kerajinan produk pengrajin perajin kriya handicraft handicrafts craft crafts tangan
+info jadwal baru terbaru mendatang""".split())
+# English words typed for the words of Indonesian titles ("natural dye training").
+IN_ENGLISH = {"natural": "alam", "dye": "warna", "dyes": "warna", "dyeing": "warna", "colour": "warna",
+              "color": "warna", "colours": "warna", "colors": "warna", "carving": "ukir", "carve": "ukir",
+              "packaging": "kemasan", "export": "ekspor", "exports": "ekspor", "design": "desain",
+              "marketing": "pemasaran", "beginner": "pemula", "beginners": "pemula", "pattern": "motif",
+              "patterns": "motif", "motifs": "motif", "glaze": "glasir", "finishing": "finishing"}
+TITLE_WORDS_ASKED = 3  # at most this many title words name what a search is about
+
+
+def title_words_asked(words: Sequence[str], titles: Sequence[HasTitle], skip: frozenset[str]) -> tuple[str, ...]:
+    """The words of a search (the ones no slot took) that are words of upcoming titles, by root ("pewarna alam"),
+    in English too ("natural dye"); none when more than three are (a sentence, not a title)."""
+    vocabulary = {w for t in titles for w in title_words(t.title)}
+    asked: list[str] = []
+    for typed in words:
+        word = IN_ENGLISH.get(typed, typed)
+        if (len(word) < 3 or word.isdigit() or word in GENERIC or word in NOT_TITLE_WORDS or typed in skip
+                or word in asked):
+            continue
+        if any(same_word(word, known) for known in vocabulary):
+            asked.append(word)
+    return tuple(asked) if len(asked) <= TITLE_WORDS_ASKED else ()

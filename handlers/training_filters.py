@@ -20,9 +20,18 @@ from bot.services.trainings import TrainingFilter
 # m mode (on: online or hybrid, off: offline or hybrid), g free (1), n near (a region: order by place first),
 # l an island (a group of provinces: bot/regions.ISLANDS).
 
+# w title words ("pewarna+alam": the title has them all; "pewarna,alam": one of them).
+TITLE_WORDS = re.compile(r"[a-z0-9]{2,20}(?:\+[a-z0-9]{2,20}){0,2}|[a-z0-9]{2,20}(?:,[a-z0-9]{2,20}){1,2}", re.ASCII)
+ALL_WORDS, ANY_WORD = "+", ","
+
+
+def title_words_check(value: str) -> bool:
+    return bool(TITLE_WORDS.fullmatch(value))
+
+
 LIST_KEYS: dict[str, payloads.Check] = {
     **payloads.FILTER_KEYS, "m": payloads.one_of("on", "off"), "g": payloads.one_of("1"), "n": payloads.region,
-    "i": payloads.one_of("1"), "l": payloads.one_of(*ISLANDS),
+    "i": payloads.one_of("1"), "l": payloads.one_of(*ISLANDS), "w": title_words_check,
 }
 _MODES = {"on": "online", "off": "offline"}
 
@@ -59,6 +68,8 @@ def _to_filter(wanted: dict[str, str]) -> TrainingFilter:
         near=wanted.get("n"),
         international=wanted.get("i") == "1",
         island=wanted.get("l") if wanted.get("l") in ISLANDS else None,
+        title_words=tuple(re.split(r"[+,]", wanted["w"])) if title_words_check(wanted.get("w") or "") else (),
+        any_title_word=ANY_WORD in (wanted.get("w") or ""),
     )
 
 
@@ -103,6 +114,9 @@ _FILLER = {"yang", "yg", "ada", "halaman", "page", "dong", "kak", "ka", "mas", "
            "aja", "saja", "sih", "nih", "ya", "please", "pls", "lah", "the", "show", "lihat", "liat", "tampilkan",
            "ke", "donk", "dunk", "lagi", "yah", "kalau", "kalo", "klo", "gimana", "bagaimana", "apa", "itu",
            "cuma", "hanya", "only", "mau", "pengen", "pingin", "pgn", "di", "nya", "bisa", "tolong"}
+# Words of a search that are filters or filler, never a title's words ("pelatihan online", "yg dekat").
+NOT_TITLE_FILTERS = frozenset(w for table in (_ONLINE, _OFFLINE, _FREE, _ABROAD, _NEAR, _NEW_SEARCH, _FILLER)
+                              for phrase in table for w in phrase.split())
 # Questions about the training in view, first match wins (the deadline before the time: "daftar sampai kapan").
 ASPECTS: tuple[tuple[str, frozenset[str]], ...] = tuple((name, frozenset(words)) for name, words in (
     ("lodging", {"penginapan", "penginapannya", "nginap", "menginap", "nginep", "nginapnya", "hotel", "hotelnya",
@@ -248,7 +262,7 @@ _ANY_CRAFT = frozenset({"atau apa aja", "atau apa saja", "ato apa aja", "atau ap
 def _merge(old: dict[str, str], new: dict[str, str], ctx: HandlerContext) -> dict[str, str]:
     """The last list's filters refined by a follow-up ("di jogja deh" keeps the month and the craft)."""
     merged = {k: v for k, v in old.items() if k != "o"}
-    groups = (("c",), ("p", "r", "n", "l"), ("f", "t"), ("m",), ("g",), ("i",))
+    groups = (("c",), ("p", "r", "n", "l"), ("f", "t"), ("m",), ("g",), ("i",), ("w",))
     for group in groups:
         if any(k in new for k in group):
             for k in group:
@@ -294,6 +308,9 @@ def _describe(wanted: TrainingFilter) -> str:
         parts.append(_("gratis"))
     if wanted.international:
         parts.append(_("terbuka untuk peserta luar negeri"))
+    if wanted.title_words:
+        joined = " / " if wanted.any_title_word else " "  # one of the words, or all of them
+        parts.append(f"“{joined.join(wanted.title_words)}”")
     if wanted.near and region_name(wanted.near):
         parts.append(_("terdekat dari {place}").format(place=region_name(wanted.near)))
     return " · ".join(parts)

@@ -12,7 +12,16 @@ from bot.crafts import craft_name
 from bot.i18n import _, format_month, format_short_day
 from bot.regions import provinces_by_distance, region_name
 from bot.services.trainings import TrainingFilter
-from handlers.training_filters import LIST_KEYS, _describe, _merge, _to_filter, code_payload, decode
+from handlers.training_filters import (
+    ALL_WORDS,
+    ANY_WORD,
+    LIST_KEYS,
+    _describe,
+    _merge,
+    _to_filter,
+    code_payload,
+    decode,
+)
 from handlers.training_memory import _remember
 from handlers.training_text import list_line
 
@@ -105,8 +114,11 @@ async def _render_empty(ctx: HandlerContext, wanted: dict[str, str], query: Trai
     )
     # Nearest alternatives: loosen the month first, then the place (nearest places first), then the kind, the craft.
     current = {k: v for k, v in wanted.items() if k != "o"}
-    for drop in (("f", "t"), ("p", "r", "l"), ("m", "g"), ("c",)):
+    # Title words: one of them is enough before none is asked.
+    for drop in (("f", "t"), ("p", "r", "l"), ("m", "g"), (ANY_WORD,), ("w",), ("c",)):
         looser = {k: v for k, v in current.items() if k not in drop}
+        if drop == (ANY_WORD,) and ALL_WORDS in current.get("w", ""):
+            looser["w"] = current["w"].replace(ALL_WORDS, ANY_WORD)
         if looser == current:
             continue
         if drop == ("p", "r", "l") and "n" not in looser:

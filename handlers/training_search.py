@@ -7,11 +7,22 @@ from collections.abc import Awaitable, Callable
 from bot.context import HandlerContext
 from bot.core import Button, IncomingMessage, Reply
 from bot.i18n import _
+from bot.nlu import unread_words
 from bot.nlu.codes import code_candidates
 from handlers.registration_start import start_registration
-from handlers.titles import MIN_MATCHED_SEARCH, may_name_a_title, named_by_title
+from handlers.titles import MIN_MATCHED_SEARCH, may_name_a_title, named_by_title, title_words_asked
 from handlers.training_detail import _not_found, _show, _show_view, show_training
-from handlers.training_filters import _REGISTER, _aspect, _has, _merge, code_payload, read_wanted, words_of
+from handlers.training_filters import (
+    _REGISTER,
+    ALL_WORDS,
+    NOT_TITLE_FILTERS,
+    _aspect,
+    _has,
+    _merge,
+    code_payload,
+    read_wanted,
+    words_of,
+)
 from handlers.training_lists import _render_list
 from handlers.training_memory import _page_offset, pick_from_list
 from handlers.training_questions import answer_about
@@ -53,6 +64,11 @@ async def search_trainings(msg: IncomingMessage, ctx: HandlerContext) -> list[Re
     wanted = read_wanted(msg.text or "", ctx)
     if ("n" in wanted and not wanted["n"]) or ("c" in wanted and not wanted["c"]):
         wanted = _merge({}, wanted, ctx)
+    if "c" not in wanted and not (ctx.understanding and ctx.understanding.topic):
+        typed = unread_words(msg.text or "", ctx.today)
+        asked = title_words_asked(typed, await ctx.services.trainings.titles(), NOT_TITLE_FILTERS)
+        if asked:  # "pelatihan pewarna alam": the trainings whose titles have those words
+            wanted["w"] = ALL_WORDS.join(asked)
     return await _render_list(ctx, wanted)
 
 

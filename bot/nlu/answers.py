@@ -165,6 +165,8 @@ def meaning(text: str, *, bare_verb: bool = True, remark_after_no: bool = True) 
     typed = words(text)
     if not typed:
         return None
+    if set(typed) & KEEPING and any(_known(w) in NO for w in typed):
+        typed = without_keeping(typed) or typed  # "ga jadi batal kak, tetap ikut": the no, said twice
     if "?" in text and typed[0] in CORRECTING and len(typed) > 2:
         return None  # "bukan merek kak, BATIKMARK. lama prosesnya brp?": a correction and a question, not a no
     if len(typed) > MAX_WORDS:
@@ -204,15 +206,41 @@ def meaning(text: str, *, bare_verb: bool = True, remark_after_no: bool = True) 
     return None  # "batal" alone: stop what was asked, or cancel it? The question's own options decide.
 
 
+# Keeping what the question offers to end ("gk jadi deh kak, tetep ikut" at "cancel your registration?"): after a
+# no, "tetap" and a verb say the same no again, not a yes.
+KEEPING = frozenset({"tetap", "tetep", "ttp", "tetp", "masih", "still", "keep"})
+
+
+_KEPT_WORDS = frozenset({"hadir", "datang", "dateng", "ikutan", "going", "coming", "joining", "attend", "attending",
+                         "want", "to", "my", "seat", "registration"})
+
+
+def without_keeping(words: list[str]) -> list[str]:
+    """The words without "tetap <verb>" clauses ("tetep ikut", "masih mau daftar", "still join", "keep it")."""
+    kept: list[str] = []
+    dropping = False
+    for word in words:
+        if word in KEEPING:
+            dropping = True
+        elif not (dropping and (word in YES | CONFIRMING | COURTESY or word in _KEPT_WORDS)):
+            dropping = False
+            kept.append(word)
+    return kept
+
+
 REFUSING_PREFIX_MAX = 3  # words of the opening "no" ("ga mau ah", "no")
 
 
-CORRECTING = frozenset({"bukan", "not"})  # "bukan X, Y": what follows corrects, it does not refuse
+CORRECTING = frozenset({"bukan", "not"})
+CONDITIONAL = frozenset({"kalo", "kalau", "klo", "kl", "if", "jika", "jikalau", "bila", "misal", "misalnya", "seandainya"})
+ASKING_HOW = frozenset({"gmn", "gimana", "bagaimana", "gmana", "gimane", "how"})  # "bukan X, Y": what follows corrects, it does not refuse
 
 
 def refuses_first(typed: list[str]) -> bool:
     """A reply that opens with a plain no and goes on with a remark, never with a yes or a verb: "ga mau ah,
     ngapain data saya disimpen", "no keep it", "nggak, takut disalahgunakan"."""
+    if (typed and typed[0] in CONDITIONAL) or set(typed) & ASKING_HOW:
+        return False  # "kalo ga punya npwp gmn": a question about not having one, no refusal
     spelled = [_known(w) or w for w in typed]
     if spelled and spelled[0] in INTERJECTIONS:
         spelled = spelled[1:]  # "hmm gk setuju deh, data sy disimpen"
@@ -227,6 +255,7 @@ def refuses_first(typed: list[str]) -> bool:
     rest = spelled[len(prefix):]
     # (the remark may negate again: "gk deh, sy gk mau data sy disimpen": its negated "mau" is no yes)
     rest = [w for i, w in enumerate(rest) if not (w in YES and i > 0 and rest[i - 1] in NO)]
+    rest = without_keeping(rest)  # "gk jadi deh, tetep ikut": still the no
     return not any(w in YES | CONFIRMING | ABORTING | NEXT | BACK for w in rest) and " ".join(spelled) not in YES_PHRASES
 
 
@@ -234,3 +263,39 @@ def verb(text: str) -> str | None:
     """The one verb a reply is made of ("batalkan", "hapus aja"), to find the option whose title has it."""
     core = [w for w in (_known(t) for t in words(text)) if w not in COURTESY]
     return core[0] if len(core) == 1 and core[0] in CONFIRMING | ABORTING else None
+
+
+# Where an answer ends and another request begins: "setuju. tp sertifikatnya dapet gk?", "eh gk jd deh, tp stop
+# kabar anyaman aja". A comma alone parts nothing ("gak punya usaha, masih ikut juragan" is one answer, "bukan, nama
+# saya Sri" one correction).
+_CONTRAST = re.compile(r"(?i)(?:[.!;]+\s+|,\s*|\s+)(?:tapi|tp|tpi|tapii|but|namun|cuma|cm)\s+")
+_SENTENCE_END = re.compile(r"[.!;]+\s+")
+
+
+def answer_and_rest(text: str) -> tuple[str, str] | None:
+    """(a plain yes or no, the request that follows it) of a message that says both, or None. The rest must say
+    something of its own: not another answer, not courtesy, not the same no again ("gk jadi, tetep ikut")."""
+    for pattern in (_CONTRAST, _SENTENCE_END):
+        found = pattern.search(text)
+        if found is None or found.start() == 0:
+            continue
+        head, rest = text[:found.start()].strip(), text[found.end():].strip()
+        rest = _TRAILING_CONTRAST.sub("", rest).strip()
+        typed = words(rest)
+        if meaning(head) not in ("yes", "no") or not typed:
+            continue
+        if words(head)[0] in CORRECTING:
+            return None  # "bukan merek kak, BATIKMARK. lama prosesnya brp?": a correction, then a question
+        spelled = [_known(w) or w for w in typed]
+        if meaning(rest) is not None or all(w in COURTESY for w in without_keeping(spelled)):
+            return None
+        if meaning(head) == "yes" and not ("?" in rest or set(typed[:2]) & _QUESTION_WORDS):
+            return None  # "ya. tp nama saya salah": a yes with a reservation is read whole, never sent as it is
+        return head, rest
+    return None
+
+
+_QUESTION_WORDS = frozenset({"apa", "apakah", "berapa", "brp", "kapan", "dimana", "dmn", "gimana", "gmn",
+                             "bagaimana", "siapa", "kenapa", "knp", "what", "when", "where", "how", "who", "why",
+                             "do", "does", "is", "are", "can"})
+_TRAILING_CONTRAST = re.compile(r"(?i)^(?:tapi|tp|tpi|but|namun)\s+")

@@ -174,6 +174,16 @@ def _read(text: str, today: dt.date) -> _Reading:
     return _Reading(tuple(tokens), craft, province, regency, topics, number, date_from, date_to, bool(abroad))
 
 
+_PLACEHOLDERS = frozenset({"xkode", "xkraf", "xnegara", "xloc", "xnum", "xdate"})
+
+
+def unread_words(text: str, today: dt.date | None = None) -> tuple[str, ...]:
+    """The message's words that no slot took (no craft, place, country, date, number or code): what may name a
+    training's title ("pelatihan pewarna alam di jepara" -> pelatihan, pewarna, alam, di)."""
+    reading = _read(text, today or dt.date.today())
+    return tuple(t for t in reading.tokens if t not in _PLACEHOLDERS and not t.startswith("xdate"))
+
+
 def examples() -> tuple[list[str], list[str]]:
     """The training phrases of data/intents.yaml as the model sees them, and their intents."""
     texts, labels = [], []

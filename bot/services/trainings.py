@@ -11,6 +11,7 @@ from sqlalchemy import Row, Select, case, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.nlu.codes import normalize_code
+from bot.nlu.stems import title_has
 from bot.regions import CAPITALS, ISLANDS, TimeZone, distance_km, zone_of
 from db.models import Organizer, Registration, SeatOffer, Training
 
@@ -84,6 +85,8 @@ class TrainingFilter:
     near: str | None = None
     international: bool = False  # open to participants from abroad (held in English)
     island: str | None = None  # a group of provinces (bot/regions.ISLANDS): "di kalimantan"
+    title_words: tuple[str, ...] = ()  # words the title has ("pelatihan pewarna alam"), by root (bot/nlu/stems.py)
+    any_title_word: bool = False  # one of them is enough (the close ones when none has them all)
 
 
 def provinces_near(region: str) -> list[str]:
@@ -193,11 +196,13 @@ class TrainingCatalogue:
             v for v in views
             if (wanted.date_from is None or v.local_start_date() >= wanted.date_from)
             and (wanted.date_to is None or v.local_start_date() <= wanted.date_to)
+            and (not wanted.title_words or title_has(v.title, wanted.title_words, every=not wanted.any_title_word))
         ]
 
     async def page(self, wanted: TrainingFilter, offset: int, size: int) -> Page:
-        """One page of `search`; without dates the database pages (local dates need Python's eye)."""
-        if wanted.date_from or wanted.date_to:
+        """One page of `search`; without dates or title words the database pages (local dates and the words'
+        roots need Python's eye)."""
+        if wanted.date_from or wanted.date_to or wanted.title_words:
             found = await self.search(wanted)
             offset = max(0, min(offset, max(len(found) - 1, 0)))
             return Page(items=found[offset : offset + size], total=len(found), offset=offset, size=size)
