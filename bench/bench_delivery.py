@@ -176,16 +176,15 @@ def utc_now() -> datetime:
 async def claimed_replies(app: App, chat: int, count: int) -> list[Outgoing]:
     """`count` reply rows to one chat, claimed for immediate delivery as the dispatcher writes them."""
     from bot.delivery import Outgoing
-    from bot.outbox import enqueue
+    from bot.outbox import enqueue_reply
 
     items = []
     async with app.sessionmaker() as session, session.begin():
         for number in range(count):
             body = {"text": f"balasan {number}", "buttons": []}
-            row = await enqueue(session, artisan_id=None, channel="telegram", external_id=str(chat), kind="reply",
-                                body=body, dedupe_key=f"bench-reply:{number}", now=app.clock(), claimed=True)
-            assert row is not None
-            items.append(Outgoing(row.id, "telegram", str(chat), body, claim_token=row.claim_token))
+            row_id, token = await enqueue_reply(session, artisan_id=None, channel="telegram", external_id=str(chat),
+                                                body=body, dedupe_key=f"bench-reply:{number}", now=app.clock())
+            items.append(Outgoing(row_id, "telegram", str(chat), body, claim_token=token))
     return items
 
 

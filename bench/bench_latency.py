@@ -6,7 +6,9 @@ bot (`Application.run_polling`) run as two processes long-polling them. People c
 time, at a person's pace: each sends a message, reads the replies, and writes again PAUSE seconds after the last
 one. A reply's latency is from the moment the update is offered to getUpdates to the moment the bot's first
 sendMessage to that chat arrives; a turn's, to its last reply (the last one before PAUSE seconds of silence).
-Each bot's CPU time per answered poll is read from /proc while people chat (after the warm-up).
+Each bot's CPU time per answered poll is read from /proc while people chat (after the warm-up). Once the bots
+have stopped, Kriya's SQL statements per message (dispatcher, outbox, the send recorded) are counted in this
+process on the same database, for the same script.
 
 Run: .venv/bin/python bench/bench_latency.py [--people 8] [--turns 20] [--pause 1.0]
 (PostgreSQL for Kriya with --database-url postgresql+asyncpg://...: that database gets the demo catalogue.)
@@ -80,6 +82,7 @@ class Figures:
     late: int = 0  # replies that came after PAUSE seconds of silence (seen before the next message)
     batches: list[int] = field(default_factory=list)  # updates per getUpdates answer (more than one: they queue)
     cpu: float = 0.0  # CPU seconds the bot's process used while people chatted (after the warm-up)
+    statements: float = 0.0  # SQL statements per message (Kriya only)
 
     @staticmethod
     def pct(values: list[float], q: float) -> float:
@@ -152,6 +155,30 @@ def running(bots: dict[str, tuple[list[str], dict[str, str]]], folder: Path) -> 
                 print(f"  ({name} exited with {process.returncode})")
 
 
+async def statements_per_message(fake: ListeningFake, database_url: str, texts: list[str], people: int) -> float:
+    """SQL statements Kriya sends per Telegram message, from the update to its replies sent and recorded: each
+    text as an update from one of the bench's people (`kriya poll` has stopped), counted on the engine."""
+    from sqlalchemy import event
+
+    from bot.app import open_app
+    from bot.config import Settings
+
+    counted = [0]
+
+    def count(*_args: object) -> None:
+        counted[0] += 1
+
+    settings = Settings(database_url=database_url, telegram_bot_token=KRIYA_TOKEN, telegram_api_base_url=fake.base_url)
+    async with open_app(settings, with_channels=True) as app:
+        channel = app.channel("telegram")
+        assert channel is not None
+        event.listen(app.engine.sync_engine, "before_cursor_execute", count)
+        for number, text in enumerate(texts):
+            await channel.process_json(fake.message(FIRST_CHAT + number % people, text))  # type: ignore[attr-defined]
+            await channel.idle()  # type: ignore[attr-defined]
+    return counted[0] / len(texts)
+
+
 def release_polls(*fakes: ListeningFake) -> None:
     """Long polls under way return at once (so the bots stop without waiting out their getUpdates timeout)."""
     for fake in fakes:
@@ -207,6 +234,8 @@ async def bench(args: argparse.Namespace, folder: Path) -> dict[str, Figures]:
             for name, pid in pids.items():
                 figures[name].cpu = cpu_seconds(pid) - cpu_before[name]
             release_polls(kriya_fake, bare_fake)
+        figures["Kriya"].statements = await statements_per_message(kriya_fake, database_url, texts[args.warmup:],
+                                                                   args.people)
     finally:
         await kriya_fake.stop()
         await bare_fake.stop()
@@ -228,6 +257,8 @@ def report(figures: dict[str, Figures], args: argparse.Namespace, load_before: t
           f" {'met' if ratios[.5] <= GOAL_MEDIAN else 'not met'}), p90 x{ratios[.9]:.2f} (goal <= {GOAL_P90:.0f}:"
           f" {'met' if ratios[.9] <= GOAL_P90 else 'not met'}); mean"
           f" {(statistics.mean(kriya.first) - statistics.mean(bare.first)) * 1000:+.1f} ms per reply")
+    print(f"  Kriya: {kriya.statements:.1f} SQL statements per message (from the update to its replies sent and"
+          " recorded; BEGIN counted, COMMIT not)")
 
 
 def bare_bot(base_url: str, token: str) -> None:

@@ -25,7 +25,9 @@ logger = logging.getLogger(__name__)
 Command = Callable[[Settings, argparse.Namespace], Awaitable[int | None] | int | None]
 Subparsers = Any  # argparse's _SubParsersAction, private
 QUIET_COMMANDS = ("chat", "understand")  # their output is the conversation: only warnings on stderr
-NOISY_LOGGERS = ("alembic",)  # INFO lines as it loads ("setup plugin ...") are noise to a user
+# INFO lines that are noise to a user: alembic's as it loads ("setup plugin ..."), httpx's for every request
+# (each long poll and each message sent to a platform: work on the path of every reply)
+NOISY_LOGGERS = ("alembic", "httpx")
 
 
 def _parser() -> argparse.ArgumentParser:

@@ -21,7 +21,7 @@ from bot.core import IncomingMessage, MessageNotStored, Reply
 from bot.delivery import Outgoing, reply_to_body
 from bot.i18n import _, normalize_language, use_language
 from bot.logs import ref
-from bot.outbox import enqueue
+from bot.outbox import enqueue_reply
 from bot.router import Router, options_of, remember_earlier_options
 from bot.services.people import load_person
 from bot.services.registry import Services
@@ -46,8 +46,10 @@ def database_unavailable(error: BaseException) -> bool:
 
 
 def is_duplicate(error: IntegrityError) -> bool:
-    """The message's id is recorded already (the unique key of inbound_messages)."""
-    return "inbound_messages" in str(error.orig)
+    """The message was handled already: its id is recorded (the unique key of inbound_messages), or a reply to
+    it is queued (the outbox's dedupe key, which names the message: found once its id was purged after a week)."""
+    text = str(error.orig)
+    return "inbound_messages" in text or "outbox.dedupe_key" in text or "uq_outbox_dedupe_key" in text
 
 
 def person_deleted(person: Artisan) -> bool:
@@ -143,10 +145,9 @@ class Dispatcher:
                                            received_at=now))
                 row_id, token = 0, None
                 if queue:
-                    row = await enqueue(session, artisan_id=None, channel=msg.channel, external_id=msg.user_id,
-                                        kind="reply", body=body, dedupe_key=f"error:{msg.channel}:{inbound_key(msg.channel, msg.message_id)}",
-                                        now=now, claimed=True)
-                    row_id, token = (row.id, row.claim_token) if row else (0, None)
+                    row_id, token = await enqueue_reply(
+                        session, artisan_id=None, channel=msg.channel, external_id=msg.user_id, body=body,
+                        dedupe_key=f"error:{msg.channel}:{inbound_key(msg.channel, msg.message_id)}", now=now)
                 else:
                     await session.flush()
         except IntegrityError as error:
@@ -200,10 +201,9 @@ class Dispatcher:
                 row_id, token = 0, None
                 if queue:
                     key = f"reply:{msg.channel}:{inbound_key(msg.channel, msg.message_id)}:{number}"  # ids embed phones
-                    row = await enqueue(session, artisan_id=None if forgotten else person.id, channel=msg.channel,
-                                        external_id=msg.user_id, kind="reply", body=body, dedupe_key=key, now=now,
-                                        claimed=True)
-                    row_id, token = (row.id, row.claim_token) if row else (0, None)
+                    row_id, token = await enqueue_reply(
+                        session, artisan_id=None if forgotten else person.id, channel=msg.channel,
+                        external_id=msg.user_id, body=body, dedupe_key=key, now=now)
                 outgoing.append(Outgoing(row_id, msg.channel, msg.user_id, body, last_inbound_at=now,
                                          claim_token=token))
         return outgoing

@@ -5,14 +5,14 @@ from __future__ import annotations
 import asyncio
 import uuid
 
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 
 from bot.app import App, open_app
 from bot.config import Settings
 from bot.context import HandlerContext
 from bot.core import Button, IncomingMessage, Reply
 from bot.router import match_option
-from db.models import Artisan, ChannelIdentity, Conversation, InboundMessage, inbound_key
+from db.models import Artisan, ChannelIdentity, Conversation, InboundMessage, OutboxMessage, inbound_key
 from tests.conftest import Chat, Clock
 
 
@@ -32,6 +32,19 @@ async def test_the_same_message_is_handled_once(app: App) -> None:
     assert first and "Kriya" in first[0].text
     assert again == []
     assert await count(app, InboundMessage) == 1
+
+
+async def test_a_message_whose_reply_is_queued_is_handled_once_after_its_id_was_purged(app: App) -> None:
+    """Inbound ids are kept a week; a message delivered again later still finds its reply row (the outbox's key
+    names the message) and is dropped: no second reply, no second row."""
+    msg = IncomingMessage(channel="telegram", user_id="t-old", message_id="m1:1", text="/start")
+    first = await app.dispatcher.handle_queued(msg)
+    async with app.sessionmaker() as session, session.begin():
+        await session.execute(delete(InboundMessage))  # what the purge does after INBOUND_KEPT
+    again = await app.dispatcher.handle_queued(msg)
+    assert first and first[0].outbox_id and again == []
+    assert await count(app, OutboxMessage) == len(first)
+    assert await count(app, InboundMessage) == 0  # the second try was rolled back whole
 
 
 async def test_one_person_across_messages_and_channels_are_separate(app: App) -> None:

@@ -296,6 +296,7 @@ class TelegramChannel:
                     except Exception:  # a bug outside the dispatcher's boundary
                         logger.exception("telegram: update %s failed", update.update_id)
                     offset = update.update_id + 1  # confirmed with the next call (a poison update is skipped)
+                await asyncio.sleep(0)  # the replies just queued start on their way before the next getUpdates
         except asyncio.CancelledError:
             if offset is not None:
                 await self._confirm(offset)

@@ -18,7 +18,8 @@ from bot.outbox.rows import (
     Sessionmaker,
     backoff,
     enqueue,
-    forget,
+    enqueue_reply,
+    forgotten_values,
     retry_deadline,
 )
 from bot.outbox.sending import Outbox
@@ -42,7 +43,8 @@ __all__ = [
     "backoff",
     "claims_of",
     "enqueue",
-    "forget",
+    "enqueue_reply",
+    "forgotten_values",
     "new_claim_token",
     "recipient_language",
     "retry_deadline",

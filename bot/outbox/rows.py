@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import Any, TypeAlias
+from typing import Any, TypeAlias, cast
 
-from sqlalchemy import select
+from sqlalchemy import Table, bindparam, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.outbox.claims import claims_of, new_claim_token
@@ -34,10 +34,21 @@ def backoff(attempts: int) -> timedelta:
 
 FORGOTTEN = ""  # the address of a finished row that belongs to nobody
 
+# Statements every reply runs, built once (Core, on the table: no ORM unit of work for one row).
+OUTBOX = cast(Table, OutboxMessage.__table__)
+INSERT_REPLY = insert(OUTBOX).returning(OUTBOX.c.id)
+# A send recorded while the row still carries the sender's claim; the rest of the SET clause comes with the values.
+RECORD_SENT = (
+    update(OUTBOX)
+    .where(OUTBOX.c.id == bindparam("row_id"), OUTBOX.c.claim_token == bindparam("token"), OUTBOX.c.status == SENDING)
+    .values(status="sent", attempts=OUTBOX.c.attempts + 1)
+    .returning(OUTBOX.c.artisan_id)
+)
 
-def forget(row: OutboxMessage) -> None:
-    """A finished row that belongs to nobody keeps no address and no text (UU PDP 27/2022)."""
-    row.external_id, row.body, row.provider_message_id = FORGOTTEN, {}, None
+
+def forgotten_values() -> dict[str, Any]:
+    """What a finished row that belongs to nobody keeps of its address and text: nothing (UU PDP 27/2022)."""
+    return {"external_id": FORGOTTEN, "body": {}, "provider_message_id": None}
 
 
 def retry_deadline(row: OutboxMessage) -> datetime:
@@ -57,13 +68,12 @@ async def enqueue(
     now: datetime,
     not_before: datetime | None = None,
     expires_at: datetime | None = None,
-    claimed: bool = False,
     new_key: bool = False,
     broadcast_id: int | None = None,
 ) -> OutboxMessage | None:
-    """Add one row unless its dedupe key exists already (then None). `claimed` rows are sent by the caller
-    (the row's `claim_token` is theirs); `new_key` says the key cannot exist yet (a fresh broadcast), so rows
-    are added in bulk without a look-up. A reply expires REPLY_TTL after it was queued unless told otherwise."""
+    """Add one row unless its dedupe key exists already (then None). `new_key` says the key cannot exist yet (a
+    fresh broadcast), so rows are added in bulk without a look-up. A reply expires REPLY_TTL after it was queued
+    unless told otherwise."""
     if not new_key:
         exists = await session.scalar(select(OutboxMessage.id).where(OutboxMessage.dedupe_key == dedupe_key))
         if exists is not None:
@@ -72,13 +82,35 @@ async def enqueue(
         expires_at = now + REPLY_TTL
     row = OutboxMessage(
         dedupe_key=dedupe_key, artisan_id=artisan_id, channel=channel, external_id=external_id, kind=kind,
-        body=body, status=SENDING if claimed else "pending", not_before=not_before or now,
-        expires_at=expires_at, claimed_at=now if claimed else None,
-        claim_token=new_claim_token() if claimed else None, created_at=now, broadcast_id=broadcast_id,
+        body=body, status="pending", not_before=not_before or now, expires_at=expires_at, created_at=now,
+        broadcast_id=broadcast_id,
     )
     session.add(row)
-    if not new_key or claimed:
+    if not new_key:
         await session.flush()
-    if claimed and row.claim_token:  # renewed from now on, while it waits in its person's chain
-        claims_of(session.bind).add(row.claim_token, row.id, confirmed=False)
     return row
+
+
+async def enqueue_reply(
+    session: AsyncSession,
+    *,
+    artisan_id: int | None,
+    channel: str,
+    external_id: str,
+    body: dict[str, Any],
+    dedupe_key: str,
+    now: datetime,
+) -> tuple[int, str]:
+    """A reply row claimed for its caller, who sends it right after the commit: (its id, the claim token).
+
+    One INSERT ... RETURNING, without looking the key up first: a reply's key names the message it answers, which
+    was recorded in the same transaction, so it is new (one that exists anyway raises IntegrityError, as a message
+    delivered twice does). Expires REPLY_TTL after it was queued."""
+    token = new_claim_token()
+    row_id: int = (await session.execute(INSERT_REPLY, {
+        "dedupe_key": dedupe_key, "artisan_id": artisan_id, "channel": channel, "external_id": external_id,
+        "kind": "reply", "body": body, "status": SENDING, "attempts": 0, "not_before": now,
+        "expires_at": now + REPLY_TTL, "claimed_at": now, "claim_token": token, "created_at": now,
+    })).scalar_one()
+    claims_of(session.bind).add(token, row_id, confirmed=False)  # renewed from now on, while it waits in its chain
+    return row_id, token

@@ -15,6 +15,7 @@ import weakref
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -37,13 +38,15 @@ from bot.outbox.rows import (
     LEASE,
     MAX_ATTEMPTS,
     MAX_HEARTBEAT,
+    OUTBOX,
     PROVIDER_IDS,
+    RECORD_SENT,
     RENEW_CHUNK,
     RENEWALS_PER_LEASE,
     RETRY_WINDOW_OVER,
     SENDING,
     backoff,
-    forget,
+    forgotten_values,
     retry_deadline,
 )
 from bot.ratelimit import RateLimiter
@@ -150,10 +153,19 @@ class Outbox:
                                                                          name="outbox-heartbeat")
 
     async def _keep_claims(self) -> None:
-        """The heartbeat: renew the held claims every `heartbeat_seconds` while anything is held."""
+        """The heartbeat: renew the held claims every `heartbeat_seconds` while anything is held. Woken because
+        everything was released, it renews nothing: claims taken since then are fresh (a reply's, say, claimed
+        while the one before it was sent), so the next beat is soon enough for them."""
         while self.claims.held:
-            with contextlib.suppress(TimeoutError):
+            try:
                 await asyncio.wait_for(self._released.wait(), self.heartbeat_seconds)
+            except TimeoutError:
+                pass
+            else:
+                if not self.claims.held:
+                    return
+                self._released.clear()  # (claims taken since: the event stands for them again)
+                continue
             if not self.claims.renewable(time.monotonic()):
                 return
             try:
@@ -323,19 +335,24 @@ class Outbox:
                 row.status, row.not_before = "pending", self.clock() + timedelta(seconds=CHAT_RETRY)
 
     async def _sent(self, item: Outgoing, result: SendResult) -> None:
+        """Record a send: one UPDATE of the row while it still carries this sender's claim (with the body it was
+        claimed with: nothing changes a row's body while it is being sent)."""
+        values: dict[str, Any] = {"row_id": item.outbox_id, "token": item.claim_token, "sent_at": self.clock(),
+                                  "last_error": result.note[:300] if result.note else None}  # sent, not all of it
+        if result.provider_message_ids:
+            values["provider_message_id"] = result.provider_message_ids[-1]
+            values["body"] = {**item.body, PROVIDER_IDS: result.provider_message_ids}
         async with self.sessionmaker() as session, session.begin():
-            row = await self._held_row(session, item)
-            if row is None:
+            owner = (await session.execute(RECORD_SENT, values)).first()
+            if owner is None:
+                logger.info("outbox %s: claim lost (taken over by another sender or settled): outcome not recorded",
+                            item.outbox_id)
                 return
-            row.status, row.sent_at, row.attempts = "sent", self.clock(), row.attempts + 1
-            row.last_error = result.note[:300] if result.note else None  # sent, but not all of it (a file)
             if result.note:
-                logger.warning("outbox %s (%s %s) sent with a problem: %s", row.id, row.channel, row.kind, result.note)
-            if row.artisan_id is None and row.kind == "reply":  # to a deletion (or an apology): keep nothing of it
-                forget(row)
-            elif result.provider_message_ids:
-                row.provider_message_id = result.provider_message_ids[-1]
-                row.body = {**row.body, PROVIDER_IDS: result.provider_message_ids}
+                logger.warning("outbox %s (%s %s) sent with a problem: %s", item.outbox_id, item.channel, item.kind,
+                               result.note)
+            if owner.artisan_id is None and item.kind == "reply":  # to a deletion (or an apology): keep nothing
+                await session.execute(update(OUTBOX).where(OUTBOX.c.id == item.outbox_id).values(forgotten_values()))
 
     async def _skip(self, item: Outgoing) -> bool:
         """Rows no longer ours, expired rows, and proactive messages to opted-out or unreachable people."""
