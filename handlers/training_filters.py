@@ -97,7 +97,10 @@ _ISLAND_WORDS: dict[str, str] = {
 ELIGIBILITY = frozenset({"ktp", "e-ktp", "ektp", "boleh ikut", "blh ikut", "boleh gk", "blh gk", "boleh ga",
                          "boleh nggak", "boleh tidak", "luar daerah", "orang luar", "dari luar", "bukan warga", "domisili",
                          "warga luar", "can i join", "am i allowed", "allowed to join", "eligible", "eligibility",
-                         "bukan anggota", "ikut gk", "ikut ga", "ikut nggak", "blh ga", "boleh ngga"})
+                         "bukan anggota", "ikut gk", "ikut ga", "ikut nggak", "blh ga", "boleh ngga",
+                         # Sundanese, Javanese: "tiasa ngiring … teu?", "oleh melu ora?", "saged tumut?"
+                         "tiasa ngiring", "kenging ngiring", "tiasa ilubiung", "oleh melu", "iso melu", "isa melu",
+                         "saged tumut", "pareng tumut", "syaratna"})
 _NEW_SEARCH = {"pelatihan", "pelatihannya", "training", "trainings", "kursus", "workshop", "kelas", "diklat"}
 _NOT_LIST = {"register", "subscribe", "unsubscribe", "certification", "market_tips", "cancel_registration",
              "my_registrations", "delete_data", "profile", "language", "greeting", "thanks", "human", "help"}

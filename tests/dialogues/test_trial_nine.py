@@ -279,3 +279,13 @@ async def test_questions_under_a_guide_answered_from_its_content(anywhere: Chann
     reply = await anywhere.say(asked)
     for topic, key in answered:
         assert _answer(topic, key) in reply  # the guide's own answer, every one asked
+
+
+@pytest.mark.parametrize("asked", ["abdi ti tasik, tiasa ngiring nu online teu? da syaratna kedah urang tangsel",
+                                   "sy dr tasik, boleh ikut yg online gk? syaratnya kan harus domisili tangsel"])
+async def test_may_i_join_in_sundanese_is_the_requirements(anywhere: ChannelChat, asked: str) -> None:
+    await anywhere.say("punten, abdi hoyong ikut pelatihan anyaman nu online sareng gratis, aya?")
+    await anywhere.say("1")
+    training = (await memory_of(anywhere)).get("training")
+    reply = await anywhere.say(asked)
+    assert training == "ANY-TGS-01" and "Tangerang Selatan" in reply  # its own requirement
