@@ -72,8 +72,9 @@ def _json_object(name: str, value: str) -> dict[str, Any]:
     return parsed
 
 
-def _template(name: str, params: list[str], quick_replies: int) -> dict[str, Any]:
-    return {"name": name, "language": {"id": "id", "en": "en"}, "params": params, "quick_replies": quick_replies}
+def _template(name: str, params: list[str], quick_replies: int, header: str | None = None) -> dict[str, Any]:
+    template = {"name": name, "language": {"id": "id", "en": "en"}, "params": params, "quick_replies": quick_replies}
+    return {**template, "header": header} if header else template
 
 
 # The templates of the questions and notices Kriya sends by itself after registration (issue 15), by their kind:
@@ -86,7 +87,7 @@ DEFAULT_WHATSAPP_TEMPLATES: dict[str, Any] = {
     "feedback": _template("kriya_feedback", ["training"], 5),
     "absence": _template("kriya_absence", ["training"], 5),
     "followup": _template("kriya_followup", ["months", "training"], 4),
-    "certificate": _template("kriya_certificate", ["training", "link"], 0),
+    "certificate": _template("kriya_certificate", ["training", "link"], 0, header="document"),  # the PDF itself
 }
 
 

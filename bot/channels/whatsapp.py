@@ -20,12 +20,21 @@ from bot.channels.whatsapp_render import (
     TemplateError,
     render_media,
     render_reply,
+    template_header,
     template_message,
 )
 from bot.channels.whatsapp_webhook import MAX_BODY, StatusUpdate, check_signature, parse_update
 from bot.config import ConfigError
 from bot.core import IncomingMessage, MessageNotStored
-from bot.delivery import AttachmentRefused, ChannelSender, FinalError, Outgoing, SendResult, WindowClosed
+from bot.delivery import (
+    AttachmentRefused,
+    ChannelSender,
+    FinalError,
+    Media,
+    Outgoing,
+    SendResult,
+    WindowClosed,
+)
 from bot.i18n import normalize_language, use_language
 from bot.logs import ref
 from bot.outbox import TEMPLATE_FLAG, TEMPLATE_KIND, DeliveryStatuses, Sessionmaker, recipient_language
@@ -135,13 +144,14 @@ class WhatsAppSender:
     async def _send_one(self, item: Outgoing, part: MediaMessage | dict[str, Any]) -> str | None:
         if not isinstance(part, MediaMessage):
             return await self.api.send_message(part)
-        media = item.media
-        assert media is not None
+        assert item.media is not None
+        return await self.api.send_message(part.with_id(await self._upload(item.media)))
+
+    async def _upload(self, media: Media) -> str:
         try:
-            media_id = await self.api.upload_media(media.content, media.filename, media.media_type)
+            return await self.api.upload_media(media.content, media.filename, media.media_type)
         except FinalError as refused:
             raise AttachmentRefused(refused.reason, code=refused.code) from refused
-        return await self.api.send_message(part.with_id(media_id))
 
     async def _send_parts(self, item: Outgoing, parts: Sequence[MediaMessage | dict[str, Any]],
                           language: str) -> list[str | None]:
@@ -158,8 +168,11 @@ class WhatsAppSender:
         kind = item.body.get(TEMPLATE_KIND) or item.kind
         if config is None:
             raise WindowClosed(f"{why}; no WhatsApp template configured for '{kind}' messages", code=REENGAGEMENT)
+        media = None
+        if template_header(config) is not None and item.media is not None:
+            media = (await self._upload(item.media), item.media.filename)  # the certificate's PDF as its header
         try:
-            payload = template_message(item.external_id, config, item.reply, item.body, language)
+            payload = template_message(item.external_id, config, item.reply, item.body, language, media)
         except TemplateError as error:
             raise WindowClosed(f"{why}; template for '{kind}' unusable: {error}", code=REENGAGEMENT) from None
         return await self.api.send_message(payload)

@@ -232,13 +232,25 @@ def template_value(name: str, reply: Reply, body: dict[str, Any]) -> str:
     raise TemplateError(f"no value for template parameter '{name}'")
 
 
-def template_message(to: str, config: dict[str, Any], reply: Reply, body: dict[str, Any], language: str) -> dict[str, Any]:
+TEMPLATE_HEADERS = ("document", "image")  # a template's media header: the message's own file, uploaded
+
+
+def template_header(config: dict[str, Any]) -> str | None:
+    """The kind of media header the template has ("document" for the certificate's PDF), or None."""
+    header = config.get("header")
+    return header if header in TEMPLATE_HEADERS else None
+
+
+def template_message(to: str, config: dict[str, Any], reply: Reply, body: dict[str, Any], language: str,
+                     media: tuple[str, str] | None = None) -> dict[str, Any]:
     """A template message for `reply` with the configured name, language and body parameters.
 
     `config` is one entry of WHATSAPP_TEMPLATES: {"name": "kriya_reminder", "language": {"id": "id",
     "en": "en"}, "params": ["text"], "quick_replies": 0}. Each name in "params" fills {{1}}, {{2}}, ... in
     order: "text" (the whole message on one line), "first_line", "rest", or a key of body["template_params"].
     "quick_replies": n passes the payloads of the first n options to the template's quick-reply buttons.
+    "header": "document" (or "image") fills the template's media header with `media` (an uploaded media id and
+    the file's name): the certificate's PDF reaches the person outside the window too.
     """
     name = config.get("name")
     if not isinstance(name, str) or not re.fullmatch(r"[a-z0-9_]{1,512}", name):
@@ -247,6 +259,13 @@ def template_message(to: str, config: dict[str, Any], reply: Reply, body: dict[s
     if not isinstance(params, list) or not all(isinstance(p, str) for p in params):
         raise TemplateError("template 'params' must be a list of names")
     components: list[dict[str, Any]] = []
+    header = config.get("header")
+    if header is not None:
+        if template_header(config) is None or media is None:
+            raise TemplateError(f"template header {header!r} needs the message's own document or image")
+        media_id, filename = media
+        shown = {"id": media_id, **({"filename": filename} if header == "document" else {})}
+        components.append({"type": "header", "parameters": [{"type": header, header: shown}]})
     if params:
         values = [template_value(p, reply, body) for p in params]
         components.append({"type": "body", "parameters": [{"type": "text", "text": v} for v in values]})

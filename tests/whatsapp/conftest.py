@@ -37,6 +37,7 @@ TEMPLATES = {
 APPROVED = {"kriya_reminder": 1, "kriya_notice": 2,
             **{t["name"]: len(t["params"]) for t in DEFAULT_WHATSAPP_TEMPLATES.values()}}
 APPROVED_BUTTONS = {t["name"]: t["quick_replies"] for t in DEFAULT_WHATSAPP_TEMPLATES.values()}
+APPROVED_HEADERS = {t["name"]: t["header"] for t in DEFAULT_WHATSAPP_TEMPLATES.values() if t.get("header")}
 
 
 def new_wamid() -> str:
@@ -170,7 +171,7 @@ async def serving(database_url: str, clock: Clock) -> AsyncIterator[WhatsApp]:
     from db.seed import seed_demo
 
     fake = FakeGraph(token=TOKEN, phone_number_id=PHONE_NUMBER_ID, templates=dict(APPROVED),
-                     template_buttons=dict(APPROVED_BUTTONS), clock=clock)
+                     template_buttons=dict(APPROVED_BUTTONS), template_headers=dict(APPROVED_HEADERS), clock=clock)
     async with serve(fake.app()) as graph_url:
         fake.base_url = graph_url
         settings = Settings(

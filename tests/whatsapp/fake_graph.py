@@ -171,6 +171,13 @@ def check_template(template: Any, problems: list[str]) -> None:
                     problems.append(f"template body parameter must be non-empty text: {parameter!r}"[:200])
                 elif "\n" in text or "\t" in text or "     " in text:
                     problems.append("template parameter has a newline, a tab or more than 4 spaces in a row")
+        elif component.get("type") == "header":
+            [parameter] = component.get("parameters") or [{}]
+            kind = parameter.get("type")
+            if kind not in ("document", "image"):
+                problems.append(f"template header parameter {kind!r}: a document or image expected")
+            else:
+                check_media(kind, parameter.get(kind), problems)
         elif component.get("type") == "button":
             if component.get("sub_type") != "quick_reply" or not str(component.get("index", "")).isdigit():
                 problems.append("template button: quick_reply with a numeric index")
@@ -293,6 +300,7 @@ class FakeGraph:
     clock: Callable[[], datetime] | None = None
     last_inbound: dict[str, datetime] = field(default_factory=dict)
     template_buttons: dict[str, int] = field(default_factory=dict)  # approved template name -> quick-reply buttons
+    template_headers: dict[str, str] = field(default_factory=dict)  # approved template name -> its media header
     _scripted: deque[list[Any]] = field(default_factory=deque)
     base_url: str = ""
     on_sent: Callable[[Sent], None] | None = None  # called for every accepted message (benchmarks)
@@ -410,6 +418,13 @@ class FakeGraph:
                 problems.append(f"{kind}.id {media_id} was never uploaded")
             elif uploaded is not None and MEDIA_TYPES[uploaded.media_type][0] != kind:
                 problems.append(f"a {uploaded.media_type} upload sent as {kind}")
+        if kind == "template" and not problems:
+            for component in payload["template"].get("components") or []:
+                if component.get("type") == "header":
+                    shown = component["parameters"][0]
+                    media_id = shown[shown["type"]].get("id")
+                    if media_id and media_id not in self.media:
+                        problems.append(f"template header {shown['type']}.id {media_id} was never uploaded")
         if problems:
             self.violations.extend(problems)
             logger.warning("fake graph rejected %s: %s", str(payload)[:300], problems)
@@ -428,6 +443,11 @@ class FakeGraph:
             params = [p for c in payload["template"].get("components", []) if c["type"] == "body"
                       for p in c["parameters"]]
             buttons = [c for c in payload["template"].get("components", []) if c["type"] == "button"]
+            headers = [c["parameters"][0]["type"] for c in payload["template"].get("components", [])
+                       if c["type"] == "header"]
+            if headers != ([self.template_headers[name]] if name in self.template_headers else []):
+                return JSONResponse(graph_error(132012, "Parameter format does not match format in the created "
+                                                "template", "header: format mismatch"), status_code=400)
             if len(params) != self.templates[name] or len(buttons) > self.template_buttons.get(name, len(buttons)):
                 return JSONResponse(graph_error(132000, "Number of parameters does not match the expected number "
                                                 "of params", "body: number of localizable_params mismatch"),

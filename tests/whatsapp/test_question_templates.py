@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 import httpx
 import pytest
 from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import DEFAULT_WHATSAPP_TEMPLATES
 from bot.i18n import format_when, use_language
@@ -18,7 +19,7 @@ from bot.proactive_texts import ABSENCE, CERTIFICATE, CONFIRM, FEEDBACK, FOLLOWU
 from bot.regions import zone_of
 from bot.services.proactive import queue
 from bot.services.registrations import Registrations
-from db.models import Artisan, ChannelIdentity, OutboxMessage, Registration, SeatOffer, Training
+from db.models import Artisan, Certificate, ChannelIdentity, OutboxMessage, Registration, SeatOffer, Training
 from tests.whatsapp.conftest import TOKEN, USER, WhatsApp, outbox_row, quick_reply
 from tests.whatsapp.fake_graph import VERSION, FakeGraph, serve
 
@@ -29,10 +30,18 @@ def tell_of(kind: str, training: Training, at: datetime) -> Tell:
     if kind == OFFER:
         return Tell(OFFER, training, "KR-ABC123", until=at + UNTIL)
     if kind == CERTIFICATE:
-        return Tell(CERTIFICATE, training, "SK-XYZ789", text="http://localhost:8000/verify/SK-XYZ789")
+        return Tell(CERTIFICATE, training, "ABCDEFGHJKLM", text="http://localhost:8000/verify/ABCDEFGHJKLM")
     if kind == FOLLOWUP:
         return Tell(FOLLOWUP, training, months=3, ref=41)
     return Tell(kind, training, "KR-ABC123")
+
+
+async def certificate_of(session: AsyncSession, person: Artisan, training: Training, tell: Tell) -> None:
+    registration = Registration(training_id=training.id, artisan_id=person.id, code="KR-CRT001", status="registered")
+    session.add(registration)
+    await session.flush()
+    session.add(Certificate(code=str(tell.registration_code), registration_id=registration.id, training_id=training.id,
+                            artisan_id=person.id, name="Sri Rahayu", language="id", link=tell.text or ""))
 
 
 async def silent_for_days(whatsapp: WhatsApp, language: str) -> tuple[Artisan, ChannelIdentity, Training]:
@@ -57,12 +66,15 @@ async def test_each_kind_goes_as_its_template_in_the_persons_language(whatsapp: 
     now = whatsapp.clock()
     tell = tell_of(kind, training, now)
     async with whatsapp.app.sessionmaker() as session, session.begin():
+        if kind == CERTIFICATE:  # a real one: its PDF is drawn and goes as the template's document header
+            await certificate_of(session, person, training, tell)
         queued = await queue(session, person, identity, tell, key=f"{kind}:1", now=now, quiet_hours=None)
         assert queued.row is not None
         row_id = queued.row.id
-    requests = whatsapp.fake.requests
+    requests, uploads = whatsapp.fake.requests, whatsapp.fake.uploads
     assert await whatsapp.app.outbox.run_once() == 1
     assert whatsapp.fake.requests == requests + 1  # the template at once: no free-form try first
+    assert whatsapp.fake.uploads == uploads + (kind == CERTIFICATE)  # the certificate's PDF, for its header
     [sent] = whatsapp.fake.to(USER)[-1:]
     config = DEFAULT_WHATSAPP_TEMPLATES[kind]
     template = sent.payload["template"]
@@ -81,6 +93,12 @@ async def test_each_kind_goes_as_its_template_in_the_persons_language(whatsapp: 
             assert params[2] == format_when(now + UNTIL, zone.zone, zone.name)
     if kind == CERTIFICATE:
         assert params[1] == tell.text
+        [header] = [c for c in template["components"] if c["type"] == "header"]
+        document = header["parameters"][0]["document"]
+        uploaded = whatsapp.fake.media[document["id"]]
+        assert uploaded.content.startswith(b"%PDF") and document["filename"] == uploaded.filename
+    else:
+        assert not [c for c in template["components"] if c["type"] == "header"]
     quick = [c["parameters"][0]["payload"] for c in template["components"] if c["type"] == "button"]
     assert quick == [b.payload for b in reply.buttons][: config["quick_replies"]]
     assert len(quick) == config["quick_replies"]
