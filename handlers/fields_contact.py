@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from lokal import parse_phone
 
@@ -100,7 +101,26 @@ def _name_and_more(text: str, ctx: HandlerContext) -> tuple[str, dict[str, objec
     return text[:at], more
 
 
+# Words of a remark said around the name ("i already told you. Marco Dela Cruz", "sudah tadi kak. Sri Rahayu").
+_REMARK = _NOT_NAME | frozenset("""told already said sudah udah udh sdh tadi barusan kan you i me my your again lagi
+sorry maaf kok""".split())
+_SENTENCE_END = re.compile(r"[.!?;]+\s+")
+
+
+def _name_sentence(text: str) -> str:
+    """The one sentence of an answer that is the name, when the others are remarks of two words or more."""
+    parts = [p.strip() for p in _SENTENCE_END.split(text) if p.strip()]
+    if len(parts) < 2:
+        return text
+    names = [p for p in parts if _name_value(_strip_name(p)[0]) and not set(words_of(p)) & _REMARK]
+    remarks = [p for p in parts if p not in names]
+    if len(names) == 1 and all(len(words_of(r)) >= 2 and set(words_of(r)) & _REMARK for r in remarks):
+        return names[0]
+    return text
+
+
 def read_name(msg: IncomingMessage, ctx: HandlerContext) -> Reading:
+    msg = replace(msg, text=_name_sentence(msg.text or ""))
     said, more = _name_and_more(msg.text or "", ctx)
     name = _name_value(_strip_name(said)[0])
     if name is not None and more:
@@ -113,6 +133,7 @@ def read_name(msg: IncomingMessage, ctx: HandlerContext) -> Reading:
 
 
 def looks_like_name(msg: IncomingMessage, ctx: HandlerContext) -> bool:
+    msg = replace(msg, text=_name_sentence(msg.text or ""))
     said, more = _name_and_more(msg.text or "", ctx)
     if more and _name_value(_strip_name(said)[0]) is not None:
         return True  # the name, then the number (and the craft) in one answer

@@ -211,6 +211,9 @@ def _business_name(text: str) -> tuple[str, bool]:
 def read_business(msg: IncomingMessage, ctx: HandlerContext) -> Reading:
     if (ctx.args[1:2] == ["skip"]) or is_skip(msg.text or ""):
         return Reading(True)  # asked, none given
+    first, *rest = re.split(r"[.;!?]+\s+", (msg.text or "").strip(), maxsplit=1)
+    if rest and is_skip(first):
+        return Reading(True)  # "lewati. eh kumaha lamun abdi teu domisili tangsel?": skipped; the rest is no name
     name, _framed = _business_name(msg.text or "")
     if answers.meaning(name) in ("yes", "next"):
         return Reading(problem=_("Tulis nama usaha Anda, atau pilih Lewati bila belum ada."))  # "ya" is no name

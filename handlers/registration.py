@@ -113,6 +113,9 @@ def _yes_and_answer(msg: IncomingMessage, ctx: HandlerContext) -> IncomingMessag
         if form_answer(" ".join(tokens[:cut]), bare_verb=False) != "yes":
             continue
         rest = replace(msg, text=" ".join(tokens[cut:]).strip(" ,.;-"))
+        said = [w for w in answers.words(rest.text or "") if w not in answers.COURTESY and w not in ADDRESSING]
+        if len(said) < MIN_ANSWER_WORDS and not any(ch.isdigit() for ch in rest.text or ""):
+            return None  # "setuju bapa": a form of address after the yes, no name ("Bapa" is nobody's)
         ctx.state.data["consent"] = True  # (the next question is the one after the consent)
         following = _next_field(ctx)
         ctx.state.data.pop("consent")
@@ -138,6 +141,11 @@ def _optional_answer(msg: IncomingMessage, ctx: HandlerContext) -> tuple[str, ob
 
 REGISTER_INTENT = "register"
 YES_WORDS_MAX = 4  # the words of a yes before an answer ("iya kak setuju,")
+MIN_ANSWER_WORDS = 2  # words after the yes, besides courtesy, for them to be the next answer ("nama sy Sri")
+# Forms of address said after a yes ("setuju bapa", "nggih bu", "oke mama"): no answer to any question.
+ADDRESSING = frozenset({"bapa", "bapak", "pak", "mama", "mamak", "ibu", "bu", "kaka", "kakak", "kak", "mas", "mbak",
+                        "om", "tante", "bang", "abang", "uni", "uda", "bli", "mbok", "teteh", "akang", "kang",
+                        "ama", "ina", "nyong", "nona", "adik", "dek", "sir", "madam", "maam"})
 FREE_TEXT = ("name", "region", "business")  # questions whose answer is any text: a question there is no answer
 OTHER_QUESTION = "other"  # a question the form cannot answer: the organizer's contact
 

@@ -78,6 +78,12 @@ def remove_all_in_words(msg: IncomingMessage, ctx: HandlerContext) -> Route | No
     return Route(unsubscribe_all) if words & _DROPPING and words & _EVERY else None
 
 
+# What the NLU reads, surely enough, as another request than changing a subscription just made.
+_ANOTHER_REQUEST = frozenset({"human", "help", "certification", "market_tips", "register", "my_registrations",
+                              "delete_data", "cancel_registration", "profile", "language"})
+ANOTHER_REQUEST_CONFIDENCE = 0.6
+
+
 def narrow_in_words(msg: IncomingMessage, ctx: HandlerContext) -> Route | None:
     """A follow-up reader for the router: right after a subscription was made or shown, a craft or place said as
     a narrowing ("khusus yg di jogja aja", "batik aja", "tenun juga") changes that subscription (or adds one)."""
@@ -87,6 +93,8 @@ def narrow_in_words(msg: IncomingMessage, ctx: HandlerContext) -> Route | None:
     u = ctx.understanding
     if u is None or not (u.craft or u.regency or u.province):
         return None
+    if u.intent in _ANOTHER_REQUEST and u.confidence >= ANOTHER_REQUEST_CONFIDENCE:
+        return None  # "kalo mau ngomong sama orang dinas perindustrian jepara gmn": a person to talk to, no news
     words = set(_words(ctx)) - _whole_country_refused(ctx)
     if words & ONESELF and not words & _SUBSCRIBING:
         return None  # "ubah wilayah saya ke sleman" is about the person (handlers/profile.py)

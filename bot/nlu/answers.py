@@ -81,7 +81,8 @@ THANKING = frozenset({"makasih", "makasi", "maksih", "terima", "kasih", "thanks"
 # Words that only soften or frame an answer ("iya kak", "ga usah deh", "no thanks", "not now").
 COURTESY = frozenset({
     "kak", "ka", "kk", "kakak", "mas", "mbak", "mba", "bu", "ibu", "pak", "bapak", "bang", "om", "tante", "sis",
-    "gan", "min", "admin", "kang", "akang", "teh", "teteh", "bos", "boss", "bro", "cak", "dik", "dek", "sah", "dong", "deh", "aja", "aj", "saja", "sih", "nih", "lah", "ah", "kok", "kan", "lho",
+    "gan", "min", "admin", "kang", "akang", "teh", "teteh", "bos", "boss", "bro", "cak", "dik", "dek", "sah",
+    "bapa", "mama", "kaka", "uni", "uda", "bli", "mbok", "nyong", "nona", "sir", "maam", "madam", "dong", "deh", "aja", "aj", "saja", "sih", "nih", "lah", "ah", "kok", "kan", "lho",
     "please", "pls", "plis", "thanks", "thank", "you", "makasih", "terima", "kasih", "tq", "thx", "saya", "aku",
     "usah", "perlu", "dulu", "sekarang", "now", "yet", "mind", "sekali", "banget", "bgt", "kalau", "gitu", "itu",
     "semua", "datanya", "data", "acan", "pendaftarannya", "pendaftaran", "the", "it", "do", "so", "lagi", "sdh", "nya",

@@ -289,3 +289,42 @@ async def test_may_i_join_in_sundanese_is_the_requirements(anywhere: ChannelChat
     training = (await memory_of(anywhere)).get("training")
     reply = await anywhere.say(asked)
     assert training == "ANY-TGS-01" and "Tangerang Selatan" in reply  # its own requirement
+
+
+# --- trial ten's data-risky ones ---------------------------------------------------------------------------
+
+async def test_a_form_of_address_after_the_consent_is_no_name(anywhere: ChannelChat) -> None:
+    from tests.dialogues.test_stop_twenty_left import conversation_form
+    await anywhere.say("daftar BTK-YK-01")
+    await anywhere.say("setuju bapa")
+    form = await conversation_form(anywhere)
+    assert form.get("consent") is True and "name" not in form
+    assert await form_step(anywhere) == "reg:name"
+
+
+async def test_a_remark_before_the_name_is_not_the_name(anywhere: ChannelChat) -> None:
+    from tests.dialogues.test_answers import answer_until
+    from tests.dialogues.test_stop_twenty_left import conversation_form
+    anywhere.language = "en"
+    await anywhere.say("register BTK-YK-01")
+    await answer_until(anywhere, "name", consent="yes")
+    await anywhere.say("i already told you. Marco Dela Cruz")
+    assert (await conversation_form(anywhere)).get("name") == "Marco Dela Cruz"
+
+
+async def test_skipping_the_business_then_asking_stores_no_business(anywhere: ChannelChat) -> None:
+    from tests.dialogues.test_answers import answer_until
+    from tests.dialogues.test_stop_twenty_left import conversation_form
+    await anywhere.say("daftar ANY-TGS-01")
+    await answer_until(anywhere, "business")
+    await anywhere.say("lewati. eh kumaha lamun abdi teu domisili tangsel, ditolak moal?")
+    business = (await conversation_form(anywhere)).get("business")
+    assert business in (True, None)  # skipped: the question is no business name
+
+
+async def test_asking_for_a_person_right_after_subscribing_adds_no_subscription(anywhere: ChannelChat) -> None:
+    await anywhere.say("ok deh. langganan info pelatihan ukir jawa tengah aja")
+    before = await subscribed(anywhere)
+    assert before == {"kayu:33"}
+    await anywhere.say("eh mas satu lagi, kalo mau ngomong sama orang dinas perindustrian jepara gmn")
+    assert await subscribed(anywhere) == before
