@@ -221,6 +221,8 @@ _STEP_NAMED = re.compile(r"(?i)\b(?:langkah|step|tahap|tahapan)\s*(?:ke\s*-?\s*|
 _GOING_ON_LAST = frozenset({"lanjut", "lanjutkan", "lanjutin", "next", "berikutnya", "selanjutnya", "lnjt", "lanjoot"})
 
 
+_STARTING = frozenset({"mulai", "mulailah", "start", "begin", "yuk", "ayo", "gas"})  # the first step, asked to begin
+GO_ON_MAX_WORDS = 4  # "nggih mulai kak": a short answer, not a sentence about something else
 GUIDE_UNSURE = 0.6  # below this the NLU's reading of a question under a guide's step yields to the step
 _SHARED_WORDS = 2  # content words a question shares with the step's text to be about it
 _CONTENT_LETTERS = 4  # shorter words ("ada", "yg", "sy") say nothing of what the question is about
@@ -247,6 +249,8 @@ def follow_up(msg: IncomingMessage, ctx: HandlerContext) -> Route | None:
         return Route(show_guide, [wanted, named_step.group(1)])
     going_on = (answers.meaning(msg.text or "") == "next" or _has(said, _WHAT_NEXT)
                 or bool(typed and typed[-1] in _GOING_ON_LAST))  # "ulos kan bukan kayu bang 😅 lanjut"
+    if step == 0 and set(typed) & _STARTING and len(typed) <= GO_ON_MAX_WORDS:
+        return Route(show_guide, [topic, "1"])  # "nggih mulai" under "Mulai langkah 1": the guide, not MULAI
     if going_on and step < len(guide["steps"]):
         return Route(show_guide, [topic, str(step + 1)])  # "lanjut", "trs abis itu ngapain"
     if step > 1 and _has(said, _THE_ONE_BEFORE):

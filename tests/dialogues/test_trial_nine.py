@@ -328,3 +328,13 @@ async def test_asking_for_a_person_right_after_subscribing_adds_no_subscription(
     assert before == {"kayu:33"}
     await anywhere.say("eh mas satu lagi, kalo mau ngomong sama orang dinas perindustrian jepara gmn")
     assert await subscribed(anywhere) == before
+
+
+@pytest.mark.parametrize("said", ["nggih mulai", "yuk mulai kak", "ok start"])
+async def test_starting_a_guide_in_words_is_the_guide_not_resuming(anywhere: ChannelChat, said: str) -> None:
+    await anywhere.say("STOP")
+    await anywhere.say("cara daftar merek")
+    await anywhere.say(said)
+    assert (await memory_of(anywhere)).get("guide") == {"topic": "merek", "step": 1}
+    person = await person_of(anywhere)
+    assert person is not None and person.proactive_opt_out  # STOP still holds
