@@ -93,13 +93,13 @@ def narrow_in_words(msg: IncomingMessage, ctx: HandlerContext) -> Route | None:
     u = ctx.understanding
     if u is None or not (u.craft or u.regency or u.province):
         return None
-    if u.intent in _ANOTHER_REQUEST and u.confidence >= ANOTHER_REQUEST_CONFIDENCE:
-        return None  # "kalo mau ngomong sama orang dinas perindustrian jepara gmn": a person to talk to, no news
     words = set(_words(ctx)) - _whole_country_refused(ctx)
     if words & ONESELF and not words & _SUBSCRIBING:
         return None  # "ubah wilayah saya ke sleman" is about the person (handlers/profile.py)
     if words & _DROPPING:
         return Route(unsubscribe)  # "hapus yg tenun", "yg batik di jogja ga usah deh"
+    if u.intent in _ANOTHER_REQUEST and u.confidence >= ANOTHER_REQUEST_CONFIDENCE:
+        return None  # "kalo mau ngomong sama orang dinas perindustrian jepara gmn": a person to talk to, no news
     if not words & (_NARROWING | _ALSO) or (words & (_SEARCHING | _SUBSCRIBING) and not words & _CHANGING):
         return None  # "langganan tenun" is one more subscription, asked for as such; "ubah langganannya jadi …" not
     return Route(narrow)
